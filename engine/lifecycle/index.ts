@@ -1,0 +1,4 @@
+// Lifecycle policies: pure functions over plain data, wired into rule kinds and the planner elsewhere.
+export * from './password-policy.ts';
+export * from './validate-password.ts';
+export { commonPasswordCount, isCommonPassword } from './common-passwords.ts';
