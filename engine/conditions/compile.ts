@@ -1,0 +1,169 @@
+import type { CompiledCondition, Condition, ConditionTrace, EvalContext, Json, LeafCondition, User } from '../types.ts';
+import { isFactRef } from './check.ts';
+import { resolveOperator, evaluateDynamic } from './operators/registry.ts';
+import { parsePath, resolvePath } from './path.ts';
+
+// Conditions become plain closures: no eval, no `new Function` (Workers forbid both).
+// `test` is the hot path; `trace` re-walks the tree and records every value it saw.
+
+type Test = (user: User, ctx: EvalContext) => boolean;
+type Read = (user: User) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** json-rules-engine looks facts up in a Map: inherited names like `constructor` are absent. */
+function factReader(fact: string, path: string | undefined): Read {
+  const inherited = fact in Object.prototype;
+  const read: Read = inherited ? (user) => (hasOwn.call(user, fact) ? user[fact] : undefined) : (user) => user[fact];
+  if (path === undefined) return read;
+  const parsed = parsePath(path);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const segments = parsed.segments;
+  return (user) => resolvePath(read(user), segments);
+}
+
+interface Leaf {
+  read: Read;
+  readValue: (user: User) => unknown;
+  compare: (fact: unknown, value: unknown, ctx: EvalContext) => boolean;
+  test: Test;
+}
+
+function compileLeaf(leaf: LeafCondition): Leaf {
+  const resolved = resolveOperator(leaf.operator);
+  if ('error' in resolved) throw new Error(resolved.error);
+  const { base, decorators } = resolved;
+  const read = factReader(leaf.fact, leaf.path);
+  const ref = isFactRef(leaf.value) ? leaf.value : undefined;
+  const literal = leaf.value as unknown;
+  const readValue = ref ? factReader(ref.fact, ref.path) : () => literal;
+
+  // The decorated comparison, innermost decorator (rightmost in the name) applied first,
+  // each guarded by its own fact validator as json-rules-engine's decorated Operator is.
+  let ctxNow: EvalContext | undefined;
+  let chain = (fact: unknown, value: unknown): boolean => evaluateDynamic(base, fact, value, ctxNow!);
+  for (let i = decorators.length - 1; i >= 0; i--) {
+    const decorator = decorators[i]!;
+    const inner = decorator.decorate(chain);
+    const accepts = decorator.accepts;
+    chain = accepts ? (fact, value) => accepts(fact) && inner(fact, value) : inner;
+  }
+  const compare = (fact: unknown, value: unknown, ctx: EvalContext): boolean => {
+    ctxNow = ctx;
+    return chain(fact, value);
+  };
+
+  let test: Test;
+  if (decorators.length > 0 || ref) {
+    test = (user, ctx) => compare(read(user), readValue(user), ctx);
+  } else if (base.name === 'equal' && leaf.path === undefined && !(leaf.fact in Object.prototype)) {
+    const fact = leaf.fact;
+    test = (user) => user[fact] === literal;
+  } else {
+    const cmp = base.compile(literal);
+    const accepts = base.accepts;
+    test = accepts
+      ? (user, ctx) => {
+          const value = read(user);
+          return accepts(value) && cmp(value, ctx);
+        }
+      : (user, ctx) => cmp(read(user), ctx);
+  }
+  return { read, readValue, compare, test };
+}
+
+interface Node {
+  test: Test;
+  trace(user: User, ctx: EvalContext): ConditionTrace;
+}
+
+function branchKey(condition: Condition): 'all' | 'any' | 'not' | undefined {
+  if (hasOwn.call(condition, 'all')) return 'all';
+  if (hasOwn.call(condition, 'any')) return 'any';
+  if (hasOwn.call(condition, 'not')) return 'not';
+  return undefined;
+}
+
+function compileNode(condition: Condition, facts: Set<string>): Node {
+  const key = branchKey(condition);
+  if (key === 'not') {
+    const child = compileNode((condition as { not: Condition }).not, facts);
+    const childTest = child.test;
+    return {
+      test: (user, ctx) => !childTest(user, ctx),
+      trace: (user, ctx) => {
+        const inner = child.trace(user, ctx);
+        return { type: 'not', result: !inner.result, children: [inner] };
+      },
+    };
+  }
+  if (key === 'all' || key === 'any') {
+    const children = ((condition as Record<string, Condition[]>)[key] ?? []).map((c) => compileNode(c, facts));
+    const tests = children.map((c) => c.test);
+    const test = key === 'all' ? allOf(tests) : anyOf(tests);
+    return {
+      test,
+      trace: (user, ctx) => {
+        const traces = children.map((c) => c.trace(user, ctx));
+        return { type: key, result: test(user, ctx), children: traces };
+      },
+    };
+  }
+  const leaf = condition as LeafCondition;
+  facts.add(leaf.fact);
+  if (isFactRef(leaf.value)) facts.add(leaf.value.fact);
+  const compiled = compileLeaf(leaf);
+  return {
+    test: compiled.test,
+    trace: (user, ctx) => {
+      const seen = compiled.read(user);
+      const trace: ConditionTrace = {
+        type: 'leaf',
+        fact: leaf.fact,
+        operator: leaf.operator,
+        value: leaf.value as Json,
+        seen,
+        result: compiled.compare(seen, compiled.readValue(user), ctx),
+      };
+      if (leaf.path !== undefined) trace.path = leaf.path;
+      return trace;
+    },
+  };
+}
+
+// json-rules-engine: an empty `all` or `any` is true; one child decides alone.
+function allOf(tests: Test[]): Test {
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0]!;
+  if (tests.length === 2) {
+    const [a, b] = tests as [Test, Test];
+    return (user, ctx) => a(user, ctx) && b(user, ctx);
+  }
+  return (user, ctx) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(user, ctx)) return false;
+    return true;
+  };
+}
+
+function anyOf(tests: Test[]): Test {
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0]!;
+  if (tests.length === 2) {
+    const [a, b] = tests as [Test, Test];
+    return (user, ctx) => a(user, ctx) || b(user, ctx);
+  }
+  return (user, ctx) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(user, ctx)) return true;
+    return false;
+  };
+}
+
+/**
+ * Compiles a condition that `checkCondition` found free of errors. A leaf at the root is
+ * accepted as if wrapped in `all` (json-rules-engine itself insists on a boolean root).
+ */
+export function compileCondition(condition: Condition): CompiledCondition {
+  const facts = new Set<string>();
+  const node = compileNode(condition, facts);
+  return { test: node.test, trace: node.trace, facts: [...facts].sort() };
+}

@@ -1,0 +1,16 @@
+import type { OperatorDefinition } from './definition.ts';
+import { instantOf, isDate, referenceInstant } from './dates.ts';
+
+/** `{fact: startDate, operator: after, value: 0}`: starts after `asOf`. */
+export const after: OperatorDefinition = {
+  kind: 'operator',
+  name: 'after',
+  builtin: false,
+  describe: 'is after',
+  value: 'dateOrDays',
+  accepts: isDate,
+  compile: (value) => {
+    const ref = referenceInstant(value);
+    return (fact, ctx) => instantOf(fact) > ref(ctx);
+  },
+};

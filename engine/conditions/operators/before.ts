@@ -1,0 +1,16 @@
+import type { OperatorDefinition } from './definition.ts';
+import { instantOf, isDate, referenceInstant } from './dates.ts';
+
+/** `{fact: startDate, operator: before, value: -90}`: started more than 90 days before `asOf`. */
+export const before: OperatorDefinition = {
+  kind: 'operator',
+  name: 'before',
+  builtin: false,
+  describe: 'is before',
+  value: 'dateOrDays',
+  accepts: isDate,
+  compile: (value) => {
+    const ref = referenceInstant(value);
+    return (fact, ctx) => instantOf(fact) < ref(ctx);
+  },
+};

@@ -1,0 +1,26 @@
+import type { EvalContext } from '../../types.ts';
+
+export const DAY_MS = 86_400_000;
+
+// Only ISO-8601 dates and instants: other formats parse differently across runtimes.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Milliseconds since the epoch for an ISO date or instant, else NaN. */
+export function instantOf(value: unknown): number {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+export function isDate(value: unknown): boolean {
+  return !Number.isNaN(instantOf(value));
+}
+
+/** A condition value that is a number of days from `asOf` (negative: in the past) or a date. */
+export function referenceInstant(value: unknown): (ctx: EvalContext) => number {
+  if (typeof value === 'number') {
+    const offset = value * DAY_MS;
+    return (ctx) => ctx.asOfMs + offset;
+  }
+  const at = instantOf(value);
+  return () => at;
+}
