@@ -98,7 +98,7 @@ function compileNode(condition: Condition, facts: Set<string>): Node {
     };
   }
   if (key === 'all' || key === 'any') {
-    const children = ((condition as Record<string, Condition[]>)[key] ?? []).map((c) => compileNode(c, facts));
+    const children = ((condition as unknown as Record<string, Condition[]>)[key] ?? []).map((c) => compileNode(c, facts));
     const tests = children.map((c) => c.test);
     const test = key === 'all' ? allOf(tests) : anyOf(tests);
     return {
