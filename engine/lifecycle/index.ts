@@ -3,3 +3,4 @@ export * from './password-policy.ts';
 export * from './validate-password.ts';
 export { commonPasswordCount, isCommonPassword } from './common-passwords.ts';
 export * from './attribute-sources.ts';
+export * from './effective-dates.ts';
