@@ -1,0 +1,12 @@
+// The command registry: `main` dispatches by name and `help` lists from here.
+import type { Command } from '../command.ts';
+import { checkCommand } from './check.ts';
+import { explainCommand } from './explain.ts';
+import { simulateCommand } from './simulate.ts';
+import { testCommand } from './test.ts';
+
+export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name);
+}

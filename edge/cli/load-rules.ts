@@ -1,0 +1,51 @@
+// Reads a rules directory from disk into SourceFiles: rule documents and `*.test.yaml` tests.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { SourceFile } from '../../engine/types.ts';
+import { CliError } from './command.ts';
+
+export interface RulesDir {
+  rules: SourceFile[];
+  tests: SourceFile[];
+}
+
+const RULE_FILE = /\.(ya?ml|json)$/i;
+const TEST_FILE = /\.test\.(ya?ml|json)$/i;
+/** The generated JSON Schema sits beside the rules for editors; it is not a rule document. */
+const NOT_RULES = /(^|\.)schema\.json$/i;
+
+/**
+ * Every rule and test file under `dir`, recursively, sorted by path so output is stable.
+ * Paths are relative to `cwd` so diagnostics read `rules/apps/github.yaml:3`.
+ */
+export function loadRulesDir(dir: string, cwd: string): RulesDir {
+  const root = join(cwd, dir);
+  let stat;
+  try {
+    stat = statSync(root);
+  } catch {
+    throw new CliError(`rules directory \`${dir}\` does not exist`);
+  }
+  if (!stat.isDirectory()) throw new CliError(`\`${dir}\` is not a directory`);
+  const rules: SourceFile[] = [];
+  const tests: SourceFile[] = [];
+  for (const full of walk(root)) {
+    const name = full.slice(full.lastIndexOf('/') + 1);
+    const file = { path: relative(cwd, full) || full, text: readFileSync(full, 'utf8') };
+    if (TEST_FILE.test(name)) tests.push(file);
+    else if (RULE_FILE.test(name) && !NOT_RULES.test(name)) rules.push(file);
+  }
+  return { rules, tests };
+}
+
+function walk(dir: string): string[] {
+  const found: string[] = [];
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...walk(full));
+    else if (entry.isFile()) found.push(full);
+  }
+  return found;
+}

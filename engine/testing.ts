@@ -1,0 +1,170 @@
+// Rule tests (`*.test.yaml`), as `opa test` is for policies: given users, observed state and
+// an `asOf`, the rules must plan the expected actions. Pure: files in, results out. A broken
+// test file is a failing result naming file and line, never a thrown error.
+import { LineCounter, isMap, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { z } from 'zod';
+import { makeContext } from './context.ts';
+import { evaluate } from './evaluate.ts';
+import { plan } from './plan.ts';
+import { ACTION_TYPES } from './types.ts';
+import type { ObservedState, Plan, RuleSet, SourceFile, User } from './types.ts';
+import { closest, describeAction, differences, flow, pairActions } from './testing-match.ts';
+import type { Expected } from './testing-match.ts';
+
+/** Rule tests without `asOf` run at this fixed instant, so a test gives the same answer every day. */
+export const DEFAULT_TEST_AS_OF = '2026-01-01T00:00:00Z';
+
+const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+const expectedActionSchema = z.looseObject({ type: z.enum(ACTION_TYPES).optional() });
+
+export const ruleTestSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  asOf: isoInstant.optional(),
+  users: z.array(z.looseObject({ id: z.string().min(1) })),
+  observed: z.strictObject({
+    accounts: z.array(z.looseObject({ userId: z.string(), appId: z.string(), status: z.enum(['active', 'suspended', 'deactivated']) })).default([]),
+    memberships: z.array(z.strictObject({ userId: z.string(), groupId: z.string() })).default([]),
+  }).optional(),
+  expect: z.strictObject({
+    /** Each must match a distinct actual action (as a subset of its fields). */
+    actions: z.array(expectedActionSchema).default([]),
+    /** None of these may match any actual action. */
+    absent: z.array(expectedActionSchema).default([]),
+    /** When true, every actual action must be expected. */
+    exhaustive: z.boolean().default(false),
+  }),
+});
+
+export type RuleTest = z.infer<typeof ruleTestSchema>;
+
+export interface RuleTestResult {
+  file: string;
+  line: number;
+  name: string;
+  passed: boolean;
+  /** One entry per problem; an entry may span lines (expected, closest actual, diff). */
+  failures: string[];
+}
+
+export interface RuleTestReport {
+  results: RuleTestResult[];
+}
+
+/** Runs every test in `testFiles` against `ruleSet`. */
+export function runRuleTests(ruleSet: RuleSet, testFiles: SourceFile[], options: { defaultAsOf?: string } = {}): RuleTestReport {
+  const results: RuleTestResult[] = [];
+  for (const file of testFiles) {
+    for (const test of parseTestFile(file)) {
+      results.push(test.ok ? runOne(ruleSet, test.test, file.path, test.line, options.defaultAsOf ?? DEFAULT_TEST_AS_OF) : test.result);
+    }
+  }
+  return { results };
+}
+
+type ParsedTest = { ok: true; test: RuleTest; line: number } | { ok: false; result: RuleTestResult };
+
+/** A file holds one test, a YAML list of tests, or several `---` documents of either. */
+export function parseTestFile(file: SourceFile): ParsedTest[] {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(file.text, { lineCounter: counter, prettyErrors: false });
+  const lineOf = (node: unknown): number => (isNode(node) && node.range ? counter.linePos(node.range[0]).line : 1);
+  const broken = (line: number, message: string, name = '(unparsed test)'): ParsedTest => ({ ok: false, result: { file: file.path, line, name, passed: false, failures: [`${file.path}:${line}: ${message}`] } });
+  if (!Array.isArray(docs)) return [broken(1, 'test file is empty')];
+  const parsed: ParsedTest[] = [];
+  for (const doc of docs) {
+    const syntax = doc.errors[0];
+    if (syntax) {
+      parsed.push(broken(counter.linePos(syntax.pos[0]).line, `malformed yaml: ${firstLine(syntax.message)}`));
+      continue;
+    }
+    if (doc.contents === null) continue;
+    const items: { node: unknown; path: number[] }[] = isSeq(doc.contents) ? doc.contents.items.map((node, i) => ({ node, path: [i] })) : [{ node: doc.contents, path: [] }];
+    for (const { node, path } of items) {
+      const line = lineOf(node);
+      if (!isMap(node)) {
+        parsed.push(broken(line, 'a rule test must be a mapping with `name`, `users` and `expect`'));
+        continue;
+      }
+      const value: unknown = node.toJSON();
+      const name = typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : '(unnamed test)';
+      const check = ruleTestSchema.safeParse(value);
+      if (check.success) {
+        parsed.push({ ok: true, test: check.data, line });
+        continue;
+      }
+      const issue = check.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at \`${issue.path.join('.')}\`` : '';
+      const at = issue ? issueLine(doc, [...path, ...issue.path], lineOf) : undefined;
+      parsed.push(broken(at ?? line, `invalid rule test${where}: ${lowerFirst(issue?.message ?? 'does not match the test format')}`, name));
+    }
+  }
+  if (parsed.length === 0) return [broken(1, 'test file holds no tests')];
+  return parsed;
+}
+
+function runOne(ruleSet: RuleSet, test: RuleTest, file: string, line: number, defaultAsOf: string): RuleTestResult {
+  const result: RuleTestResult = { file, line, name: test.name, passed: false, failures: [] };
+  let outcome: Plan;
+  try {
+    const ctx = makeContext(test.asOf ?? defaultAsOf);
+    const observed = (test.observed ?? { accounts: [], memberships: [] }) as ObservedState;
+    outcome = plan(ruleSet, evaluate(ruleSet, test.users as User[], ctx), observed, ctx);
+  } catch (error) {
+    result.failures.push(`${file}:${line}: the engine failed on this test: ${error instanceof Error ? error.message : String(error)}`);
+    return result;
+  }
+  const actual = outcome.actions;
+  const expected = test.expect.actions as Expected[];
+  const pairOf = pairActions(expected, actual);
+  const listing = actualListing(actual, outcome);
+  pairOf.forEach((a, e) => {
+    if (a !== -1) return;
+    const want = expected[e] as Expected;
+    const near = closest(want, actual);
+    const lines = [`expected action not found: ${flow(want)}`];
+    if (near) lines.push(`  closest actual: ${describeAction(near.action)}`, ...near.diff.map((d) => `    ${d}`));
+    result.failures.push([...lines, ...listing].join('\n'));
+  });
+  for (const unwanted of test.expect.absent as Expected[]) {
+    for (const action of actual) {
+      if (differences(unwanted, action).length === 0) result.failures.push(`unexpected action (listed under \`absent\`): ${describeAction(action)}`);
+    }
+  }
+  if (test.expect.exhaustive) {
+    const used = new Set(pairOf);
+    actual.forEach((action, i) => {
+      if (!used.has(i)) result.failures.push(`unexpected action (expect is exhaustive): ${describeAction(action)}`);
+    });
+  }
+  result.passed = result.failures.length === 0;
+  return result;
+}
+
+function actualListing(actual: Plan['actions'], outcome: Plan): string[] {
+  const lines = [actual.length === 0 ? '  actual actions: none' : `  actual actions (${actual.length}):`, ...actual.map((a) => `    ${describeAction(a)}`)];
+  for (const d of outcome.diagnostics) lines.push(`  engine ${d.severity}: ${d.code}: ${d.message}`);
+  return lines;
+}
+
+function issueLine(doc: Document.Parsed, path: (string | number | symbol)[], lineOf: (node: unknown) => number): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node: unknown = doc.getIn(path.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) return lineOf(node);
+  }
+  return undefined;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'range' in value;
+}
+
+function firstLine(message: string): string {
+  return lowerFirst((message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, ''));
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
