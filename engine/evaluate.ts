@@ -21,15 +21,15 @@ export const DEFAULT_STATUS: UserStatus = 'ACTIVE';
 
 /** What the rules say one user should have. Never throws: a failing expression is a diagnostic. */
 export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): DesiredUser {
-  const groupIds: string[] = [];
-  // A view, so the caller's profile is never touched; `groups` grows as group rules match.
-  const view: User = { ...user, groups: groupIds };
+  // A view, so the caller's profile is never touched. `groups` is replaced, never pushed to,
+  // as group rules match: traces hold the very array they saw.
+  const view: User = { ...user, groups: [] };
   const memberships: DesiredMembership[] = [];
   for (const group of ruleSet.groups) {
     if (!group.condition.test(view, ctx)) continue;
     // Traced now, while `groups` holds exactly what this rule could see.
     memberships.push({ groupId: group.id, because: matchedRule(group, 'group', view, ctx) });
-    groupIds.push(group.id);
+    view.groups = [...(view.groups as string[]), group.id];
   }
 
   const diagnostics: Diagnostic[] = [];

@@ -1,5 +1,5 @@
 import type { Action, DesiredAccount, Json, ObservedAccount, Reason } from '../types.ts';
-import { canonicalJson } from '../ids.ts';
+import { canonicalJson } from '../hash.ts';
 import type { ActionDefinition, ActionDraft } from './types.ts';
 import { accountWords } from './types.ts';
 
