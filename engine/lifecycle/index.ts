@@ -4,3 +4,4 @@ export * from './validate-password.ts';
 export { commonPasswordCount, isCommonPassword } from './common-passwords.ts';
 export * from './attribute-sources.ts';
 export * from './effective-dates.ts';
+export * from './safety.ts';
