@@ -149,7 +149,7 @@ describe('plan: manual apps', () => {
       userId: 'cy',
       appId: 'badge',
       attributes: {
-        task: 'create an account in `Door badges` for `cy` with `holder` = `"cy"`',
+        task: "create an account in `Door badges` for `cy` with `holder` = `cy`",
         operation: 'account.create',
         owners: ['facilities@x.io'],
         account: { holder: 'cy' },

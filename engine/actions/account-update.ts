@@ -1,7 +1,7 @@
 import type { Action, DesiredAccount, Json, ObservedAccount, Reason } from '../types.ts';
 import { canonicalJson } from '../hash.ts';
 import type { ActionDefinition, ActionDraft } from './types.ts';
-import { accountWords } from './types.ts';
+import { accountWords, shownValue } from './types.ts';
 
 export const accountUpdate: ActionDefinition = {
   type: 'account.update',
@@ -13,7 +13,9 @@ export const accountUpdate: ActionDefinition = {
     const changes = action.changes ?? {};
     for (const key of Object.keys(changes).sort()) {
       const change = changes[key];
-      if (change) parts.push(`set \`${key}\` from \`${JSON.stringify(change.from ?? null)}\` to \`${JSON.stringify(change.to)}\``);
+      if (!change) continue;
+      const was = change.from === undefined ? 'unset' : `\`${shownValue(change.from)}\``;
+      parts.push(`set \`${key}\` to \`${shownValue(change.to)}\` (was ${was})`);
     }
     return `update the ${accountWords(action, names)}: ${parts.join(', ')}`;
   },

@@ -22,11 +22,16 @@ export function accountWords(action: Pick<Action, 'appId' | 'userId'>, names?: {
   return `\`${names?.app ?? action.appId}\` account of \`${action.userId}\``;
 }
 
-/** Renders attribute values for people: "`email` = `a@b.c`, `login` = `ab`". */
+/** Renders attribute values for people: "`email` = `a@b.c`, `teams` = `["x"]`". */
 export function valueWords(values: Record<string, unknown> | undefined): string {
   if (!values) return '';
   return Object.keys(values)
     .sort()
-    .map((key) => `\`${key}\` = \`${JSON.stringify(values[key])}\``)
+    .map((key) => `\`${key}\` = \`${shownValue(values[key])}\``)
     .join(', ');
+}
+
+/** A value as a person reads it: strings bare, anything else as JSON. */
+export function shownValue(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
 }

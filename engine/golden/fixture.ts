@@ -14,9 +14,7 @@ import type {
   RuleSet,
 } from '../types.ts';
 
-export interface FixtureApp extends Omit<AppRule, 'kind'> {
-  kind?: 'app';
-}
+export type FixtureApp = Pick<AppRule, 'id' | 'name' | 'connector' | 'attributes' | 'deprovision' | 'owners'>;
 export interface FixtureAssignment extends Omit<AssignmentRule, 'kind'> {
   kind?: 'assignment';
 }
