@@ -5,3 +5,4 @@ export { commonPasswordCount, isCommonPassword } from './common-passwords.ts';
 export * from './attribute-sources.ts';
 export * from './effective-dates.ts';
 export * from './safety.ts';
+export * from './overrides.ts';
