@@ -12,3 +12,5 @@ export type { CompiledExpression, ExpressionValue } from './expressions.ts';
 export { DIAGNOSTICS, sortDiagnostics } from './diagnostics.ts';
 export type { DiagnosticCode } from './diagnostics.ts';
 export * from './rules/index.ts';
+export { runRuleTests, parseTestFile, ruleTestSchema, DEFAULT_TEST_AS_OF } from './testing.ts';
+export type { RuleTest, RuleTestResult, RuleTestReport } from './testing.ts';
