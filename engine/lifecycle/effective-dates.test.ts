@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../types.ts';
 import { addDays, isValidTimeZone, localDateAt, localEndOfDay, localStartOfDay, stagingInstant } from './effective-dates.ts';
@@ -129,5 +130,26 @@ describe('calendar helpers', () => {
     expect(value(localDateAt('2026-04-05T14:00:00Z', MEL))).toBe('2026-04-06');
     expect(value(localDateAt('2026-04-05T14:00:00Z', LA))).toBe('2026-04-05');
     expect(localDateAt('soon', LA).ok).toBe(false);
+  });
+});
+
+describe('properties over many dates and zones', () => {
+  const zones = [MEL, LA, 'Europe/London', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'America/Havana', 'UTC'];
+
+  it('each local day starts on its own date, right after the previous date, and lasts 23 to 25 hours', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 365 * 30 }), fc.constantFrom(...zones), (dayIndex, tz) => {
+        const date = value(addDays('2010-01-01', dayIndex));
+        const start = value(localStartOfDay(date, tz));
+        const end = value(localEndOfDay(date, tz));
+        expect(end).toBe(value(localStartOfDay(value(addDays(date, 1)), tz)));
+        expect(value(localDateAt(start, tz))).toBe(date);
+        expect(value(localDateAt(new Date(Date.parse(start) - 1000).toISOString(), tz))).toBe(value(addDays(date, -1)));
+        const hours = hoursBetween(start, end);
+        expect(hours).toBeGreaterThanOrEqual(23);
+        expect(hours).toBeLessThanOrEqual(25);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
