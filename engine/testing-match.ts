@@ -63,6 +63,8 @@ export function closest(expected: Expected, actual: Action[]): { action: Action;
   return best;
 }
 
+const MAX_LINE = 240;
+
 /** One line per action: `account.create user=u1 app=github role=developer {login: jdoe}`. */
 export function describeAction(action: Action): string {
   const parts: string[] = [action.type];
@@ -71,10 +73,14 @@ export function describeAction(action: Action): string {
   if (action.groupId !== undefined) parts.push(`group=${action.groupId}`);
   if (action.role !== undefined) parts.push(`role=${action.role}`);
   if (action.notBefore !== undefined) parts.push(`notBefore=${action.notBefore}`);
-  if (action.attributes !== undefined && Object.keys(action.attributes).length > 0) parts.push(`attributes=${flow(action.attributes)}`);
+  // A manual task's `task` sentence repeats the rest of the action; leave it out here.
+  const shown: Record<string, Json> = { ...action.attributes };
+  if (action.type === 'task.manual') delete shown.task;
+  if (Object.keys(shown).length > 0) parts.push(`attributes=${flow(shown)}`);
   if (action.changes !== undefined) parts.push(`changes=${flow(action.changes)}`);
   if (action.reason.rules.length > 0) parts.push(`(rules: ${action.reason.rules.join(', ')})`);
-  return parts.join(' ');
+  const line = parts.join(' ');
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 
 /** Compact YAML-flow-like rendering: `{type: account.create, userId: u1}`. */

@@ -119,14 +119,13 @@ function runOne(ruleSet: RuleSet, test: RuleTest, file: string, line: number, de
   const actual = outcome.actions;
   const expected = test.expect.actions as Expected[];
   const pairOf = pairActions(expected, actual);
-  const listing = actualListing(actual, outcome);
   pairOf.forEach((a, e) => {
     if (a !== -1) return;
     const want = expected[e] as Expected;
     const near = closest(want, actual);
     const lines = [`expected action not found: ${flow(want)}`];
     if (near) lines.push(`  closest actual: ${describeAction(near.action)}`, ...near.diff.map((d) => `    ${d}`));
-    result.failures.push([...lines, ...listing].join('\n'));
+    result.failures.push(lines.join('\n'));
   });
   for (const unwanted of test.expect.absent as Expected[]) {
     for (const action of actual) {
@@ -140,11 +139,13 @@ function runOne(ruleSet: RuleSet, test: RuleTest, file: string, line: number, de
     });
   }
   result.passed = result.failures.length === 0;
+  // Everything the rules did, once, under the last failure: the context to read a diff in.
+  if (!result.passed) result.failures.push(actualListing(actual, outcome).join('\n'));
   return result;
 }
 
 function actualListing(actual: Plan['actions'], outcome: Plan): string[] {
-  const lines = [actual.length === 0 ? '  actual actions: none' : `  actual actions (${actual.length}):`, ...actual.map((a) => `    ${describeAction(a)}`)];
+  const lines = [actual.length === 0 ? 'actual actions: none' : `actual actions (${actual.length}):`, ...actual.map((a) => `  ${describeAction(a)}`)];
   for (const d of outcome.diagnostics) lines.push(`  engine ${d.severity}: ${d.code}: ${d.message}`);
   return lines;
 }

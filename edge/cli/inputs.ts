@@ -32,9 +32,9 @@ export function loadRunInputs(args: ParsedArgs, io: CliIo, command: string): Run
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     io.err(`roster: ${plural(errors, 'error')} in \`${rulesDir}\`: broken rules were skipped (run \`roster check ${rulesDir}\`)`);
   }
-  const users = loadUsers(usersFile, ruleSet.settings.attributes ?? {});
+  const users = loadUsers(usersFile, ruleSet.settings.attributes ?? {}, io.cwd);
   const observedFile = optionalString(args, 'observed');
-  const observed = observedFile === undefined ? { accounts: [], memberships: [] } : loadObserved(observedFile);
+  const observed = observedFile === undefined ? { accounts: [], memberships: [] } : loadObserved(observedFile, io.cwd);
   return { ruleSet, users, usersFile, observed, ctx };
 }
 

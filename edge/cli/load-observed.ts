@@ -22,8 +22,8 @@ const observedSchema = z.object({
   memberships: z.array(z.looseObject({ userId: z.string().min(1), groupId: z.string().min(1) })).default([]),
 }).strict();
 
-export function loadObserved(path: string): ObservedState {
-  return parseObserved(readInputFile(path, 'observed'), path);
+export function loadObserved(path: string, cwd = '.'): ObservedState {
+  return parseObserved(readInputFile(path, 'observed', cwd), path);
 }
 
 export function parseObserved(text: string, file: string): ObservedState {

@@ -1,6 +1,6 @@
 // Reads a rules directory from disk into SourceFiles: rule documents and `*.test.yaml` tests.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../../engine/types.ts';
 import { CliError } from './command.ts';
 
@@ -16,10 +16,10 @@ const NOT_RULES = /(^|\.)schema\.json$/i;
 
 /**
  * Every rule and test file under `dir`, recursively, sorted by path so output is stable.
- * Paths are relative to `cwd` so diagnostics read `rules/apps/github.yaml:3`.
+ * Paths keep the prefix the user typed, so diagnostics read `rules/apps/github.yaml:3`.
  */
 export function loadRulesDir(dir: string, cwd: string): RulesDir {
-  const root = join(cwd, dir);
+  const root = resolve(cwd, dir);
   let stat;
   try {
     stat = statSync(root);
@@ -31,7 +31,7 @@ export function loadRulesDir(dir: string, cwd: string): RulesDir {
   const tests: SourceFile[] = [];
   for (const full of walk(root)) {
     const name = full.slice(full.lastIndexOf('/') + 1);
-    const file = { path: relative(cwd, full) || full, text: readFileSync(full, 'utf8') };
+    const file = { path: join(dir, relative(root, full)), text: readFileSync(full, 'utf8') };
     if (TEST_FILE.test(name)) tests.push(file);
     else if (RULE_FILE.test(name) && !NOT_RULES.test(name)) rules.push(file);
   }

@@ -1,7 +1,7 @@
 // Users files: a JSON array of profiles, or CSV with a header row. Every problem is one
 // CliError line naming the file and line; nothing here reaches the engine unchecked.
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { USER_STATUSES } from '../../engine/types.ts';
 import type { AttributeType, User } from '../../engine/types.ts';
@@ -10,9 +10,10 @@ import { arrayItemLines, parseJsonFile } from './parse-json.ts';
 
 export type AttributeTypes = Record<string, AttributeType>;
 
-export function readInputFile(path: string, what: string): string {
+/** Reads `path` (relative to `cwd`); errors name the path as the user typed it. */
+export function readInputFile(path: string, what: string, cwd = '.'): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(resolve(cwd, path), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${what} file \`${path}\` does not exist`);
@@ -22,8 +23,8 @@ export function readInputFile(path: string, what: string): string {
 }
 
 /** Reads users from `path`: `.csv` as CSV, anything else as JSON. */
-export function loadUsers(path: string, types: AttributeTypes = {}): User[] {
-  const text = readInputFile(path, 'users');
+export function loadUsers(path: string, types: AttributeTypes = {}, cwd = '.'): User[] {
+  const text = readInputFile(path, 'users', cwd);
   return extname(path).toLowerCase() === '.csv' ? parseUsersCsv(text, path, types) : parseUsersJson(text, path);
 }
 
