@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'edge/**/*.test.ts', 'test/**/*.test.ts', 'rules/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'edge/**/*.test.ts', 'test/**/*.test.ts', 'rules/**/*.test.ts', 'scripts/**/*.test.ts'],
     // A run that executes no test is a broken run, never a green one.
     passWithNoTests: false,
     testTimeout: 60_000,

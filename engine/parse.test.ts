@@ -63,6 +63,11 @@ describe('parseSources', () => {
     expect(yamlish.diagnostics).toMatchObject([{ code: 'json.syntax', file: 'b.json', line: 1 }]);
   });
 
+  it('skips a JSON Schema kept beside the rules (rules/schema.json)', () => {
+    const text = JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', oneOf: [] });
+    expect(parseSources([{ path: 'rules/schema.json', text }])).toEqual({ documents: [], diagnostics: [] });
+  });
+
   it('skips rule tests and empty documents', () => {
     const { documents, diagnostics } = parseSources([
       { path: 'rules/github.test.yaml', text: 'users: [' },

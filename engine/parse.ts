@@ -70,7 +70,7 @@ export function parseSource(file: SourceFile): ParseOutput {
     const root = doc.contents;
     if (root === null || root === undefined) continue;
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined || isJsonSchema(value)) continue;
     if (Array.isArray(value) && isSeq(root)) {
       value.forEach((item, index) => {
         const node = root.items[index];
@@ -82,6 +82,11 @@ export function parseSource(file: SourceFile): ParseOutput {
     }
   }
   return { documents, diagnostics };
+}
+
+/** rules/schema.json sits beside the rules: a document with `$schema` and no `kind` is a schema. */
+function isJsonSchema(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && '$schema' in value && !('kind' in value);
 }
 
 function makeDocument(file: string, value: unknown, root: Node, doc: Document, line: (offset: number) => number): RawDocument {
