@@ -5,10 +5,21 @@ export const DAY_MS = 86_400_000;
 // Only ISO-8601 dates and instants: other formats parse differently across runtimes.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+// Profiles repeat the same few thousand dates across a population: parse each once.
+// A bounded memo of a pure function: the answer for a string never changes.
+const parsed = new Map<string, number>();
+const PARSED_LIMIT = 50_000;
+
 /** Milliseconds since the epoch for an ISO date or instant, else NaN. */
 export function instantOf(value: unknown): number {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return Number.NaN;
-  return Date.parse(value);
+  if (typeof value !== 'string') return Number.NaN;
+  let at = parsed.get(value);
+  if (at === undefined) {
+    at = ISO_DATE.test(value) ? Date.parse(value) : Number.NaN;
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(value, at);
+  }
+  return at;
 }
 
 export function isDate(value: unknown): boolean {
