@@ -20,7 +20,7 @@ const rules = fixtureRuleSet({
   ],
   groups: [
     { id: 'engineering', when: { fact: 'department', operator: 'equal', value: 'Engineering' } },
-    { id: 'eng-leads', dependsOn: ['engineering'], when: { all: [{ fact: 'groups', operator: 'contains', value: 'engineering' }, { fact: 'title', operator: 'equal', value: 'Lead' }] } },
+    { id: 'eng-leads', when: { all: [{ fact: 'groups', operator: 'contains', value: 'engineering' }, { fact: 'title', operator: 'equal', value: 'Lead' }] } },
   ],
   assignments: [
     { id: 'eng-github', priority: 100, when: { fact: 'groups', operator: 'contains', value: 'engineering' }, assign: [{ app: 'github', role: 'developer' }] },
@@ -58,12 +58,12 @@ describe('evaluateUser', () => {
     expect(dev?.because.map((b) => b.ruleId)).toEqual(['eng-github']);
   });
 
-  it('maps attributes from the app, overridden by the assignment, and keeps create-only names', () => {
+  it('maps attributes from the app, overridden by the assignment (keeping the app\'s create-only flag)', () => {
     const accounts = evaluateUser(rules, ada, ctx).accounts;
     const github = accounts.find((a) => a.appId === 'github');
-    // lead-github overrides the app's create-only `email` with an always-updated one.
+    // lead-github overrides the expression of the app's create-only `email`.
     expect(github?.attributes).toEqual({ login: 'ada', email: 'ada@work.io' });
-    expect(github?.createOnly).toEqual([]);
+    expect(github?.createOnly).toEqual(['email']);
     const dev = evaluateUser(rules, { ...ada, id: 'bob', title: 'Engineer' }, ctx).accounts.find((a) => a.appId === 'github');
     expect(dev?.attributes).toEqual({ login: 'ada', email: 'ada@x.io' });
     expect(dev?.createOnly).toEqual(['email']);

@@ -3,7 +3,6 @@
 import type {
   CompiledAssignment,
   CompiledGroup,
-  CompiledMapping,
   DesiredAccount,
   DesiredMembership,
   DesiredUser,
@@ -93,32 +92,31 @@ function desiredAccount(
     return undefined;
   }
   const attributes: Record<string, Json> = {};
-  const createOnly = new Set<string>();
-  // The app's mappings first; the assignment's own expressions override them by name.
-  const apply = (mapping: CompiledMapping, ownerId: string, file: string, line: number): void => {
+  const createOnly: string[] = [];
+  // The compiler gives each target its effective mappings: the app's, with the assignment's
+  // own expressions replacing those of the same name.
+  for (const mapping of target.mappings) {
     const result = mapping.evaluate(view, app.source, ctx);
-    if (!result.ok) {
-      diagnostics.push({
-        code: 'expression-failed',
-        severity: 'error',
-        message: `attribute \`${mapping.name}\` of app \`${app.id}\` for user \`${view.id}\` left out: ${result.error}`,
-        file,
-        line,
-        ruleId: ownerId,
-      });
-      return;
+    if (result.ok) {
+      attributes[mapping.name] = result.value;
+      if (mapping.createOnly) createOnly.push(mapping.name);
+      continue;
     }
-    attributes[mapping.name] = result.value;
-    if (mapping.createOnly) createOnly.add(mapping.name);
-    else createOnly.delete(mapping.name);
-  };
-  for (const mapping of app.mappings) {
-    if (!target.mappings.some((own) => own.name === mapping.name)) apply(mapping, app.id, app.file, app.line);
+    // Blame the document the expression is written in (only looked up on failure).
+    const own = !app.mappings.some((m) => m.name === mapping.name && m.expr === mapping.expr);
+    diagnostics.push({
+      code: 'expression-failed',
+      severity: 'error',
+      message: `attribute \`${mapping.name}\` of app \`${app.id}\` for user \`${view.id}\` left out: ${result.error}`,
+      file: own ? rule.file : app.file,
+      line: own ? rule.line : app.line,
+      ruleId: own ? rule.id : app.id,
+    });
   }
-  for (const mapping of target.mappings) apply(mapping, rule.id, rule.file, rule.line);
+  createOnly.sort();
   return target.role === undefined
-    ? { appId: app.id, attributes, createOnly: [...createOnly].sort(), because: [because] }
-    : { appId: app.id, role: target.role, attributes, createOnly: [...createOnly].sort(), because: [because] };
+    ? { appId: app.id, attributes, createOnly, because: [because] }
+    : { appId: app.id, role: target.role, attributes, createOnly, because: [because] };
 }
 
 function byAppId(a: DesiredAccount, b: DesiredAccount): number {

@@ -6,7 +6,6 @@ import { fixtureRuleSet } from './golden/fixture.ts';
 
 const ctx = makeContext('2025-03-01T00:00:00Z');
 const rules = fixtureRuleSet({
-  version: 'v9',
   apps: [
     { id: 'github', connector: 'scim', attributes: { login: { expr: 'user.login' } } },
     { id: 'aws', connector: 'rest', deprovision: { onUnassign: 'delete' } },
@@ -66,8 +65,8 @@ describe('renderExplain', () => {
   it('prints an indented tree with ✓ and ✗ marks', () => {
     const text = renderExplain(explainUser(rules, ada, observed, ctx));
     const lines = text.split('\n');
-    expect(lines[0]).toBe('user `ada` (ACTIVE) as of 2025-03-01T00:00:00.000Z, rule set v9');
-    expect(lines).toContain('│  └─ ✗ group `eng-leads` (groups/eng-leads.yaml:1)');
+    expect(lines[0]).toBe(`user \`ada\` (ACTIVE) as of 2025-03-01T00:00:00.000Z, rule set ${rules.version}`);
+    expect(lines).toContain('│  └─ ✗ group `eng-leads` (groups/eng-leads.json:1)');
     expect(lines).toContain('│     └─ ✗ all of');
     expect(lines).toContain('│        ├─ ✓ groups contains "engineering" — saw ["engineering"]');
     expect(lines).toContain('│        └─ ✗ title equal "Lead" — saw "Engineer"');

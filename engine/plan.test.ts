@@ -8,7 +8,6 @@ import type { ObservedAccount, ObservedState, User } from './types.ts';
 const ctx = makeContext('2025-03-01T00:00:00Z');
 
 const rules = fixtureRuleSet({
-  version: 'v1',
   apps: [
     { id: 'github', connector: 'scim', attributes: { login: { expr: 'user.login' }, email: { expr: 'user.email', createOnly: true } } },
     { id: 'aws', connector: 'rest', deprovision: { onUnassign: 'delete' } },
@@ -36,7 +35,8 @@ describe('plan: accounts the rules grant', () => {
     expect(create).toMatchObject({ type: 'account.create', userId: 'ada', appId: 'github', role: 'developer', attributes: { login: 'ada', email: 'ada@x.io' } });
     expect(create?.reason.summary).toBe('rule `eng-github` assigns `github` as `developer`');
     expect(create?.reason.rules).toEqual(['eng-github']);
-    expect(create?.reason.version).toBe('v1');
+    expect(create?.reason.version).toBe(rules.version);
+    expect(create?.reason.version).toMatch(/^[0-9a-f]{64}$/);
     expect(create?.reason.matched).toEqual([
       {
         ruleId: 'eng-github',
@@ -54,7 +54,7 @@ describe('plan: accounts the rules grant', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ type: 'account.update', role: 'admin', changes: { login: { from: 'old', to: 'ada' } } });
     expect(Object.keys(updates[0]!.changes!)).toEqual(['login']);
-    expect(updates[0]!.reason.summary).toBe('rule `admin-github` assigns `github` as `admin`; changed: `login`, `role`; role `developer` → `admin`');
+    expect(updates[0]!.reason.summary).toBe('rule `admin-github` assigns `github` as `admin`; changed: `login`, role `developer` → `admin`');
     expect(updates[0]!.reason.rules).toEqual(['admin-github', 'eng-github']);
   });
 
@@ -94,7 +94,7 @@ describe('plan: accounts out of scope', () => {
     expect(outOfScope('aws', 'active').map((a) => a.type)).toEqual(['account.delete']);
     expect(outOfScope('aws', 'deactivated').map((a) => a.type)).toEqual(['account.delete']);
     expect(outOfScope('wiki', 'active')).toEqual([]);
-    expect(outOfScope('github', 'active')[0]!.reason).toEqual({ summary: 'no rule assigns `github` any more; app policy: deactivate', rules: [], version: 'v1', matched: [] });
+    expect(outOfScope('github', 'active')[0]!.reason).toEqual({ summary: 'no rule assigns `github` any more; app policy: deactivate', rules: [], version: rules.version, matched: [] });
   });
 
   it('deletes a deactivated account once deleteAfterDays have passed since deactivatedAt', () => {

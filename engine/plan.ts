@@ -93,9 +93,9 @@ function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAcco
     } else if (!policy.updates) continue;
     const diff = diffAccount(account, current);
     if (!diff) continue;
-    const names = [...Object.keys(diff.changes), ...(diff.role ? ['role'] : [])].sort();
-    const roleWords = diff.role ? `; role \`${diff.role.from ?? 'none'}\` → \`${diff.role.to}\`` : '';
-    const summary = `${assigns}; changed: ${names.map((name) => `\`${name}\``).join(', ')}${roleWords}`;
+    const changed = Object.keys(diff.changes).map((name) => `\`${name}\``);
+    if (diff.role) changed.push(`role \`${diff.role.from ?? 'none'}\` → \`${diff.role.to}\``);
+    const summary = `${assigns}; changed: ${changed.join(', ')}`;
     drafts.push(buildUpdate(userId, account.appId, diff, ruleReason(summary, account.because, version)));
   }
 
@@ -109,7 +109,9 @@ function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAcco
     const type = unassignAction(mode, current.status);
     if (type) {
       drafts.push(accountDraft(type, current, policyReason(cause, version)));
-    } else if (current.status === 'deactivated' && mode !== 'keep' && app.deleteAfterDays !== undefined) {
+    } else if (current.status !== 'active' && mode !== 'keep' && app.deleteAfterDays !== undefined) {
+      // `deactivatedAt` is when the account stopped being active: a `suspend` policy with
+      // `deleteAfterDays` deletes suspended accounts in time, as `deactivate` does deactivated ones.
       if (current.deactivatedAt === undefined) {
         step.diagnostics.push({
           code: 'deactivated-at-missing',
@@ -117,7 +119,7 @@ function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAcco
           message: `account \`${appId}\` of user \`${userId}\` has no \`deactivatedAt\`: not deleted after ${app.deleteAfterDays} days`,
         });
       } else if (deleteIsDue(current.deactivatedAt, app.deleteAfterDays, step.ctx.asOfMs)) {
-        const summary = deleteAfterWords(cause, current.deactivatedAt, app.deleteAfterDays);
+        const summary = deleteAfterWords(cause, current.status, current.deactivatedAt, app.deleteAfterDays);
         drafts.push(accountDraft('account.delete', current, policyReason(summary, version)));
       }
     } else if (current.status === 'active' && policy.suspends) {

@@ -50,7 +50,8 @@ export function unassignAction(mode: DeprovisionMode, status: ObservedAccountSta
 const DAY_MS = 86_400_000;
 
 /**
- * True when a deactivated account has waited out `deleteAfterDays`. An unreadable or missing
+ * True when an out-of-scope account that is no longer active (suspended or deactivated since
+ * `deactivatedAt`) has waited out `deleteAfterDays`. An unreadable or missing
  * `deactivatedAt` never deletes.
  */
 export function deleteIsDue(deactivatedAt: string | undefined, deleteAfterDays: number | undefined, asOfMs: number): boolean {

@@ -42,8 +42,8 @@ export function statusWords(status: string, mode?: DeprovisionMode): string {
   return `user status is \`${status}\`${mode === undefined ? '' : `; app policy: ${mode}`}`;
 }
 
-export function deleteAfterWords(cause: string, deactivatedAt: string, days: number): string {
-  return `${cause}; deactivated since \`${deactivatedAt}\`, over ${days} day${days === 1 ? '' : 's'} ago: delete after ${days} days`;
+export function deleteAfterWords(cause: string, status: string, since: string, days: number): string {
+  return `${cause}, delete after ${days} day${days === 1 ? '' : 's'}; ${status} since \`${since}\``;
 }
 
 export function joinsWords(ruleId: string, groupId: string): string {
