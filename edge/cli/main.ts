@@ -65,6 +65,13 @@ function help(rest: string[], io: CliIo): number {
 }
 
 function processIo(): CliIo {
+  // `roster simulate … | head` closes the pipe early: that is the reader being done, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
