@@ -41,9 +41,9 @@ export function compileRules(files: SourceFile[]): CompileOutput {
   take(checkConditions(candidates, settings?.attributes));
   const expressions = take(checkExpressions(candidates));
   take(rejectDuplicates(candidates));
+  take(resolveReferences(candidates, new Set(broken)));
 
-  const valid = candidates.filter((c): c is Candidate & Pick<Entry, 'rule'> => c.rule !== undefined && !broken.has(c.document));
-  const entries = take(resolveReferences(valid.map(toEntry), candidates));
+  const entries = candidates.filter((c): c is Candidate & Pick<Entry, 'rule'> => c.rule !== undefined && !broken.has(c.document)).map(toEntry);
   take(detectRoleConflicts(entries));
   const declaredGroups = new Set(candidates.filter((c) => c.definition === groupKind && c.id !== undefined).map((c) => c.id as string));
   const groups = take(orderGroups(entries, declaredGroups));

@@ -53,11 +53,14 @@ function issueToDiagnostics(issue: Issue, doc: unknown, base: DocPath): Diagnost
       return [error('rule.invalid-type', `\`${at}\` must be ${article(issue.expected)}, got ${describeValue(value)}`, { path })];
     case 'invalid_format':
       if (issue.format === 'regex' && 'pattern' in issue && issue.pattern === String(ID_PATTERN)) {
-        return [error('rule.invalid-id', `\`${at}\` ${describeValue(value)} must be a lowercase slug: letters, digits and single dashes, e.g. \`eng-github\``, { path })];
+        return [error('rule.invalid-id', `invalid ${at === 'id' ? 'id' : `\`${at}\``} ${describeValue(value)}: use lowercase letters, digits and single dashes, e.g. \`eng-github\``, { path })];
       }
       return [error('rule.invalid-value', `\`${at}\` ${describeValue(value)} is not a valid ${issue.format}`, { path })];
     case 'invalid_value':
-      return [error('rule.invalid-value', `\`${at}\` must be ${issue.values.map((v) => `\`${String(v)}\``).join(', ')}${issue.values.length > 1 ? ' (one of)' : ''}, got ${describeValue(value)}`, { path })];
+      return [error('rule.invalid-value', `\`${at}\` must be ${issue.values.length > 1 ? 'one of ' : ''}${issue.values.map((v) => `\`${String(v)}\``).join(', ')}, got ${describeValue(value)}`, { path })];
+    case 'too_small':
+    case 'too_big':
+      return [error('rule.invalid-value', `\`${at}\` ${sizeProblem(issue)}, got ${describeValue(value)}`, { path })];
     case 'custom': {
       const requested = issue.params?.code;
       const code: DiagnosticCode = typeof requested === 'string' && requested in DIAGNOSTICS ? (requested as DiagnosticCode) : 'rule.invalid-value';
@@ -94,6 +97,14 @@ function bestBranch(branches: Issue[][]): Issue[] {
     }
   }
   return best;
+}
+
+function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+  const least = issue.code === 'too_small';
+  if (issue.origin === 'array') return `needs ${least ? 'at least' : 'at most'} ${bound} item${bound === 1 ? '' : 's'}`;
+  if (issue.origin === 'string') return least && bound === 1 ? 'must not be empty' : `must be ${least ? 'at least' : 'at most'} ${bound} characters`;
+  return `must be ${least ? 'at least' : 'at most'} ${bound}`;
 }
 
 function article(type: string): string {

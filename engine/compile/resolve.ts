@@ -3,7 +3,7 @@ import { error, warning } from '../diagnostics.ts';
 import type { RawDocument } from '../parse.ts';
 import { appKind } from '../rules/app.ts';
 import type { AppRule, Diagnostic } from '../types.ts';
-import type { Candidate, Entry, StageOutput } from './model.ts';
+import type { Candidate, StageOutput } from './model.ts';
 import { location, where } from './model.ts';
 
 /**
@@ -34,36 +34,38 @@ export function rejectDuplicates(candidates: Candidate[]): StageOutput<null> {
 }
 
 /**
- * Every app a rule references must be defined, and a role must be one the app lists. A rule
- * naming an app that is defined but broken is skipped with a warning: its own error says why.
+ * Every app a rule references must be defined, and a role must be one the app lists. Rules
+ * already broken are checked too, so all problems show at once. A healthy rule naming an app
+ * that is defined but broken is skipped with a warning: the app's own error says why.
  */
-export function resolveReferences(entries: Entry[], candidates: Candidate[]): StageOutput<Entry[]> {
+export function resolveReferences(candidates: Candidate[], broken: ReadonlySet<RawDocument>): StageOutput<null> {
   const apps = new Map<string, AppRule>();
-  for (const entry of entries) if (entry.definition === appKind) apps.set(entry.id, entry.rule as AppRule);
+  for (const c of candidates) if (c.definition === appKind && c.rule && c.id !== undefined && !broken.has(c.document) && !apps.has(c.id)) apps.set(c.id, c.rule as AppRule);
   const declared = new Set(candidates.filter((c) => c.definition === appKind && c.id !== undefined).map((c) => c.id));
   const known = [...apps.keys()].sort();
 
   const diagnostics: Diagnostic[] = [];
-  const kept: Entry[] = [];
-  for (const entry of entries) {
+  const skipped: RawDocument[] = [];
+  for (const { definition, document, id, rule } of candidates) {
+    if (!rule) continue;
     let ok = true;
-    for (const ref of entry.definition.appReferences(entry.rule)) {
+    for (const ref of definition.appReferences(rule)) {
       const app = apps.get(ref.app);
       if (!app && declared.has(ref.app)) {
-        diagnostics.push(warning('rule.broken-dependency', `skipped: app \`${ref.app}\` has errors`, where(entry.document, [...ref.path, 'app'], entry.id)));
+        if (!broken.has(document)) diagnostics.push(warning('rule.broken-dependency', `skipped: app \`${ref.app}\` has errors`, where(document, [...ref.path, 'app'], id)));
         ok = false;
       } else if (!app) {
-        diagnostics.push(error('rule.unknown-app', `unknown app \`${ref.app}\`${suggest(ref.app, known)}`, where(entry.document, [...ref.path, 'app'], entry.id)));
+        diagnostics.push(error('rule.unknown-app', `unknown app \`${ref.app}\`${suggest(ref.app, known)}`, where(document, [...ref.path, 'app'], id)));
         ok = false;
       } else if (ref.role !== undefined && app.roles !== undefined && !app.roles.includes(ref.role)) {
         const roles = app.roles.map((r) => `\`${r}\``).join(', ');
-        diagnostics.push(error('rule.unknown-role', `app \`${ref.app}\` has no role \`${ref.role}\`; its roles are ${roles || 'none'}`, where(entry.document, [...ref.path, 'role'], entry.id)));
+        diagnostics.push(error('rule.unknown-role', `app \`${ref.app}\` has no role \`${ref.role}\`; its roles are ${roles || 'none'}`, where(document, [...ref.path, 'role'], id)));
         ok = false;
       }
     }
-    if (ok) kept.push(entry);
+    if (!ok) skipped.push(document);
   }
-  return { value: kept, diagnostics };
+  return { value: null, diagnostics, broken: skipped };
 }
 
 function suggest(name: string, known: string[]): string {

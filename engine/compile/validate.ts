@@ -4,7 +4,7 @@ import { error } from '../diagnostics.ts';
 import type { RawDocument } from '../parse.ts';
 import { ruleKind, ruleKinds } from '../rules/registry.ts';
 import type { Diagnostic } from '../types.ts';
-import { issuesToDiagnostics, valueAt } from './issues.ts';
+import { describeValue, issuesToDiagnostics, valueAt } from './issues.ts';
 import type { Candidate, StageOutput } from './model.ts';
 import { where } from './model.ts';
 
@@ -22,7 +22,7 @@ export function validateDocuments(documents: RawDocument[]): StageOutput<Candida
 function validateDocument(document: RawDocument): StageOutput<Candidate | undefined> {
   const value = document.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { value: undefined, diagnostics: [error('rule.not-an-object', 'a rule document must be a mapping with a `kind`', { file: document.file, line: document.line })] };
+    return { value: undefined, diagnostics: [error('rule.not-an-object', `a rule document must be a mapping with a \`kind\`, got ${describeValue(value)}`, { file: document.file, line: document.line })] };
   }
   const record = value as Record<string, unknown>;
   const id = typeof record.id === 'string' ? record.id : undefined;
