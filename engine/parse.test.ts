@@ -77,3 +77,13 @@ describe('parseSources', () => {
     expect(diagnostics).toEqual([]);
   });
 });
+
+describe('parseSources on a JSON object file', () => {
+  it('finds lines of paths on demand', () => {
+    const text = '\n{\n  "kind": "assignment",\n  "id": "x",\n  "assign": [\n    { "app": "github", "rol": "admin" }\n  ]\n}\n';
+    const [doc] = parseSources([{ path: 'r.json', text }]).documents;
+    expect(doc?.line).toBe(2);
+    expect(doc?.lineOf(['assign', 0, 'rol'])).toBe(6);
+    expect(doc?.lineOf(['id'])).toBe(4);
+  });
+});

@@ -43,6 +43,33 @@ export function parseSources(files: SourceFile[]): ParseOutput {
 
 export function parseSource(file: SourceFile): ParseOutput {
   const isJson = /\.json$/i.test(file.path);
+  return (isJson ? parseJsonObject(file) : undefined) ?? parseWithPositions(file, isJson);
+}
+
+/**
+ * Fast path for a JSON file holding one object (or rules/schema.json): `JSON.parse`, and the
+ * YAML parser's node positions only when a diagnostic needs a line.
+ */
+function parseJsonObject(file: SourceFile): ParseOutput | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(file.text);
+  } catch {
+    return undefined;
+  }
+  if (isJsonSchema(value)) return { documents: [], diagnostics: [] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  let lookup: RawDocument['lineOf'] | undefined;
+  const lineOf: RawDocument['lineOf'] = (path) => {
+    lookup ??= parseWithPositions(file, true).documents[0]?.lineOf ?? (() => 1);
+    return lookup(path);
+  };
+  const start = file.text.search(/\S/);
+  const line = file.text.slice(0, Math.max(start, 0)).split('\n').length;
+  return { documents: [{ file: file.path, value: withoutSchemaHint(value), line, lineOf }], diagnostics: [] };
+}
+
+function parseWithPositions(file: SourceFile, isJson: boolean): ParseOutput {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false });
   const line = (offset: number): number => lineCounter.linePos(offset).line;

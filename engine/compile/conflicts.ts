@@ -5,6 +5,8 @@
 // means both rules require `equal` on the same fact (and `path`) with different literal
 // values — each as a leaf directly under the condition's top-level `all`, or as the top-level
 // leaf itself. Rules that leave the role unset are never in conflict (the app's default role).
+// Both rules stay in the rule set (the evaluator breaks the tie by id): skipping them would
+// deprovision everyone they grant, which is worse than the ambiguity being reported.
 import { error } from '../diagnostics.ts';
 import { canonicalJson } from '../hash.ts';
 import { assignmentKind } from '../rules/assignment.ts';
