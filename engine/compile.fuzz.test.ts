@@ -32,7 +32,7 @@ describe('compileRules on arbitrary input', () => {
         const { diagnostics } = compileRules([{ path, text }]);
         for (const d of diagnostics) expect(d.code).toMatch(/^[a-z]+\.[a-z-]+$/);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 

@@ -87,3 +87,17 @@ describe('parseSources on a JSON object file', () => {
     expect(doc?.lineOf(['id'])).toBe(4);
   });
 });
+
+describe('parseSources on hostile YAML', () => {
+  it('reports an alias to an unknown anchor', () => {
+    expect(parseSources([{ path: 'a.yaml', text: 'kind: app\nid: *nope\n' }]).diagnostics).toMatchObject([{ code: 'yaml.syntax', file: 'a.yaml' }]);
+  });
+
+  it('refuses exponential alias expansion ("billion laughs")', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const { documents, diagnostics } = parseSources([{ path: 'lol.yaml', text: lines.join('\n') }]);
+    expect(documents).toEqual([]);
+    expect(diagnostics).toMatchObject([{ code: 'yaml.syntax', file: 'lol.yaml', line: 1 }]);
+  });
+});

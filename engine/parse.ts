@@ -96,7 +96,15 @@ function parseWithPositions(file: SourceFile, isJson: boolean): ParseOutput {
   for (const doc of parsed) {
     const root = doc.contents;
     if (root === null || root === undefined) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      // Throws on an alias to an unknown anchor, or too many aliases (a "billion laughs" file).
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : String(caught);
+      diagnostics.push(error(isJson ? 'json.syntax' : 'yaml.syntax', lowerFirst(message.split('\n')[0] ?? 'invalid document'), { file: file.path, line: line(root.range?.[0] ?? 0) }));
+      continue;
+    }
     if (value === null || value === undefined || isJsonSchema(value)) continue;
     if (Array.isArray(value) && isSeq(root)) {
       value.forEach((item, index) => {

@@ -84,19 +84,28 @@ function mergedTypeIssue(issue: z.core.$ZodIssueInvalidUnion, value: unknown, pa
   return error('rule.invalid-type', `\`${at}\` must be ${[...new Set(expected)].map(article).join(' or ')}, got ${describeValue(value)}`, { path });
 }
 
-/** The branch with the fewest structural misses (unknown keys, absent fields), then fewest issues. */
+/**
+ * The branch whose shape fits best: a value of the wrong type altogether fits worst, then
+ * unknown keys and absent fields, then any other issue.
+ */
 function bestBranch(branches: Issue[][]): Issue[] {
   let best: Issue[] = branches[0] ?? [];
   let bestScore = Number.POSITIVE_INFINITY;
   for (const branch of branches) {
-    const structural = branch.reduce((sum, issue) => sum + (issue.code === 'unrecognized_keys' ? issue.keys.length : issue.path.length <= 1 && issue.code === 'invalid_type' ? 1 : 0), 0);
-    const score = structural * 1000 + branch.length;
+    const score = branch.reduce((sum, issue) => sum + issueWeight(issue), 0);
     if (score < bestScore) {
       best = branch;
       bestScore = score;
     }
   }
   return best;
+}
+
+function issueWeight(issue: Issue): number {
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 1_000_000;
+  if (issue.code === 'unrecognized_keys') return 1000 * issue.keys.length;
+  if (issue.code === 'invalid_type' && issue.path.length === 1) return 1000;
+  return 1;
 }
 
 function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
