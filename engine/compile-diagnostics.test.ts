@@ -166,6 +166,14 @@ describe('compileRules diagnostics', () => {
     expect(diagnostics.filter((d) => d.code === 'rule.role-conflict')).toEqual([]);
   });
 
+  it('reports one rule giving one app two roles', () => {
+    const { diagnostics } = compileRules([
+      ...base,
+      yaml('rules/a.yaml', 'kind: assignment', 'id: eng-github', 'when: { fact: department, operator: equal, value: Engineering }', 'assign:', '  - { app: github, role: developer }', '  - { app: github, role: admin }'),
+    ]);
+    expect(diagnostics).toMatchObject([{ code: 'rule.role-conflict', file: 'rules/a.yaml', line: 6, ruleId: 'eng-github', message: 'assignment `eng-github` gives app `github` two roles, `developer` and `admin`' }]);
+  });
+
   it('checks condition values against the declared attribute types in settings', () => {
     const { diagnostics } = compileRules([
       ...base,

@@ -40,13 +40,19 @@ export function detectRoleConflicts(entries: Entry[]): StageOutput<null> {
       const later = grants[j]!;
       for (let i = 0; i < j; i++) {
         const earlier = grants[i]!;
-        if (earlier.entry === later.entry || earlier.role === later.role || provablyDisjoint(earlier.rule.when, later.rule.when)) continue;
+        if (earlier.role === later.role) continue;
         const app = later.rule.assign[later.index]!.app;
+        const at = where(later.entry.document, ['assign', later.index, 'role'], later.entry.id);
+        if (earlier.entry === later.entry) {
+          diagnostics.push(error('rule.role-conflict', `assignment \`${later.entry.id}\` gives app \`${app}\` two roles, \`${earlier.role}\` and \`${later.role}\``, at));
+          continue;
+        }
+        if (provablyDisjoint(earlier.rule.when, later.rule.when)) continue;
         diagnostics.push(
           error(
             'rule.role-conflict',
             `assignment \`${later.entry.id}\` gives app \`${app}\` role \`${later.role}\` but \`${earlier.entry.id}\` (${location(earlier.entry.document)}) gives role \`${earlier.role}\` at the same priority ${later.rule.priority ?? 0}; give one a higher priority or make their conditions exclusive`,
-            where(later.entry.document, ['assign', later.index, 'role'], later.entry.id),
+            at,
           ),
         );
       }
