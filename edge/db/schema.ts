@@ -1,0 +1,220 @@
+// Roster's one storage schema (drizzle sqlite-core), shared by libSQL and D1. Timestamps are
+// ISO-8601 text; JSON columns are typed so repositories never cast. Column names are snake_case
+// in SQL so hand-written queries and reports read naturally.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { SourcedProfile } from '../../engine/lifecycle/attribute-sources.ts';
+import type { Action, ActionType, Json } from '../../engine/types.ts';
+
+export type JsonObject = Record<string, Json>;
+
+export const identities = sqliteTable(
+  'identities',
+  {
+    id: text('id').primaryKey(),
+    login: text('login').notNull().unique(),
+    email: text('email'),
+    /** Lifecycle state: STAGED | PROVISIONED | ACTIVE | SUSPENDED | DEPROVISIONED. */
+    status: text('status').notNull().default('ACTIVE'),
+    /** The effective profile the engine sees (attributes by name). */
+    profile: text('profile', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Every source's last value per attribute (engine/lifecycle/attribute-sources.ts). */
+    sources: text('sources', { mode: 'json' }).$type<SourcedProfile['values']>().notNull(),
+    passwordHash: text('password_hash'),
+    passwordChangedAt: text('password_changed_at'),
+    /** Previous password hashes only, newest first, for the history rule. */
+    passwordHistory: text('password_history', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Bumped by every update: optimistic concurrency and the ETag. */
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('identities_status').on(t.status), index('identities_email').on(t.email)],
+);
+
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  /** Where the group comes from: `rules`, `manual`, or an app/directory id. */
+  source: text('source').notNull(),
+});
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    userId: text('user_id').notNull(),
+    groupId: text('group_id').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('memberships_group').on(t.groupId)],
+);
+
+export const APP_STATUSES = ['ok', 'quarantined'] as const;
+export type AppStatus = (typeof APP_STATUSES)[number];
+
+export const apps = sqliteTable('apps', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  connector: text('connector').notNull(),
+  config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  status: text('status').$type<AppStatus>().notNull().default('ok'),
+  quarantinedUntil: text('quarantined_until'),
+});
+
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'deactivated'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const appAccounts = sqliteTable(
+  'app_accounts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    appId: text('app_id').notNull(),
+    externalId: text('external_id'),
+    status: text('status').$type<AccountStatus>().notNull(),
+    role: text('role'),
+    /** The account as last observed in the app. */
+    attributes: text('attributes', { mode: 'json' }).$type<JsonObject>().notNull(),
+    observedAt: text('observed_at'),
+    deactivatedAt: text('deactivated_at'),
+  },
+  (t) => [uniqueIndex('app_accounts_user_app').on(t.userId, t.appId), index('app_accounts_app').on(t.appId)],
+);
+
+export const ruleSetVersions = sqliteTable(
+  'rule_set_versions',
+  {
+    version: text('version').primaryKey(),
+    files: text('files', { mode: 'json' }).$type<{ path: string; text: string }[]>().notNull(),
+    /** Where the rules came from: `rules/`, `upload`, a git commit. */
+    source: text('source').notNull(),
+    createdAt: text('created_at').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('rule_set_versions_active').on(t.active)],
+);
+
+export const RUN_KINDS = ['reconcile', 'simulate', 'import', 'jit', 'lifecycle'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export const RUN_STATUSES = ['planned', 'held', 'approved', 'rejected', 'applied'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').$type<RunKind>().notNull(),
+    status: text('status').$type<RunStatus>().notNull(),
+    ruleSetVersion: text('rule_set_version'),
+    asOf: text('as_of').notNull(),
+    summary: text('summary', { mode: 'json' }).$type<JsonObject>().notNull(),
+    heldReasons: text('held_reasons', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: text('created_at').notNull(),
+    decidedAt: text('decided_at'),
+    decidedBy: text('decided_by'),
+  },
+  (t) => [index('runs_status').on(t.status, t.createdAt)],
+);
+
+export const OUTBOX_STATUSES = ['pending', 'delivering', 'done', 'failed', 'dead'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /** The engine's deterministic action id: the delivery idempotency key. */
+    id: text('id').primaryKey(),
+    runId: text('run_id').notNull(),
+    type: text('type').$type<ActionType>().notNull(),
+    userId: text('user_id'),
+    appId: text('app_id'),
+    groupId: text('group_id'),
+    /** The whole action, reason included. */
+    payload: text('payload', { mode: 'json' }).$type<Action>().notNull(),
+    notBefore: text('not_before'),
+    status: text('status').$type<OutboxStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_run').on(t.runId),
+    index('outbox_user').on(t.userId),
+  ],
+);
+
+export const auditEvents = sqliteTable('audit_events', {
+  /** Contiguous from 1: a gap is a deleted row. */
+  seq: integer('seq').primaryKey(),
+  at: text('at').notNull(),
+  actor: text('actor').notNull(),
+  type: text('type').notNull(),
+  subject: text('subject'),
+  data: text('data', { mode: 'json' }).$type<JsonObject>().notNull(),
+  /** Unique: two writers that read the same head cannot both append (see edge/audit). */
+  prevHash: text('prev_hash').notNull().unique(),
+  hash: text('hash').notNull(),
+});
+
+export const IMPORT_STATUSES = ['running', 'done', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const importRuns = sqliteTable('import_runs', {
+  id: text('id').primaryKey(),
+  source: text('source').notNull(),
+  fileName: text('file_name'),
+  status: text('status').$type<ImportStatus>().notNull(),
+  total: integer('total').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  errors: text('errors', { mode: 'json' }).$type<{ line?: number; message: string }[]>().notNull(),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+});
+
+export const MANUAL_TASK_STATUSES = ['open', 'done'] as const;
+export type ManualTaskStatus = (typeof MANUAL_TASK_STATUSES)[number];
+
+export const manualTasks = sqliteTable(
+  'manual_tasks',
+  {
+    id: text('id').primaryKey(),
+    actionId: text('action_id').notNull().unique(),
+    appId: text('app_id').notNull(),
+    userId: text('user_id'),
+    description: text('description').notNull(),
+    owners: text('owners', { mode: 'json' }).$type<string[]>().notNull(),
+    status: text('status').$type<ManualTaskStatus>().notNull(),
+    createdAt: text('created_at').notNull(),
+    doneAt: text('done_at'),
+    doneBy: text('done_by'),
+  },
+  (t) => [index('manual_tasks_status').on(t.status)],
+);
+
+export const TOKEN_SCOPES = ['admin', 'read', 'scim', 'agent'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const tokens = sqliteTable('tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  scope: text('scope').$type<TokenScope>().notNull(),
+  /** sha256 hex of the token: the plaintext is shown once and never stored. */
+  hash: text('hash').notNull().unique(),
+  /** Binds a scim token to one source. */
+  sourceId: text('source_id'),
+  createdAt: text('created_at').notNull(),
+  lastUsedAt: text('last_used_at'),
+  revokedAt: text('revoked_at'),
+});
+
+export const sessions = sqliteTable('sessions', {
+  /** sha256 hex of the session cookie value. */
+  id: text('id').primaryKey(),
+  tokenId: text('token_id').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});
