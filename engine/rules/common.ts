@@ -1,6 +1,10 @@
 // Field schemas shared by several rule kinds.
 import { z } from 'zod';
 
+// zod compiles fast parsers with `new Function` where a runtime allows it. The engine must run
+// the same everywhere, Workers included, so it never asks.
+z.config({ jitless: true });
+
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export const idSchema = z
