@@ -27,10 +27,21 @@ export async function runBatch(db: Db, statements: readonly Statement[]): Promis
   return (await db.batch(statements as unknown as [Statement, ...Statement[]])) as unknown[];
 }
 
-/** D1's bound-parameter limit per statement (libSQL allows far more). */
+/** D1's bound-parameter limit per statement, the default for any database. */
 export const MAX_PARAMS = 100;
 
-/** Splits rows so that each multi-row insert binds at most `MAX_PARAMS` values. */
+const paramLimits = new WeakMap<object, number>();
+
+/** Drivers that bind more parameters (libSQL: 32766) say so once, at open. */
+export function setParamLimit(db: Db, limit: number): void {
+  paramLimits.set(db, limit);
+}
+
+export function paramLimit(db: Db): number {
+  return paramLimits.get(db) ?? MAX_PARAMS;
+}
+
+/** Splits rows so that each multi-row insert binds at most `maxParams` values. */
 export function chunkRows<T>(rows: readonly T[], columnsPerRow: number, maxParams = MAX_PARAMS): T[][] {
   const size = Math.max(1, Math.floor(maxParams / Math.max(1, columnsPerRow)));
   const chunks: T[][] = [];
@@ -47,6 +58,12 @@ export function isConstraintError(error: unknown, what?: string): boolean {
   return false;
 }
 
+/** Who writes and when: the edge's clock and the authenticated actor, passed in. */
+export interface WriteContext {
+  at: string;
+  actor: string;
+}
+
 export type Failure<C extends string = string> = { ok: false; code: C; message: string };
 export type Outcome<T, C extends string = string> = { ok: true; value: T } | Failure<C>;
 
@@ -58,4 +75,5 @@ export function fail<C extends string>(code: C, message: string): Failure<C> {
   return { ok: false, code, message };
 }
 
+export type { JsonObject } from './schema.ts';
 export * as schema from './schema.ts';

@@ -7,6 +7,7 @@ import { createClient } from '@libsql/client';
 import type { Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import type { Db } from './index.ts';
+import { setParamLimit } from './index.ts';
 import * as schema from './schema.ts';
 
 export const DEFAULT_LIBSQL_URL = 'file:./data/roster.db';
@@ -31,7 +32,10 @@ export async function openLibsql(options: LibsqlOptions = {}): Promise<LibsqlDb>
     await client.execute('PRAGMA journal_mode=WAL');
     await client.execute(`PRAGMA busy_timeout=${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   }
-  return drizzle(client, { schema }) as unknown as LibsqlDb;
+  const db = drizzle(client, { schema }) as unknown as LibsqlDb;
+  // Far below SQLite's 32766 bound values, large enough that bulk inserts are few statements.
+  setParamLimit(db, 4000);
+  return db;
 }
 
 /** The file behind a `file:` URL, or undefined for memory and remote databases. */

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { sql } from 'drizzle-orm';
-import { getTableConfig } from 'drizzle-orm/sqlite-core';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { is, sql } from 'drizzle-orm';
+import { SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, MIGRATIONS_MODULE, renderMigrationsModule } from './gen-migrations.ts';
 import { openLibsql } from './libsql.ts';
@@ -37,7 +36,7 @@ describe('migrate', () => {
   it('gives the database every table and column of the schema', async () => {
     const db = await memory();
     await migrate(db);
-    for (const table of Object.values(schema).filter(isTable)) {
+    for (const table of (Object.values(schema) as unknown[]).filter(isTable)) {
       const config = getTableConfig(table);
       const columns = await db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${config.name})`);
       expect(columns.map((c) => c.name).sort(), config.name).toEqual(config.columns.map((c) => c.name).sort());
@@ -88,5 +87,5 @@ describe('committed migrations', () => {
 });
 
 function isTable(value: unknown): value is SQLiteTable {
-  return typeof value === 'object' && value !== null && Symbol.for('drizzle:IsDrizzleTable') in value;
+  return is(value, SQLiteTable);
 }
