@@ -91,6 +91,14 @@ describe('evaluateUser', () => {
     expect(slack?.because[0]?.trace).toMatchObject({ type: 'leaf', fact: 'email', seen: 'ada@x.io', result: true });
   });
 
+  it('serialises traces with JSON, computed from the values the rule saw', () => {
+    const json = JSON.parse(JSON.stringify(evaluateUser(rules, ada, ctx)));
+    expect(json.groups[1].because).toMatchObject({ ruleId: 'eng-leads', kind: 'group', priority: 0, trace: { type: 'all', result: true } });
+    expect(json.groups[1].because.trace.children[0].seen).toEqual(['engineering']);
+    expect(json.accounts[0].because[1]).toMatchObject({ ruleId: 'eng-github', kind: 'assignment', priority: 100 });
+    expect(json.accounts[0].because[1].trace.seen).toEqual(['engineering', 'eng-leads']);
+  });
+
   it('gives nothing to a user no rule matches', () => {
     expect(evaluateUser(rules, { id: 'nobody' }, ctx)).toEqual({ userId: 'nobody', status: 'ACTIVE', accounts: [], groups: [], diagnostics: [] });
   });

@@ -2,7 +2,9 @@
 // assignment rule see them as the derived fact `groups`), then accounts, one role per app.
 import type {
   CompiledAssignment,
+  CompiledCondition,
   CompiledGroup,
+  ConditionTrace,
   DesiredAccount,
   DesiredMembership,
   DesiredUser,
@@ -18,27 +20,33 @@ import type {
 /** The status a user has when the source does not say. */
 export const DEFAULT_STATUS: UserStatus = 'ACTIVE';
 
-/** What the rules say one user should have. Never throws: a failing expression is a diagnostic. */
+/**
+ * What the rules say one user should have. Never throws: a failing expression is a diagnostic.
+ *
+ * Conditions are decided with `test`; the trace of a matched rule (`MatchedRule.trace`) is
+ * computed the first time it is read, so users whose plan needs no reason never pay for it.
+ * It reads the profile it was given: do not mutate users between evaluating and planning.
+ * (`JSON.stringify` includes traces; `structuredClone` of a DesiredUser drops them.)
+ */
 export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): DesiredUser {
-  // A view, so the caller's profile is never touched. `groups` is replaced, never pushed to,
-  // as group rules match: traces hold the very array they saw.
-  const view: User = { ...user, groups: [] };
+  // A view, so the caller's profile is never touched; skipped when nothing can read `groups`.
+  // `groups` is replaced, never pushed to, so each trace sees the array its rule saw.
+  const view: User = readsGroups(ruleSet) ? { ...user, groups: NO_GROUPS } : user;
   const memberships: DesiredMembership[] = [];
   for (const group of ruleSet.groups) {
     if (!group.condition.test(view, ctx)) continue;
-    // Traced now, while `groups` holds exactly what this rule could see.
-    memberships.push({ groupId: group.id, because: matchedRule(group, 'group', view, ctx) });
+    memberships.push({ groupId: group.id, because: matchedGroup(group, view, ctx) });
     view.groups = [...(view.groups as string[]), group.id];
   }
 
   const diagnostics: Diagnostic[] = [];
-  let accounts: Map<string, DesiredAccount> | undefined;
+  let accounts: DesiredAccount[] | undefined;
   for (const rule of ruleSet.assignments) {
     if (!rule.condition.test(view, ctx)) continue;
-    const because = matchedRule(rule, 'assignment', view, ctx);
-    accounts ??= new Map();
+    const because = matchedAssignment(rule, view, ctx);
+    accounts ??= [];
     for (const target of rule.targets) {
-      const existing = accounts.get(target.app);
+      const existing = findApp(accounts, target.app);
       if (existing) {
         // Rules come highest priority first, so the first rule to reach an app owns its role.
         // (A rule naming one app twice is counted once.)
@@ -46,14 +54,14 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): De
         continue;
       }
       const account = desiredAccount(ruleSet, rule, target, because, view, ctx, diagnostics);
-      if (account) accounts.set(target.app, account);
+      if (account) accounts.push(account);
     }
   }
 
   return {
     userId: user.id,
     status: user.status ?? DEFAULT_STATUS,
-    accounts: accounts ? [...accounts.values()].sort(byAppId) : [],
+    accounts: accounts ? accounts.sort(byAppId) : [],
     groups: memberships,
     diagnostics,
   };
@@ -66,8 +74,72 @@ export function evaluate(ruleSet: RuleSet, users: readonly User[], ctx: EvalCont
   return out;
 }
 
-function matchedRule(rule: CompiledAssignment | CompiledGroup, kind: MatchedRule['kind'], view: User, ctx: EvalContext): MatchedRule {
-  return { ruleId: rule.id, kind, priority: rule.priority, trace: rule.condition.trace(view, ctx) };
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
+// Derived once per rule set. A rule set is immutable, so this is a cache, not state: the
+// answer is the same whether it is remembered or recomputed.
+const groupsReaders = new WeakMap<RuleSet, boolean>();
+
+function readsGroups(ruleSet: RuleSet): boolean {
+  let reads = groupsReaders.get(ruleSet);
+  if (reads === undefined) {
+    reads = ruleSet.groups.length > 0 || ruleSet.assignments.some((rule) => rule.condition.facts.includes('groups'));
+    groupsReaders.set(ruleSet, reads);
+  }
+  return reads;
+}
+
+/**
+ * A matched rule whose trace is computed on first read. A class, not a literal with a getter:
+ * creating accessor literals is several times slower, and this runs for every match of every
+ * user. `toJSON` keeps it serialisable; `trace` reads as a plain property.
+ */
+class LazyMatch implements MatchedRule {
+  readonly ruleId: string;
+  readonly kind: MatchedRule['kind'];
+  readonly priority: number;
+  #condition: CompiledCondition;
+  #view: User;
+  #ctx: EvalContext;
+  #groups: unknown;
+  #trace: ConditionTrace | undefined;
+
+  constructor(rule: CompiledAssignment | CompiledGroup, kind: MatchedRule['kind'], view: User, ctx: EvalContext) {
+    this.ruleId = rule.id;
+    this.kind = kind;
+    this.priority = rule.priority;
+    this.#condition = rule.condition;
+    this.#view = view;
+    this.#ctx = ctx;
+    // Group rules run while `view.groups` grows (by replacement): remember what this one saw.
+    this.#groups = view.groups;
+    this.#trace = undefined;
+  }
+
+  get trace(): ConditionTrace {
+    if (this.#trace === undefined) {
+      const view = this.#view.groups === this.#groups ? this.#view : { ...this.#view, groups: this.#groups };
+      this.#trace = this.#condition.trace(view, this.#ctx);
+    }
+    return this.#trace;
+  }
+
+  toJSON(): MatchedRule {
+    return { ruleId: this.ruleId, kind: this.kind, priority: this.priority, trace: this.trace };
+  }
+}
+
+function matchedAssignment(rule: CompiledAssignment, view: User, ctx: EvalContext): MatchedRule {
+  return new LazyMatch(rule, 'assignment', view, ctx);
+}
+
+function matchedGroup(rule: CompiledGroup, view: User, ctx: EvalContext): MatchedRule {
+  return new LazyMatch(rule, 'group', view, ctx);
+}
+
+function findApp(accounts: DesiredAccount[], appId: string): DesiredAccount | undefined {
+  for (const account of accounts) if (account.appId === appId) return account;
+  return undefined;
 }
 
 function desiredAccount(
