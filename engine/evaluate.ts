@@ -1,5 +1,7 @@
 // Rules → desired state for each user: group memberships first (later group rules and every
 // assignment rule see them as the derived fact `groups`), then accounts, one role per app.
+import { buildCandidateIndex, candidatesFor } from './candidates.ts';
+import type { CandidateIndex } from './candidates.ts';
 import type {
   CompiledAssignment,
   CompiledCondition,
@@ -31,7 +33,8 @@ export const DEFAULT_STATUS: UserStatus = 'ACTIVE';
 export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): DesiredUser {
   // A view, so the caller's profile is never touched; skipped when nothing can read `groups`.
   // `groups` is replaced, never pushed to, so each trace sees the array its rule saw.
-  const view: User = readsGroups(ruleSet) ? { ...user, groups: NO_GROUPS } : user;
+  const prepared = prepare(ruleSet);
+  const view: User = prepared.readsGroups ? { ...user, groups: NO_GROUPS } : user;
   const memberships: DesiredMembership[] = [];
   for (const group of ruleSet.groups) {
     if (!group.condition.test(view, ctx)) continue;
@@ -41,7 +44,10 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): De
 
   const diagnostics: Diagnostic[] = [];
   let accounts: DesiredAccount[] | undefined;
-  for (const rule of ruleSet.assignments) {
+  // Only rules that could match this profile are tested (in rule order); the rest cannot.
+  const candidates = candidatesFor(prepared.candidates, view);
+  for (let k = 0; k < candidates.length; k++) {
+    const rule = ruleSet.assignments[candidates[k] as number] as CompiledAssignment;
     if (!rule.condition.test(view, ctx)) continue;
     const because = matchedAssignment(rule, view, ctx);
     accounts ??= [];
@@ -76,17 +82,26 @@ export function evaluate(ruleSet: RuleSet, users: readonly User[], ctx: EvalCont
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
+interface Prepared {
+  /** Whether anything reads the derived fact `groups`: if not, the profile is used as is. */
+  readsGroups: boolean;
+  candidates: CandidateIndex;
+}
+
 // Derived once per rule set. A rule set is immutable, so this is a cache, not state: the
 // answer is the same whether it is remembered or recomputed.
-const groupsReaders = new WeakMap<RuleSet, boolean>();
+const preparedRuleSets = new WeakMap<RuleSet, Prepared>();
 
-function readsGroups(ruleSet: RuleSet): boolean {
-  let reads = groupsReaders.get(ruleSet);
-  if (reads === undefined) {
-    reads = ruleSet.groups.length > 0 || ruleSet.assignments.some((rule) => rule.condition.facts.includes('groups'));
-    groupsReaders.set(ruleSet, reads);
+function prepare(ruleSet: RuleSet): Prepared {
+  let prepared = preparedRuleSets.get(ruleSet);
+  if (prepared === undefined) {
+    prepared = {
+      readsGroups: ruleSet.groups.length > 0 || ruleSet.assignments.some((rule) => rule.condition.facts.includes('groups')),
+      candidates: buildCandidateIndex(ruleSet.assignments.map((rule) => rule.source.when)),
+    };
+    preparedRuleSets.set(ruleSet, prepared);
   }
-  return reads;
+  return prepared;
 }
 
 /**
