@@ -116,7 +116,8 @@ export const runs = sqliteTable(
   (t) => [index('runs_status').on(t.status, t.createdAt)],
 );
 
-export const OUTBOX_STATUSES = ['pending', 'delivering', 'done', 'failed', 'dead'] as const;
+/** `held`: its run waits for approval; `cancelled`: its run was rejected; `failed`: will retry. */
+export const OUTBOX_STATUSES = ['held', 'pending', 'delivering', 'done', 'failed', 'dead', 'cancelled'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export const outbox = sqliteTable(

@@ -1,0 +1,133 @@
+// App accounts: the link between an identity and its account in one app, with the account as
+// last observed there. `observedState` turns them into the engine's ObservedState input.
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { ObservedState } from '../../../engine/types.ts';
+import { writeWithAudit } from '../../audit/chain.ts';
+import type { Db, Outcome, WriteContext } from '../index.ts';
+import { chunkRows, fail, ok, paramLimit } from '../index.ts';
+import type { AccountStatus } from '../schema.ts';
+import { appAccounts } from '../schema.ts';
+import type { Page } from './cursor.ts';
+import { clampLimit, decodeCursor, toPage } from './cursor.ts';
+import { listMemberships } from './groups.ts';
+
+export type AppAccount = typeof appAccounts.$inferSelect;
+export type AccountInput = Pick<AppAccount, 'userId' | 'appId' | 'status'> & Partial<Pick<AppAccount, 'id' | 'externalId' | 'role' | 'attributes' | 'deactivatedAt'>>;
+
+/** The default account id: one account per (app, user). */
+export const accountId = (appId: string, userId: string): string => `${appId}:${userId}`;
+
+export async function getAccount(db: Db, userId: string, appId: string): Promise<AppAccount | undefined> {
+  const [row] = await db
+    .select()
+    .from(appAccounts)
+    .where(and(eq(appAccounts.userId, userId), eq(appAccounts.appId, appId)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Records accounts as observed in their apps (after a delivery or an app import): inserts new
+ * links and replaces the observed fields of known ones, all in one batch.
+ */
+export async function recordAccounts(db: Db, inputs: readonly AccountInput[], ctx: WriteContext): Promise<void> {
+  if (inputs.length === 0) return;
+  const rows: AppAccount[] = inputs.map((a) => ({
+    id: a.id ?? accountId(a.appId, a.userId),
+    userId: a.userId,
+    appId: a.appId,
+    externalId: a.externalId ?? null,
+    status: a.status,
+    role: a.role ?? null,
+    attributes: a.attributes ?? {},
+    observedAt: ctx.at,
+    deactivatedAt: a.status === 'deactivated' ? (a.deactivatedAt ?? ctx.at) : null,
+  }));
+  const event = { ...ctx, type: 'account.observe', data: { accounts: rows.map((r) => ({ userId: r.userId, appId: r.appId, status: r.status })) } };
+  await writeWithAudit(db, [event], () =>
+    chunkRows(rows, 9, paramLimit(db)).map((chunk) =>
+      db
+        .insert(appAccounts)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [appAccounts.userId, appAccounts.appId],
+          set: {
+            externalId: rawExcluded('external_id'),
+            status: rawExcluded('status'),
+            role: rawExcluded('role'),
+            attributes: rawExcluded('attributes'),
+            observedAt: rawExcluded('observed_at'),
+            // Keep the first deactivation time: `deleteAfterDays` counts from it.
+            deactivatedAt: rawExcluded(`CASE WHEN excluded.status = 'deactivated' THEN coalesce(app_accounts.deactivated_at, excluded.deactivated_at) ELSE NULL END`, true),
+          },
+        }),
+    ),
+  );
+}
+
+export async function setAccountStatus(db: Db, userId: string, appId: string, status: AccountStatus, ctx: WriteContext): Promise<Outcome<AppAccount, 'not_found'>> {
+  const current = await getAccount(db, userId, appId);
+  if (!current) return fail('not_found', `\`${userId}\` has no account in \`${appId}\``);
+  const deactivatedAt = status === 'deactivated' ? (current.deactivatedAt ?? ctx.at) : null;
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'account.status', subject: userId, data: { appId, from: current.status, to: status } }], () => [
+    db.update(appAccounts).set({ status, deactivatedAt }).where(eq(appAccounts.id, current.id)).returning(),
+  ])) as AppAccount[][];
+  const row = rows?.[0];
+  return row ? ok(row) : fail('not_found', `\`${userId}\` has no account in \`${appId}\``);
+}
+
+export async function deleteAccount(db: Db, userId: string, appId: string, ctx: WriteContext): Promise<Outcome<{ id: string }, 'not_found'>> {
+  const current = await getAccount(db, userId, appId);
+  if (!current) return fail('not_found', `\`${userId}\` has no account in \`${appId}\``);
+  await writeWithAudit(db, [{ ...ctx, type: 'account.delete', subject: userId, data: { appId } }], () => [db.delete(appAccounts).where(eq(appAccounts.id, current.id))]);
+  return ok({ id: current.id });
+}
+
+export interface AccountFilter {
+  userId?: string;
+  appId?: string;
+  status?: AccountStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+export async function listAccounts(db: Db, filter: AccountFilter = {}): Promise<Outcome<Page<AppAccount>, 'bad_cursor'>> {
+  const limit = clampLimit(filter.limit);
+  const where: SQL[] = [];
+  if (filter.cursor !== undefined) {
+    const after = decodeCursor(filter.cursor);
+    if (after === undefined) return fail('bad_cursor', `cursor \`${filter.cursor.slice(0, 40)}\` is not one we issued`);
+    where.push(gt(appAccounts.id, after));
+  }
+  if (filter.userId) where.push(eq(appAccounts.userId, filter.userId));
+  if (filter.appId) where.push(eq(appAccounts.appId, filter.appId));
+  if (filter.status) where.push(eq(appAccounts.status, filter.status));
+  const rows = await db.select().from(appAccounts).where(and(...where)).orderBy(asc(appAccounts.id)).limit(limit + 1);
+  return ok(toPage(rows, limit, (a) => a.id));
+}
+
+/** The engine's view of what exists, for all users or the given ones. */
+export async function observedState(db: Db, userIds?: readonly string[]): Promise<ObservedState> {
+  let rows: AppAccount[];
+  if (userIds === undefined) rows = await db.select().from(appAccounts).orderBy(asc(appAccounts.id));
+  else {
+    rows = [];
+    for (const chunk of chunkRows(userIds, 1, paramLimit(db))) rows.push(...(await db.select().from(appAccounts).where(inArray(appAccounts.userId, chunk))));
+    rows.sort((a, b) => a.id.localeCompare(b.id));
+  }
+  const accounts = rows.map((r) => ({
+    userId: r.userId,
+    appId: r.appId,
+    status: r.status,
+    ...(r.role !== null ? { role: r.role } : {}),
+    attributes: r.attributes,
+    ...(r.deactivatedAt !== null ? { deactivatedAt: r.deactivatedAt } : {}),
+  }));
+  const members = await listMemberships(db, userIds === undefined ? {} : { userIds });
+  return { accounts, memberships: members.map((m) => ({ userId: m.userId, groupId: m.groupId })) };
+}
+
+function rawExcluded(expression: string, isExpression = false) {
+  return sql.raw(isExpression ? expression : `excluded.${expression}`);
+}

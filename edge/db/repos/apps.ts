@@ -1,0 +1,68 @@
+// Target applications: connector and its configuration, and the quarantine state the
+// dispatcher sets when a connector keeps failing (with the time it may be tried again).
+import { asc, eq } from 'drizzle-orm';
+import { writeWithAudit } from '../../audit/chain.ts';
+import type { Db, JsonObject, Outcome, WriteContext } from '../index.ts';
+import { fail, ok } from '../index.ts';
+import { apps } from '../schema.ts';
+
+export type App = typeof apps.$inferSelect;
+export type AppInput = Pick<App, 'id' | 'name' | 'connector' | 'config'>;
+
+/** Config values under these keys are secrets: the audit log records only that they changed. */
+const SECRET_KEY = /token|secret|password|key|credential/i;
+
+export async function getApp(db: Db, id: string): Promise<App | undefined> {
+  const [row] = await db.select().from(apps).where(eq(apps.id, id)).limit(1);
+  return row;
+}
+
+export async function listApps(db: Db): Promise<App[]> {
+  return db.select().from(apps).orderBy(asc(apps.id));
+}
+
+/** Creates or replaces name, connector and config; quarantine state is kept. */
+export async function saveApp(db: Db, input: AppInput, ctx: WriteContext): Promise<App> {
+  const row: App = { ...input, status: 'ok', quarantinedUntil: null };
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'app.save', subject: input.id, data: { name: input.name, connector: input.connector, config: redact(input.config) } }], () => [
+    db
+      .insert(apps)
+      .values(row)
+      .onConflictDoUpdate({ target: apps.id, set: { name: input.name, connector: input.connector, config: input.config } })
+      .returning(),
+  ])) as App[][];
+  return rows?.[0] ?? row;
+}
+
+export async function quarantineApp(db: Db, id: string, until: string, reason: string, ctx: WriteContext): Promise<Outcome<App, 'not_found'>> {
+  return setState(db, id, { status: 'quarantined', quarantinedUntil: until }, ctx, { reason, until });
+}
+
+export async function releaseApp(db: Db, id: string, ctx: WriteContext): Promise<Outcome<App, 'not_found'>> {
+  return setState(db, id, { status: 'ok', quarantinedUntil: null }, ctx, {});
+}
+
+async function setState(db: Db, id: string, state: Pick<App, 'status' | 'quarantinedUntil'>, ctx: WriteContext, data: JsonObject): Promise<Outcome<App, 'not_found'>> {
+  if (!(await getApp(db, id))) return fail('not_found', `no app \`${id}\``);
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: `app.${state.status === 'ok' ? 'release' : 'quarantine'}`, subject: id, data }], () => [
+    db.update(apps).set(state).where(eq(apps.id, id)).returning(),
+  ])) as App[][];
+  const row = rows?.[0];
+  return row ? ok(row) : fail('not_found', `no app \`${id}\``);
+}
+
+export async function deleteApp(db: Db, id: string, ctx: WriteContext): Promise<Outcome<{ id: string }, 'not_found'>> {
+  if (!(await getApp(db, id))) return fail('not_found', `no app \`${id}\``);
+  await writeWithAudit(db, [{ ...ctx, type: 'app.delete', subject: id }], () => [db.delete(apps).where(eq(apps.id, id))]);
+  return ok({ id });
+}
+
+function redact(config: Record<string, unknown>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (SECRET_KEY.test(key)) out[key] = '(redacted)';
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redact(value as Record<string, unknown>);
+    else out[key] = (value ?? null) as JsonObject[string];
+  }
+  return out;
+}

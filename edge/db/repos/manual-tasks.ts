@@ -1,0 +1,60 @@
+// Manual tasks: for apps with no API, an admin does the work and confirms it done. One task
+// per action id (creating it again is a no-op), so redelivering a task.manual never duplicates.
+import { and, asc, eq } from 'drizzle-orm';
+import { writeWithAudit } from '../../audit/chain.ts';
+import type { Db, Outcome, WriteContext } from '../index.ts';
+import { fail, ok } from '../index.ts';
+import type { ManualTaskStatus } from '../schema.ts';
+import { manualTasks } from '../schema.ts';
+
+export type ManualTask = typeof manualTasks.$inferSelect;
+export type ManualTaskInput = Pick<ManualTask, 'id' | 'actionId' | 'appId' | 'description' | 'owners'> & { userId?: string | null };
+
+export async function createManualTask(db: Db, input: ManualTaskInput, ctx: WriteContext): Promise<{ created: boolean; task: ManualTask }> {
+  const existing = await getManualTaskByAction(db, input.actionId);
+  if (existing) return { created: false, task: existing };
+  const task: ManualTask = { ...input, userId: input.userId ?? null, status: 'open', createdAt: ctx.at, doneAt: null, doneBy: null };
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'task.create', subject: task.id, data: { actionId: task.actionId, appId: task.appId, userId: task.userId } }], () => [
+    db.insert(manualTasks).values(task).onConflictDoNothing().returning(),
+  ])) as ManualTask[][];
+  if (rows?.[0]) return { created: true, task: rows[0] };
+  // Lost a race with another creator of the same action's task: theirs stands.
+  const theirs = await getManualTaskByAction(db, input.actionId);
+  if (!theirs) throw new Error(`manual task for action \`${input.actionId}\` neither created nor found`);
+  return { created: false, task: theirs };
+}
+
+export async function getManualTask(db: Db, id: string): Promise<ManualTask | undefined> {
+  const [row] = await db.select().from(manualTasks).where(eq(manualTasks.id, id)).limit(1);
+  return row;
+}
+
+export async function getManualTaskByAction(db: Db, actionId: string): Promise<ManualTask | undefined> {
+  const [row] = await db.select().from(manualTasks).where(eq(manualTasks.actionId, actionId)).limit(1);
+  return row;
+}
+
+export async function listManualTasks(db: Db, filter: { status?: ManualTaskStatus; appId?: string } = {}): Promise<ManualTask[]> {
+  const where = [];
+  if (filter.status) where.push(eq(manualTasks.status, filter.status));
+  if (filter.appId) where.push(eq(manualTasks.appId, filter.appId));
+  return db
+    .select()
+    .from(manualTasks)
+    .where(and(...where))
+    .orderBy(asc(manualTasks.createdAt), asc(manualTasks.id));
+}
+
+export async function completeManualTask(db: Db, id: string, ctx: WriteContext): Promise<Outcome<ManualTask, 'not_found' | 'already_done'>> {
+  const current = await getManualTask(db, id);
+  if (!current) return fail('not_found', `no manual task \`${id}\``);
+  if (current.status === 'done') return fail('already_done', `manual task \`${id}\` was done at ${current.doneAt ?? '?'} by \`${current.doneBy ?? '?'}\``);
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'task.done', subject: id, data: { actionId: current.actionId } }], () => [
+    db
+      .update(manualTasks)
+      .set({ status: 'done', doneAt: ctx.at, doneBy: ctx.actor })
+      .where(and(eq(manualTasks.id, id), eq(manualTasks.status, 'open')))
+      .returning(),
+  ])) as ManualTask[][];
+  return rows?.[0] ? ok(rows[0]) : fail('already_done', `manual task \`${id}\` was completed meanwhile`);
+}

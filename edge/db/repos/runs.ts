@@ -1,0 +1,164 @@
+// Runs and their outbox actions. A run and all its actions are written in ONE batch, so a plan
+// is either entirely queued or not at all. A held run's actions wait as `held` until an admin
+// approves (→ `pending`) or rejects (→ `cancelled`) it.
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Action } from '../../../engine/types.ts';
+import { writeWithAudit } from '../../audit/chain.ts';
+import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
+import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
+import type { RunKind, RunStatus } from '../schema.ts';
+import { outbox, runs } from '../schema.ts';
+import type { Page } from './cursor.ts';
+import { clampLimit, decodeCursor, toPage } from './cursor.ts';
+
+export type Run = typeof runs.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export interface RunInput {
+  id: string;
+  kind: RunKind;
+  /** `held` when a safety gate stopped the plan; `planned` to queue it now. */
+  status: Extract<RunStatus, 'planned' | 'held' | 'applied'>;
+  ruleSetVersion?: string | null;
+  asOf: string;
+  summary?: JsonObject;
+  heldReasons?: string[];
+}
+
+const OUTBOX_COLUMNS = 14;
+
+/**
+ * Writes the run and its actions. An action id already queued is not queued twice (the id is
+ * the idempotency key); one left `dead` or `cancelled` by an earlier run is queued again.
+ */
+export async function createRun(db: Db, input: RunInput, actions: readonly Action[], ctx: WriteContext): Promise<Outcome<{ run: Run; queued: number }, 'exists'>> {
+  const run: Run = {
+    id: input.id,
+    kind: input.kind,
+    status: input.status,
+    ruleSetVersion: input.ruleSetVersion ?? null,
+    asOf: input.asOf,
+    summary: input.summary ?? {},
+    heldReasons: input.heldReasons ?? [],
+    createdAt: ctx.at,
+    decidedAt: null,
+    decidedBy: null,
+  };
+  const status = input.status === 'held' ? 'held' : 'pending';
+  const rows: OutboxRow[] = actions.map((action) => ({
+    id: action.id,
+    runId: run.id,
+    type: action.type,
+    userId: action.userId ?? null,
+    appId: action.appId ?? null,
+    groupId: action.groupId ?? null,
+    payload: action,
+    notBefore: action.notBefore ?? null,
+    status,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: action.notBefore !== undefined && action.notBefore > ctx.at ? action.notBefore : ctx.at,
+    createdAt: ctx.at,
+    updatedAt: ctx.at,
+  }));
+  const counts: Record<string, number> = {};
+  for (const action of actions) counts[action.type] = (counts[action.type] ?? 0) + 1;
+  const event = { ...ctx, type: 'run.create', subject: run.id, data: { kind: run.kind, status: run.status, ruleSetVersion: run.ruleSetVersion, actions: counts, heldReasons: run.heldReasons } };
+  const statements = (): Statement[] => [
+    db.insert(runs).values(run),
+    ...chunkRows(rows, OUTBOX_COLUMNS, paramLimit(db)).map((chunk) =>
+      db
+        .insert(outbox)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: outbox.id,
+          set: { runId: sql.raw('excluded.run_id'), payload: sql.raw('excluded.payload'), status: sql.raw('excluded.status'), attempts: 0, lastError: null, nextAttemptAt: sql.raw('excluded.next_attempt_at'), updatedAt: sql.raw('excluded.updated_at') },
+          setWhere: sql`${outbox.status} IN ('dead', 'cancelled')`,
+        })
+        .returning({ id: outbox.id }),
+    ),
+  ];
+  let results: unknown[];
+  try {
+    results = await writeWithAudit(db, [event], statements);
+  } catch (error) {
+    if (isConstraintError(error, 'runs.id')) return fail('exists', `run \`${run.id}\` exists`);
+    throw error;
+  }
+  const queued = (results.slice(1) as { id: string }[][]).reduce((n, r) => n + r.length, 0);
+  return ok({ run, queued });
+}
+
+export async function getRun(db: Db, id: string): Promise<Run | undefined> {
+  const [row] = await db.select().from(runs).where(eq(runs.id, id)).limit(1);
+  return row;
+}
+
+/**
+ * Approves or rejects a held run and releases or cancels its held actions, together. The
+ * status guard is inside the UPDATE: a run decided meanwhile fails the batch (`not_held`).
+ */
+export async function decideRun(db: Db, id: string, decision: 'approve' | 'reject', ctx: WriteContext): Promise<Outcome<Run, 'not_found' | 'not_held'>> {
+  const current = await getRun(db, id);
+  if (!current) return fail('not_found', `no run \`${id}\``);
+  if (current.status !== 'held') return fail('not_held', `run \`${id}\` is \`${current.status}\`, not held`);
+  const next: RunStatus = decision === 'approve' ? 'approved' : 'rejected';
+  let results: unknown[];
+  try {
+    results = await writeWithAudit(db, [{ ...ctx, type: `run.${decision}`, subject: id }], () => [
+      db
+        .update(runs)
+        .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
+        .where(eq(runs.id, id))
+        .returning(),
+      db
+        .update(outbox)
+        .set({ status: decision === 'approve' ? 'pending' : 'cancelled', nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${ctx.at})`, updatedAt: ctx.at })
+        .where(and(eq(outbox.runId, id), eq(outbox.status, 'held'))),
+    ]);
+  } catch (error) {
+    if (isConstraintError(error, 'runs.status')) return fail('not_held', `run \`${id}\` was decided meanwhile`);
+    throw error;
+  }
+  const [row] = results[0] as Run[];
+  return row ? ok(row) : fail('not_found', `no run \`${id}\``);
+}
+
+export async function markRunApplied(db: Db, id: string, ctx: WriteContext): Promise<Outcome<Run, 'not_found'>> {
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'run.applied', subject: id }], () => [
+    db.update(runs).set({ status: 'applied' }).where(eq(runs.id, id)).returning(),
+  ])) as Run[][];
+  const row = rows?.[0];
+  return row ? ok(row) : fail('not_found', `no run \`${id}\``);
+}
+
+export interface RunFilter {
+  status?: RunStatus;
+  kind?: RunKind;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Newest first. */
+export async function listRuns(db: Db, filter: RunFilter = {}): Promise<Outcome<Page<Run>, 'bad_cursor'>> {
+  const limit = clampLimit(filter.limit);
+  const where: SQL[] = [];
+  if (filter.cursor !== undefined) {
+    const key = decodeCursor(filter.cursor);
+    const split = key?.indexOf('|') ?? -1;
+    if (key === undefined || split < 0) return fail('bad_cursor', `cursor \`${filter.cursor.slice(0, 40)}\` is not one we issued`);
+    const createdAt = key.slice(0, split);
+    const runId = key.slice(split + 1);
+    where.push(or(lt(runs.createdAt, createdAt), and(eq(runs.createdAt, createdAt), lt(runs.id, runId))) as SQL);
+  }
+  if (filter.status) where.push(eq(runs.status, filter.status));
+  if (filter.kind) where.push(eq(runs.kind, filter.kind));
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(and(...where))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(limit + 1);
+  return ok(toPage(rows, limit, (r) => `${r.createdAt}|${r.id}`));
+}
