@@ -1,0 +1,104 @@
+// Scoped bearer tokens. The plaintext (`rst_<scope>_<43 base64url chars>`) is returned once by
+// `createToken` and never stored: the database keeps its sha256. Verification hashes what was
+// presented, finds the row by hash, and compares the hashes again in constant time.
+import { asc, eq, sql } from 'drizzle-orm';
+import { sha256Hex } from '../../engine/hash.ts';
+import { writeWithAudit } from '../audit/chain.ts';
+import type { Db, Outcome, WriteContext } from '../db/index.ts';
+import { fail, ok } from '../db/index.ts';
+import type { TokenScope } from '../db/schema.ts';
+import { TOKEN_SCOPES, tokens } from '../db/schema.ts';
+
+export { TOKEN_SCOPES };
+export type { TokenScope };
+
+/** A token as listed: everything but its hash. */
+export type TokenInfo = Omit<typeof tokens.$inferSelect, 'hash'>;
+
+const TOKEN_PATTERN = /^rst_(admin|read|scim|agent)_[A-Za-z0-9_-]{43}$/;
+/** lastUsedAt is refreshed at most this often, so verification is a read on the hot path. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+export function isTokenScope(value: string): value is TokenScope {
+  return (TOKEN_SCOPES as readonly string[]).includes(value);
+}
+
+/** Which scopes satisfy a route's need: admin also reads; the others only themselves. */
+export function scopeAllows(scope: TokenScope, needed: TokenScope): boolean {
+  return scope === needed || (scope === 'admin' && needed === 'read');
+}
+
+export async function createToken(
+  db: Db,
+  input: { scope: TokenScope; name?: string; sourceId?: string | null },
+  ctx: WriteContext,
+): Promise<{ token: string; info: TokenInfo }> {
+  if (!isTokenScope(input.scope)) throw new Error(`unknown token scope \`${String(input.scope)}\``);
+  const token = `rst_${input.scope}_${base64url(randomBytes(32))}`;
+  const info: TokenInfo = {
+    id: `tok_${base64url(randomBytes(9))}`,
+    name: input.name ?? `${input.scope} token`,
+    scope: input.scope,
+    sourceId: input.sourceId ?? null,
+    createdAt: ctx.at,
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await writeWithAudit(db, [{ ...ctx, type: 'token.create', subject: info.id, data: { name: info.name, scope: info.scope, sourceId: info.sourceId } }], () => [
+    db.insert(tokens).values({ ...info, hash: sha256Hex(token) }),
+  ]);
+  return { token, info };
+}
+
+export type VerifyFailure = 'malformed' | 'unknown' | 'revoked';
+
+/** Who presented `presented`, or why not. `now` refreshes lastUsedAt (coarsely). */
+export async function verifyToken(db: Db, presented: string, now?: string): Promise<Outcome<TokenInfo, VerifyFailure>> {
+  if (!TOKEN_PATTERN.test(presented)) return fail('malformed', 'not a roster token');
+  const hash = sha256Hex(presented);
+  const [row] = await db.select().from(tokens).where(eq(tokens.hash, hash)).limit(1);
+  if (!row || !timingSafeEqual(row.hash, hash)) return fail('unknown', 'unknown token');
+  if (row.revokedAt !== null) return fail('revoked', `token \`${row.id}\` was revoked`);
+  const { hash: _hash, ...info } = row;
+  if (now !== undefined && (info.lastUsedAt === null || Date.parse(now) - Date.parse(info.lastUsedAt) >= LAST_USED_GRANULARITY_MS)) {
+    await db.update(tokens).set({ lastUsedAt: now }).where(eq(tokens.id, info.id));
+    info.lastUsedAt = now;
+  }
+  return ok(info);
+}
+
+export async function listTokens(db: Db): Promise<TokenInfo[]> {
+  return db
+    .select({ id: tokens.id, name: tokens.name, scope: tokens.scope, sourceId: tokens.sourceId, createdAt: tokens.createdAt, lastUsedAt: tokens.lastUsedAt, revokedAt: tokens.revokedAt })
+    .from(tokens)
+    .orderBy(asc(tokens.createdAt), asc(tokens.id));
+}
+
+export async function revokeToken(db: Db, id: string, ctx: WriteContext): Promise<Outcome<TokenInfo, 'not_found' | 'already_revoked'>> {
+  const [row] = await db.select().from(tokens).where(eq(tokens.id, id)).limit(1);
+  if (!row) return fail('not_found', `no token \`${id}\``);
+  if (row.revokedAt !== null) return fail('already_revoked', `token \`${id}\` was revoked at ${row.revokedAt}`);
+  await writeWithAudit(db, [{ ...ctx, type: 'token.revoke', subject: id, data: { name: row.name, scope: row.scope } }], () => [
+    db.update(tokens).set({ revokedAt: sql`coalesce(${tokens.revokedAt}, ${ctx.at})` }).where(eq(tokens.id, id)),
+  ]);
+  const { hash: _hash, ...info } = row;
+  return ok({ ...info, revokedAt: ctx.at });
+}
+
+/** Equal-length strings compared without an early exit. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+function randomBytes(n: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(n));
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
