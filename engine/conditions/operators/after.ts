@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from './definition.ts';
-import { instantOf, isDate, referenceInstant } from './dates.ts';
+import { instantOf, referenceInstant } from './dates.ts';
 
 /** `{fact: startDate, operator: after, value: 0}`: starts after `asOf`. */
 export const after: OperatorDefinition = {
@@ -8,7 +8,6 @@ export const after: OperatorDefinition = {
   builtin: false,
   describe: 'is after',
   value: 'dateOrDays',
-  accepts: isDate,
   compile: (value) => {
     const ref = referenceInstant(value);
     return (fact, ctx) => instantOf(fact) > ref(ctx);

@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from './definition.ts';
-import { instantOf, isDate, referenceInstant } from './dates.ts';
+import { instantOf, referenceInstant } from './dates.ts';
 
 /** `{fact: startDate, operator: before, value: -90}`: started more than 90 days before `asOf`. */
 export const before: OperatorDefinition = {
@@ -8,7 +8,6 @@ export const before: OperatorDefinition = {
   builtin: false,
   describe: 'is before',
   value: 'dateOrDays',
-  accepts: isDate,
   compile: (value) => {
     const ref = referenceInstant(value);
     return (fact, ctx) => instantOf(fact) < ref(ctx);

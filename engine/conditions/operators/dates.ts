@@ -2,7 +2,8 @@ import type { EvalContext } from '../../types.ts';
 
 export const DAY_MS = 86_400_000;
 
-// Only ISO-8601 dates and instants: other formats parse differently across runtimes.
+// A fact that is not a date reads as NaN, and every comparison with NaN is false: no validator
+// is needed. Only ISO-8601 dates and instants: other formats parse differently across runtimes.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 // Profiles repeat the same few thousand dates across a population: parse each once.

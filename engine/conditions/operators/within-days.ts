@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from './definition.ts';
-import { DAY_MS, instantOf, isDate } from './dates.ts';
+import { DAY_MS, instantOf } from './dates.ts';
 
 /** Within N days of `asOf`, either side. */
 export const withinDays: OperatorDefinition = {
@@ -8,7 +8,6 @@ export const withinDays: OperatorDefinition = {
   builtin: false,
   describe: 'is within this many days of now',
   value: 'days',
-  accepts: isDate,
   compile: (value) => {
     const span = (value as number) * DAY_MS;
     return (fact, ctx) => Math.abs(instantOf(fact) - ctx.asOfMs) <= span;

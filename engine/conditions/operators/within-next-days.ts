@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from './definition.ts';
-import { DAY_MS, instantOf, isDate } from './dates.ts';
+import { DAY_MS, instantOf } from './dates.ts';
 
 /** In the N days from `asOf` on: pre-hire staging, upcoming terminations. */
 export const withinNextDays: OperatorDefinition = {
@@ -8,7 +8,6 @@ export const withinNextDays: OperatorDefinition = {
   builtin: false,
   describe: 'is within this many days after now',
   value: 'days',
-  accepts: isDate,
   compile: (value) => {
     const span = (value as number) * DAY_MS;
     return (fact, ctx) => {
