@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../../engine/types.ts';
+import { verifyAudit } from '../../../edge/audit/verify.ts';
+import { claimActions, completeAction, dueActions, failAction, getAction, outboxCounts } from '../../../edge/db/repos/outbox.ts';
+import { createRun, decideRun, getRun, listRuns, markRunApplied } from '../../../edge/db/repos/runs.ts';
+import type { MakeDb } from '../context.ts';
+import { at, freshDb } from '../context.ts';
+
+const reason = { summary: 'test', rules: ['r1'], version: 'v1', matched: [] };
+const action = (n: number, extra: Partial<Action> = {}): Action => ({ id: `a${String(n).padStart(3, '0')}`, type: 'account.create', userId: `u${n}`, appId: 'github', attributes: { login: `u${n}` }, reason, ...extra });
+const run = (id: string, status: 'planned' | 'held' = 'planned') => ({ id, kind: 'reconcile' as const, status, ruleSetVersion: 'v1', asOf: at().at, summary: { creates: 1 } });
+
+export function runCases(makeDb: MakeDb): void {
+  describe('runs and outbox', () => {
+    it('writes a run and all its actions together; a clashing run id writes neither', async () => {
+      const db = await freshDb(makeDb);
+      const actions = Array.from({ length: 25 }, (_, i) => action(i));
+      expect(await createRun(db, run('r1'), actions, at())).toMatchObject({ ok: true, value: { queued: 25, run: { status: 'planned' } } });
+      expect((await getAction(db, 'a003'))?.payload).toEqual(action(3));
+      const clash = await createRun(db, run('r1'), [action(100)], at(1));
+      expect(clash).toMatchObject({ ok: false, code: 'exists' });
+      expect(await getAction(db, 'a100')).toBeUndefined();
+      expect(await outboxCounts(db)).toEqual({ pending: 25 });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 1 });
+    });
+
+    it('queues an action id once, and again only after it died or was cancelled', async () => {
+      const db = await freshDb(makeDb);
+      await createRun(db, run('r1'), [action(1), action(2)], at());
+      await failAction(db, 'a002', { error: 'HTTP 400' }, at(1));
+      const second = await createRun(db, run('r2'), [action(1), action(2)], at(2));
+      expect(second).toMatchObject({ ok: true, value: { queued: 1 } });
+      expect(await getAction(db, 'a001')).toMatchObject({ runId: 'r1', status: 'pending' });
+      expect(await getAction(db, 'a002')).toMatchObject({ runId: 'r2', status: 'pending', attempts: 0, lastError: null });
+    });
+
+    it('holds a run until approved, and cancels its actions when rejected', async () => {
+      const db = await freshDb(makeDb);
+      await createRun(db, { ...run('held1', 'held'), heldReasons: ['deletes 40% of github'] }, [action(1), action(2)], at());
+      await createRun(db, run('held2', 'held'), [action(3)], at());
+      expect(await dueActions(db, at(10).at)).toEqual([]);
+      expect(await decideRun(db, 'held1', 'approve', at(5, 'alice'))).toMatchObject({ ok: true, value: { status: 'approved', decidedBy: 'alice', decidedAt: at(5).at } });
+      expect((await dueActions(db, at(10).at)).map((a) => a.id)).toEqual(['a001', 'a002']);
+      expect(await decideRun(db, 'held1', 'reject', at(6))).toMatchObject({ ok: false, code: 'not_held' });
+      expect(await decideRun(db, 'held2', 'reject', at(6, 'bob'))).toMatchObject({ ok: true, value: { status: 'rejected' } });
+      expect(await getAction(db, 'a003')).toMatchObject({ status: 'cancelled' });
+      expect(await decideRun(db, 'nope', 'approve', at(6))).toMatchObject({ ok: false, code: 'not_found' });
+      expect(await markRunApplied(db, 'held1', at(7))).toMatchObject({ ok: true, value: { status: 'applied' } });
+    });
+
+    it('delivers due actions: scheduled ones wait, a claim is won once, failures retry then die', async () => {
+      const db = await freshDb(makeDb);
+      await createRun(db, run('r1'), [action(1), action(2, { notBefore: at(30).at })], at());
+      expect((await dueActions(db, at(1).at)).map((a) => a.id)).toEqual(['a001']);
+      expect((await dueActions(db, at(30).at)).map((a) => a.id)).toEqual(['a001', 'a002']);
+      const [first, second] = await Promise.all([claimActions(db, ['a001'], at(1).at), claimActions(db, ['a001'], at(1).at)]);
+      expect([first.length, second.length].sort()).toEqual([0, 1]);
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'delivering', attempts: 1 });
+      await failAction(db, 'a001', { error: 'HTTP 503', retryAt: at(5).at }, at(1));
+      expect(await dueActions(db, at(4).at)).toEqual([]);
+      expect((await claimActions(db, ['a001'], at(5).at)).map((a) => a.attempts)).toEqual([2]);
+      await completeAction(db, 'a001', at(5));
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'done', attempts: 2, lastError: null });
+      await claimActions(db, ['a002'], at(30).at);
+      await failAction(db, 'a002', { error: 'HTTP 400 bad attribute' }, at(30));
+      expect(await getAction(db, 'a002')).toMatchObject({ status: 'dead', lastError: 'HTTP 400 bad attribute' });
+      expect(await completeAction(db, 'nope', at(31))).toMatchObject({ ok: false, code: 'not_found' });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    });
+
+    it('lists runs newest first through cursor pages', async () => {
+      const db = await freshDb(makeDb);
+      for (let i = 0; i < 7; i++) await createRun(db, { ...run(`r${i}`), kind: i % 2 ? 'jit' : 'reconcile' }, [], at(i % 3));
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listRuns(db, { limit: 3, cursor });
+        if (!page.ok) throw new Error(page.message);
+        ids.push(...page.value.items.map((r) => r.id));
+        cursor = page.value.nextCursor;
+      } while (cursor);
+      expect(ids).toEqual(['r5', 'r2', 'r4', 'r1', 'r6', 'r3', 'r0']);
+      const jit = await listRuns(db, { kind: 'jit' });
+      expect(jit.ok && jit.value.items.map((r) => r.id)).toEqual(['r5', 'r1', 'r3']);
+      expect(await listRuns(db, { cursor: 'eyJrIjoibm9waXBlIn0' })).toMatchObject({ ok: false, code: 'bad_cursor' });
+      expect((await getRun(db, 'r0'))?.summary).toEqual({ creates: 1 });
+      const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM runs`);
+      expect(Number(count?.n)).toBe(7);
+    });
+  });
+}
