@@ -1,11 +1,14 @@
 // The command registry: `main` dispatches by name and `help` lists from here.
 import type { Command } from '../command.ts';
+import { auditCommand } from './audit.ts';
 import { checkCommand } from './check.ts';
+import { diffCommand } from './diff.ts';
 import { explainCommand } from './explain.ts';
 import { simulateCommand } from './simulate.ts';
 import { testCommand } from './test.ts';
+import { tokenCommand } from './token.ts';
 
-export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand];
+export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand, tokenCommand, auditCommand];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../audit/chain.ts';
+import { openLibsql } from '../../db/libsql.ts';
+import { migrate } from '../../db/migrate.ts';
+import type { CliIo } from '../command.ts';
+import { main } from '../main.ts';
+
+let dir: string;
+let url: string;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'roster-audit-'));
+  url = `file:${join(dir, 'roster.db')}`;
+  await withDb(async (db) => {
+    await migrate(db);
+    for (let i = 1; i <= 4; i++) await appendAudit(db, { at: `2025-01-0${i}T00:00:00.000Z`, actor: 'test', type: 'test.event', data: { i } });
+  });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function withDb(use: (db: Awaited<ReturnType<typeof openLibsql>>) => Promise<void>): Promise<void> {
+  const db = await openLibsql({ url });
+  try {
+    await use(db);
+  } finally {
+    db.$client.close();
+  }
+}
+
+async function verify(...extra: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), now: () => new Date('2025-03-01T00:00:00Z'), cwd: dir };
+  return { code: await main(['audit', 'verify', '--db', url, ...extra], io), out, err };
+}
+
+describe('roster audit verify', () => {
+  it('prints ok with the head, and exits 0', async () => {
+    const result = await verify();
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toMatch(/^audit log ok: 4 rows, head 4:[0-9a-f]{64}$/);
+  });
+
+  it('names an edited row and exits 1', async () => {
+    await withDb(async (db) => void (await db.run(sql`UPDATE audit_events SET actor = 'mallory' WHERE seq = 2`)));
+    expect(await verify()).toMatchObject({ code: 1, out: ['audit log broken at row 2 (edited): row 2 does not match its hash (edited); 1 rows before it verified'] });
+  });
+
+  it('names a deleted row', async () => {
+    await withDb(async (db) => void (await db.run(sql`DELETE FROM audit_events WHERE seq = 3`)));
+    const result = await verify();
+    expect(result.code).toBe(1);
+    expect(result.out[0]).toContain('row 3 (deleted)');
+  });
+
+  it('finds rows cut from the end against an anchor', async () => {
+    const head = /head (\S+)$/.exec((await verify()).out[0] ?? '')?.[1] ?? '';
+    await withDb(async (db) => void (await db.run(sql`DELETE FROM audit_events WHERE seq = 4`)));
+    expect((await verify()).code).toBe(0);
+    const anchored = await verify('--anchor', head);
+    expect(anchored.code).toBe(1);
+    expect(anchored.out[0]).toContain('(truncated)');
+    expect((await verify('--anchor', 'nope')).err[0]).toContain('must be SEQ:HASH');
+  });
+});
