@@ -24,3 +24,4 @@ export { actionDefinitions, actionOrder, describeAction } from './actions/regist
 export type { ActionDefinition } from './actions/types.ts';
 export { statusPolicies } from './actions/lifecycle.ts';
 export type { StatusPolicy } from './actions/lifecycle.ts';
+export * from './lifecycle/index.ts';

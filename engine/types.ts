@@ -114,7 +114,21 @@ export interface AppRule {
   deprovision?: { onUnassign?: DeprovisionMode; deleteAfterDays?: number };
   /** For manual apps: who gets the task. */
   owners?: string[];
+  /** Password changes are pushed to this app (`password.set`). */
+  passwordSync?: boolean;
+  /** Groups read from the app that become Roster groups whose members the app decides. */
+  importGroups?: { appGroup: string; group: string }[];
+  /** Safety thresholds for this app, replacing the settings' and the defaults. */
+  safety?: SafetyThresholdRule[];
   [extra: string]: unknown;
+}
+
+/** Hold a plan when the listed action types on one app exceed `max` or `maxPercent` of its accounts. */
+export interface SafetyThresholdRule {
+  actions: ActionType[];
+  max?: number;
+  maxPercent?: number;
+  minPopulation?: number;
 }
 
 export interface AssignmentTarget {
@@ -140,6 +154,45 @@ export interface GroupRule {
   description?: string;
   priority?: number;
   when: Condition;
+  /** Apps this group is pushed to (`group.create`/`group.update`, memberships with `appId`). */
+  push?: GroupPushTarget[];
+}
+
+export interface GroupPushTarget {
+  app: string;
+  /** The group's name in the app (default: the group's `name`, else its id). */
+  name?: string;
+}
+
+/** A password policy document; the policy fields are those `validatePassword` reads. */
+export interface PasswordPolicyRule {
+  kind: 'password-policy';
+  id: string;
+  description?: string;
+  priority?: number;
+  when?: Condition;
+  groups?: string[];
+  minLength?: number;
+  maxLength?: number;
+  require?: { lowercase?: boolean; uppercase?: boolean; digit?: boolean; symbol?: boolean };
+  minClasses?: number;
+  excludeUsernameParts?: boolean | ('login' | 'email' | 'firstName' | 'lastName')[];
+  historyCount?: number;
+  minAgeMinutes?: number;
+  maxAgeDays?: number;
+  commonPasswordCheck?: boolean;
+}
+
+/** An admin's exception for one user and one app: deny > allow > rules; gone at `expiresAt`. */
+export interface OverrideRule {
+  kind?: 'override';
+  id: string;
+  userId: string;
+  appId: string;
+  effect: 'allow' | 'deny';
+  role?: string;
+  reason: string;
+  expiresAt?: string;
 }
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'string[]' | 'object';
@@ -151,6 +204,10 @@ export interface SettingsRule {
   attributes?: Record<string, AttributeType>;
   /** Default deprovisioning for apps that do not say. */
   deprovision?: { onUnassign?: DeprovisionMode; deleteAfterDays?: number };
+  /** Effective dates: staging window and the time zone of workers who do not say. */
+  lifecycle?: { stageDaysBeforeStart?: number; timeZone?: string };
+  /** Safety thresholds for every app without its own `safety`. */
+  safety?: SafetyThresholdRule[];
   [extra: string]: unknown;
 }
 
@@ -191,6 +248,25 @@ export interface CompiledGroup {
   dependsOn: string[];
 }
 
+export interface CompiledPasswordPolicy {
+  id: string;
+  file: string;
+  line: number;
+  priority: number;
+  /** Absent: the policy does not test the profile (only `groups`, or everyone). */
+  condition?: CompiledCondition;
+  groups: string[];
+  source: PasswordPolicyRule;
+}
+
+/** A group whose members come from an app (group sync): the app is its source of truth. */
+export interface ImportedGroup {
+  groupId: string;
+  appId: string;
+  /** The app's group: its `externalId`, or its name. */
+  appGroup: string;
+}
+
 export interface CompiledApp {
   id: string;
   file: string;
@@ -210,13 +286,19 @@ export interface RuleSet {
   /** Topologically ordered: a group comes after every group its condition reads. */
   groups: CompiledGroup[];
   settings: SettingsRule;
+  /** Higher priority first, then id. */
+  passwordPolicies?: CompiledPasswordPolicy[];
+  /** Overrides written as `kind: override` documents, by id. */
+  overrides?: OverrideRule[];
+  /** Groups imported from apps, in group id order. */
+  importedGroups?: ImportedGroup[];
 }
 
 // ---- desired state, observed state, actions ----------------------------------------------
 
 export interface MatchedRule {
   ruleId: string;
-  kind: 'assignment' | 'group';
+  kind: 'assignment' | 'group' | 'import';
   priority: number;
   trace: ConditionTrace;
 }
@@ -241,6 +323,26 @@ export interface DesiredUser {
   accounts: DesiredAccount[];
   groups: DesiredMembership[];
   diagnostics: Diagnostic[];
+  /** The profile it was evaluated from (by reference): for overrides and password policies. */
+  profile?: User;
+  /** Effective dates, when the profile has `startDate` or `terminationDate`. */
+  dates?: EffectiveDates;
+}
+
+export interface EffectiveDates {
+  timeZone: string;
+  /** The local start of `startDate`. */
+  startAt?: string;
+  /** When staging begins: `stageDaysBeforeStart` local days before the start. */
+  stagingAt?: string;
+  /** The local end of `terminationDate`. */
+  terminationAt?: string;
+  /**
+   * `pre-hire`: before the staging window, nothing new is granted. `staged`: inside it, accounts
+   * are created with `notBefore` = `stagingAt`. `terminating`: deprovisioning is planned with
+   * `notBefore` = `terminationAt`. `terminated`: the user is treated as DEPROVISIONED.
+   */
+  phase: 'pre-hire' | 'staged' | 'active' | 'terminating' | 'terminated';
 }
 
 export type ObservedAccountStatus = 'active' | 'suspended' | 'deactivated';
@@ -258,6 +360,24 @@ export interface ObservedAccount {
 export interface ObservedState {
   accounts: ObservedAccount[];
   memberships: { userId: string; groupId: string }[];
+  /** Groups as the apps hold them (group push and group sync). */
+  appGroups?: ObservedAppGroup[];
+  /** How each app's read went; an app not listed is `ok`. Only `ok` apps may lose accounts. */
+  health?: Record<string, ObservedHealth>;
+}
+
+export type ObservedHealth = 'ok' | 'empty' | 'failed';
+
+export interface ObservedAppGroup {
+  appId: string;
+  /** The Roster group it is linked to (pushed groups), if any. */
+  groupId?: string;
+  /** The app's id for the group. */
+  externalId?: string;
+  name: string;
+  description?: string;
+  /** Roster user ids of its members. */
+  members: string[];
 }
 
 export const ACTION_TYPES = [
@@ -285,6 +405,8 @@ export interface Reason {
   version: string;
   /** The conditions that matched, with the values seen. */
   matched: { ruleId: string; conditions: LeafTrace[] }[];
+  /** The override that decided, when one did. */
+  override?: { id: string; effect: 'allow' | 'deny'; reason: string; expiresAt?: string };
 }
 
 export interface Action {
@@ -304,6 +426,31 @@ export interface Action {
 export interface Plan {
   version: string;
   asOf: string;
+  /** What may be carried out (after approval, when `held`). Refused actions are not here. */
   actions: Action[];
   diagnostics: Diagnostic[];
+  /** True when a safety threshold was crossed: the plan waits for approval. */
+  held?: boolean;
+  holds?: PlanHold[];
+  /** Actions never carried out, whatever the approval, with why. */
+  refused?: { action: Action; reason: string }[];
+}
+
+export interface PlanHold {
+  appId: string;
+  actionTypes: ActionType[];
+  count: number;
+  population: number;
+  reasons: string[];
+}
+
+export interface PlanOptions {
+  /** More overrides, on top of the rule files' `kind: override` documents. */
+  overrides?: OverrideRule[];
+  safety?: {
+    /** Replaces the thresholds from settings and app files. */
+    thresholds?: { default: SafetyThresholdRule[]; apps?: Record<string, SafetyThresholdRule[]> };
+    /** Merged over `observed.health`. */
+    observedHealth?: Record<string, ObservedHealth>;
+  };
 }

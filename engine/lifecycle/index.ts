@@ -6,3 +6,4 @@ export * from './attribute-sources.ts';
 export * from './effective-dates.ts';
 export * from './safety.ts';
 export * from './overrides.ts';
+export * from './schedule.ts';

@@ -1,7 +1,11 @@
 // Password policy documents (`kind: password-policy`): the schema, which policy applies to a
 // user, and the age rules (minimum age between changes, maximum age before expiry).
 import { z } from 'zod';
+import { conditionSchema } from '../conditions/schema.ts';
+import { idSchema, prioritySchema } from '../rules/common.ts';
 import type { EvalContext } from '../types.ts';
+
+export type { PasswordPolicyRule } from '../types.ts';
 
 export const USER_PART_SOURCES = ['login', 'email', 'firstName', 'lastName'] as const;
 /** Profile attributes whose parts a password must not contain. */
@@ -36,21 +40,15 @@ export const passwordPolicyFieldsSchema = z.strictObject({
   commonPasswordCheck: z.boolean().optional(),
 });
 
-/**
- * Placeholder for the condition in `when`: the lead replaces it with the real condition schema
- * (engine/conditions) when the rule kind is wired in.
- */
-export const passwordPolicyWhenPlaceholderSchema = z.unknown();
-
 export const passwordPolicySchema = passwordPolicyFieldsSchema
   .extend({
     kind: z.literal('password-policy'),
-    id: z.string().min(1),
+    id: idSchema,
     description: z.string().optional(),
-    priority: z.number().int().optional(),
-    when: passwordPolicyWhenPlaceholderSchema.optional(),
+    priority: prioritySchema,
+    when: conditionSchema.optional().describe('json-rules-engine condition over the user profile; the policy applies to users matching it'),
     /** Group ids: the policy applies to members of any of them. */
-    groups: z.array(z.string().min(1)).optional(),
+    groups: z.array(idSchema).min(1).optional().describe('group ids: the policy applies to members of any of them'),
   })
   .superRefine((doc, ctx) => {
     if (doc.minLength !== undefined && doc.maxLength !== undefined && doc.minLength > doc.maxLength) {
@@ -64,7 +62,6 @@ export const passwordPolicySchema = passwordPolicyFieldsSchema
 
 export type PasswordRequirements = z.infer<typeof passwordRequirementsSchema>;
 export type PasswordPolicy = z.infer<typeof passwordPolicyFieldsSchema>;
-export type PasswordPolicyRule = z.infer<typeof passwordPolicySchema>;
 
 /** A problem with a candidate password, phrased to follow the word "password". */
 export interface PasswordViolation {

@@ -3,9 +3,9 @@
 // read means "we do not know", never "delete everyone".
 import { z } from 'zod';
 import { ACTION_TYPES } from '../types.ts';
-import type { Action, ActionType } from '../types.ts';
+import type { Action, ActionType, ObservedHealth } from '../types.ts';
 
-export type ObservedHealth = 'ok' | 'empty' | 'failed';
+export type { ObservedHealth } from '../types.ts';
 
 /** Actions refused for an app whose observed state is empty or failed. */
 export const DESTRUCTIVE_ACTION_TYPES: readonly ActionType[] = ['account.suspend', 'account.deactivate', 'account.delete', 'membership.remove'];
