@@ -30,12 +30,22 @@ export function loadRulesDir(dir: string, cwd: string): RulesDir {
   const rules: SourceFile[] = [];
   const tests: SourceFile[] = [];
   for (const full of walk(root)) {
-    const name = full.slice(full.lastIndexOf('/') + 1);
+    const role = fileRole(relative(root, full));
+    if (role === undefined) continue;
     const file = { path: join(dir, relative(root, full)), text: readFileSync(full, 'utf8') };
-    if (TEST_FILE.test(name)) tests.push(file);
-    else if (RULE_FILE.test(name) && !NOT_RULES.test(name)) rules.push(file);
+    (role === 'test' ? tests : rules).push(file);
   }
   return { rules, tests };
+}
+
+/** What a file under a rules directory is, by its path: a rule document, a rule test, or neither. */
+export function fileRole(path: string): 'rule' | 'test' | undefined {
+  const parts = path.split('/');
+  if (parts.some((part) => part.startsWith('.') || part === 'node_modules')) return undefined;
+  const name = parts[parts.length - 1] ?? '';
+  if (TEST_FILE.test(name)) return 'test';
+  if (RULE_FILE.test(name) && !NOT_RULES.test(name)) return 'rule';
+  return undefined;
 }
 
 function walk(dir: string): string[] {

@@ -8,7 +8,7 @@ import { simulateCommand } from './simulate.ts';
 import { testCommand } from './test.ts';
 import { tokenCommand } from './token.ts';
 
-export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand, tokenCommand, auditCommand];
+export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand, tokenCommand, auditCommand, diffCommand];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);
