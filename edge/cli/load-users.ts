@@ -77,16 +77,21 @@ function csvRecordToProfile(record: Record<string, string>, types: AttributeType
   return profile;
 }
 
+/** A cell shown inside a one-line message: line breaks and other controls escaped. */
+function oneLine(cell: string): string {
+  return JSON.stringify(cell).slice(1, -1);
+}
+
 function coerce(cell: string, type: AttributeType | undefined, column: string, where: () => string): unknown {
   switch (type) {
     case 'number': {
       const value = Number(cell);
-      if (Number.isNaN(value)) throw new CliError(`${where()}: \`${column}\` is declared a number, got \`${cell}\``);
+      if (Number.isNaN(value)) throw new CliError(`${where()}: \`${column}\` is declared a number, got \`${oneLine(cell)}\``);
       return value;
     }
     case 'boolean':
       if (cell === 'true' || cell === 'false') return cell === 'true';
-      throw new CliError(`${where()}: \`${column}\` is declared a boolean, got \`${cell}\``);
+      throw new CliError(`${where()}: \`${column}\` is declared a boolean, got \`${oneLine(cell)}\``);
     case 'string[]':
       return cell.split(';').map((part) => part.trim()).filter((part) => part !== '');
     default:
