@@ -6,6 +6,7 @@
 // primary key and `prev_hash` is UNIQUE, so the second writer's batch fails as a whole (its
 // change is not written either) and `writeWithAudit` re-reads the head and retries. We chose
 // the constraint over reading the head inside the batch because SQLite cannot compute sha256.
+// Within one process writers also queue per database, so retries only happen across processes.
 import { desc } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../../engine/hash.ts';
 import type { Db, JsonObject, Statement } from '../db/index.ts';
@@ -74,14 +75,28 @@ export async function prepareAudit(db: Db, events: readonly AuditEvent[]): Promi
   return { statements: auditInserts(db, rows), rows };
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 20;
+/** Writers in this process queue per database, so they never race each other for the head. */
+const queues = new WeakMap<object, Promise<unknown>>();
 
 /**
- * Writes `build()`'s statements and the audit rows for `events` in ONE batch, retrying when
- * another writer appended first. `build` is called again on each attempt; it returns the
- * results of its own statements (the audit inserts' results are dropped).
+ * Writes `build()`'s statements and the audit rows for `events` in ONE batch. Writers in one
+ * process take turns; a writer in another process (or isolate) that appended first makes the
+ * batch fail on the constraint, and it is retried after a short random pause with a fresh head.
+ * `build` is called again on each attempt; the results of its own statements are returned.
  */
-export async function writeWithAudit(db: Db, events: readonly AuditEvent[], build: () => Statement[]): Promise<unknown[]> {
+export function writeWithAudit(db: Db, events: readonly AuditEvent[], build: () => Statement[]): Promise<unknown[]> {
+  const previous = queues.get(db) ?? Promise.resolve();
+  const attempt = () => write(db, events, build);
+  const next = previous.then(attempt, attempt);
+  queues.set(
+    db,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+async function write(db: Db, events: readonly AuditEvent[], build: () => Statement[]): Promise<unknown[]> {
   for (let attempt = 1; ; attempt++) {
     const statements = build();
     const { statements: audit } = await prepareAudit(db, events);
@@ -90,6 +105,7 @@ export async function writeWithAudit(db: Db, events: readonly AuditEvent[], buil
       return results.slice(0, statements.length);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isConstraintError(error, 'audit_events.')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }

@@ -6,5 +6,5 @@ import type { Db } from './index.ts';
 import * as schema from './schema.ts';
 
 export function openD1(binding: AnyD1Database): Db {
-  return drizzle(binding, { schema }) as unknown as Db;
+  return drizzle(binding, { schema });
 }

@@ -10,5 +10,5 @@ export type LibsqlWebDb = Db & { $client: Client };
 
 export function openLibsqlWeb(options: { url: string; authToken?: string }): LibsqlWebDb {
   const client = createClient(options.authToken ? { url: options.url, authToken: options.authToken } : { url: options.url });
-  return drizzle(client, { schema }) as unknown as LibsqlWebDb;
+  return drizzle(client, { schema });
 }

@@ -32,7 +32,7 @@ export async function openLibsql(options: LibsqlOptions = {}): Promise<LibsqlDb>
     await client.execute('PRAGMA journal_mode=WAL');
     await client.execute(`PRAGMA busy_timeout=${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   }
-  const db = drizzle(client, { schema }) as unknown as LibsqlDb;
+  const db: LibsqlDb = drizzle(client, { schema });
   // Far below SQLite's 32766 bound values, large enough that bulk inserts are few statements.
   setParamLimit(db, 4000);
   return db;

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { appendAudit, auditHash, chainAudit, readAuditHead, writeWithAudit } from '../../../edge/audit/chain.ts';
+import { appendAudit, auditHash, chainAudit, prepareAudit, readAuditHead, writeWithAudit } from '../../../edge/audit/chain.ts';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import type { Db } from '../../../edge/db/index.ts';
+import { runBatch } from '../../../edge/db/index.ts';
 import { auditEvents } from '../../../edge/db/schema.ts';
 import type { MakeDb } from '../context.ts';
 import { at, freshDb } from '../context.ts';
@@ -62,10 +63,25 @@ export function auditCases(makeDb: MakeDb): void {
       expect(await verifyAudit(db, { anchor })).toMatchObject({ ok: false, problem: { seq: 4, kind: 'truncated' } });
     });
 
+    it('a writer that read a stale head fails as a whole, change included', async () => {
+      const db = await fiveEvents(makeDb);
+      const stale = await prepareAudit(db, [{ ...at(20), type: 'late' }]);
+      await appendAudit(db, { ...at(21), type: 'first' });
+      const change = db.run(sql`CREATE TABLE written_by_late_writer (a text)`);
+      await expect(runBatch(db, [change, ...stale.statements])).rejects.toThrow();
+      expect(await db.all(sql`SELECT name FROM sqlite_master WHERE name = 'written_by_late_writer'`)).toEqual([]);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 6 });
+    });
+
     it('two writers that read the same head both land, in one unbroken chain', async () => {
       const db = await fiveEvents(makeDb);
-      await Promise.all(Array.from({ length: 6 }, (_, i) => appendAudit(db, { ...at(10 + i), type: 'race', data: { i } })));
-      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 11 });
+      // Distinct handles over one connection do not share the in-process queue: like two
+      // processes, they race for the head and the losers retry.
+      const handles = [db, Object.create(db) as Db, Object.create(db) as Db];
+      await Promise.all(Array.from({ length: 12 }, (_, i) => appendAudit(handles[i % 3] as Db, { ...at(10 + i), type: 'race', data: { i } })));
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 17 });
+      const types = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE type = 'race'`);
+      expect(Number(types[0]?.n)).toBe(12);
     });
 
     it('a change and its audit row commit together or not at all', async () => {

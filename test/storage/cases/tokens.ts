@@ -8,7 +8,7 @@ export function tokenCases(makeDb: MakeDb): void {
     it('verifies a token, refuses a guessed or revoked one, and never lists hashes', async () => {
       const db = await freshDb(makeDb);
       const admin = await createToken(db, { scope: 'admin', name: 'ops' }, at());
-      const scim = await createToken(db, { scope: 'scim', sourceId: 'okta' }, at());
+      const scim = await createToken(db, { scope: 'scim', sourceId: 'okta' }, at(1));
       expect(await verifyToken(db, admin.token, at(5).at)).toMatchObject({ ok: true, value: { id: admin.info.id, scope: 'admin', lastUsedAt: at(5).at } });
       expect(await verifyToken(db, scim.token)).toMatchObject({ ok: true, value: { scope: 'scim', sourceId: 'okta' } });
       const guessed = `${admin.token.slice(0, -1)}${admin.token.endsWith('A') ? 'B' : 'A'}`;
