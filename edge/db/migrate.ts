@@ -2,6 +2,7 @@
 // (atomic on libSQL and D1), so a crash mid-way leaves the database at a migration boundary.
 // Idempotent: applied names are skipped; a second runner that loses a race sees the record.
 import { sql } from 'drizzle-orm';
+import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { sha256Hex } from '../../engine/hash.ts';
 import type { Db } from './index.ts';
 import { runBatch } from './index.ts';
@@ -19,6 +20,15 @@ export interface MigrateResult {
 
 const TABLE = '__migrations';
 
+// Not in schema.ts, so drizzle-kit never generates it. The record is inserted through the query
+// builder: drizzle's D1 batch cannot bind parameters of a raw `sql` statement (it has no
+// prepared statement to bind), so a parameterised `db.run(sql\`…\`)` breaks the batch on D1.
+const migrationsTable = sqliteTable(TABLE, {
+  name: text('name').primaryKey(),
+  hash: text('hash').notNull(),
+  appliedAt: text('applied_at').notNull(),
+});
+
 export async function migrate(db: Db, list: readonly Migration[] = embedded, now: () => string = () => new Date().toISOString()): Promise<MigrateResult> {
   await db.run(sql.raw(`CREATE TABLE IF NOT EXISTS ${TABLE} (name text PRIMARY KEY NOT NULL, hash text NOT NULL, applied_at text NOT NULL)`));
   const done = new Map((await db.all<{ name: string; hash: string }>(sql.raw(`SELECT name, hash FROM ${TABLE}`))).map((r) => [r.name, r.hash]));
@@ -32,7 +42,7 @@ export async function migrate(db: Db, list: readonly Migration[] = embedded, now
       continue;
     }
     const statements = migration.statements.map((s) => db.run(sql.raw(s)));
-    const record = db.run(sql`INSERT INTO ${sql.identifier(TABLE)} (name, hash, applied_at) VALUES (${migration.name}, ${hash}, ${now()})`);
+    const record = db.insert(migrationsTable).values({ name: migration.name, hash, appliedAt: now() });
     try {
       await runBatch(db, [...statements, record]);
     } catch (error) {
