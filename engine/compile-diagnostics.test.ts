@@ -113,6 +113,30 @@ const cases: Case[] = [
     expected: { code: 'rule.group-cycle', file: 'rules/groups.yaml', line: 3, ruleId: 'a' },
     says: '`a -> b -> c -> a`',
   },
+  {
+    name: 'a password policy for a group nobody defines or imports',
+    files: [yaml('rules/passwords.yaml', 'kind: password-policy', 'id: admins', 'minLength: 16', 'groups: [admins]')],
+    expected: { code: 'rule.undefined-group', file: 'rules/passwords.yaml', line: 4, ruleId: 'admins', path: ['groups', 0] },
+    says: '`admins`',
+  },
+  {
+    name: 'a group rule for a group an app imports',
+    files: [
+      yaml('rules/apps/okta.yaml', 'kind: app', 'id: okta', 'connector: scim', 'importGroups: [ { appGroup: Admins, group: admins } ]'),
+      yaml('rules/groups.yaml', 'kind: group', 'id: admins', 'when: { fact: title, operator: equal, value: Admin }'),
+    ],
+    expected: { code: 'rule.imported-group-conflict', file: 'rules/groups.yaml', line: 2, ruleId: 'admins' },
+    says: 'app `okta`',
+  },
+  {
+    name: 'two apps importing one group',
+    files: [
+      yaml('rules/apps/okta.yaml', 'kind: app', 'id: okta', 'connector: scim', 'importGroups: [ { appGroup: Admins, group: admins } ]'),
+      yaml('rules/apps/ad.yaml', 'kind: app', 'id: ad', 'connector: ldap', 'importGroups:', '  - { appGroup: Domain Admins, group: admins }'),
+    ],
+    expected: { code: 'rule.duplicate-import', file: 'rules/apps/okta.yaml', line: 4, ruleId: 'okta' },
+    says: 'app `ad`',
+  },
   { name: 'an expression that does not parse', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: slack', 'connector: scim', 'attributes:', '  email: user.email.lowerAscii(')], expected: { code: 'expr.syntax', line: 5, ruleId: 'slack', path: ['attributes', 'email'] } },
   {
     name: 'an expression over an unknown variable',

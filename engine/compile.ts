@@ -8,6 +8,7 @@ import { buildRuleSet } from './compile/build.ts';
 import { checkConditions, checkExpressions } from './compile/check.ts';
 import { detectRoleConflicts } from './compile/conflicts.ts';
 import { orderGroups } from './compile/groups.ts';
+import { resolveImportedGroups } from './compile/imports.ts';
 import type { Candidate, Entry, StageOutput } from './compile/model.ts';
 import { rejectDuplicates, resolveReferences } from './compile/resolve.ts';
 import { validateDocuments } from './compile/validate.ts';
@@ -43,11 +44,14 @@ export function compileRules(files: SourceFile[]): CompileOutput {
   take(rejectDuplicates(candidates));
   take(resolveReferences(candidates, new Set(broken)));
 
-  const entries = candidates.filter((c): c is Candidate & Pick<Entry, 'rule'> => c.rule !== undefined && !broken.has(c.document)).map(toEntry);
-  take(detectRoleConflicts(entries));
+  const healthy = () => candidates.filter((c): c is Candidate & Pick<Entry, 'rule'> => c.rule !== undefined && !broken.has(c.document)).map(toEntry);
   const declaredGroups = new Set(candidates.filter((c) => c.definition === groupKind && c.id !== undefined).map((c) => c.id as string));
+  const imported = take(resolveImportedGroups(healthy(), declaredGroups));
+  const entries = healthy();
+  take(detectRoleConflicts(entries));
+  for (const group of imported) declaredGroups.add(group.groupId);
   const groups = take(orderGroups(entries, declaredGroups));
-  const ruleSet = take(buildRuleSet(entries, groups, expressions));
+  const ruleSet = take(buildRuleSet(entries, groups, expressions, imported));
   return { ruleSet, diagnostics: sortDiagnostics(diagnostics) };
 }
 

@@ -184,8 +184,7 @@ export interface PasswordPolicyRule {
 }
 
 /** An admin's exception for one user and one app: deny > allow > rules; gone at `expiresAt`. */
-export interface OverrideRule {
-  kind?: 'override';
+export interface Override {
   id: string;
   userId: string;
   appId: string;
@@ -193,6 +192,10 @@ export interface OverrideRule {
   role?: string;
   reason: string;
   expiresAt?: string;
+}
+
+export interface OverrideRule extends Override {
+  kind: 'override';
 }
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'string[]' | 'object';
@@ -446,7 +449,7 @@ export interface PlanHold {
 
 export interface PlanOptions {
   /** More overrides, on top of the rule files' `kind: override` documents. */
-  overrides?: OverrideRule[];
+  overrides?: Override[];
   safety?: {
     /** Replaces the thresholds from settings and app files. */
     thresholds?: { default: SafetyThresholdRule[]; apps?: Record<string, SafetyThresholdRule[]> };

@@ -5,8 +5,25 @@ import { toMapping } from '../expressions.ts';
 import { hashJson } from '../hash.ts';
 import { appKind } from '../rules/app.ts';
 import { assignmentKind } from '../rules/assignment.ts';
+import { overrideKind } from '../rules/override.ts';
+import { passwordPolicyKind } from '../rules/password-policy.ts';
 import { settingsKind } from '../rules/settings.ts';
-import type { AppRule, AssignmentRule, CompiledApp, CompiledAssignment, CompiledGroup, CompiledMapping, Diagnostic, GroupRule, RuleSet, SettingsRule } from '../types.ts';
+import type {
+  AppRule,
+  AssignmentRule,
+  CompiledApp,
+  CompiledAssignment,
+  CompiledGroup,
+  CompiledMapping,
+  CompiledPasswordPolicy,
+  Diagnostic,
+  GroupRule,
+  ImportedGroup,
+  OverrideRule,
+  PasswordPolicyRule,
+  RuleSet,
+  SettingsRule,
+} from '../types.ts';
 import { compareStrings } from '../diagnostics.ts';
 import type { OrderedGroup } from './groups.ts';
 import type { Entry, ExpressionTable, StageOutput } from './model.ts';
@@ -15,7 +32,7 @@ import { where } from './model.ts';
 /** Bumped when the meaning of compiled rules changes, so old versions never collide. */
 const VERSION_FORMAT = 'roster.rules/1';
 
-export function buildRuleSet(entries: Entry[], groups: OrderedGroup[], expressions: ExpressionTable): StageOutput<RuleSet> {
+export function buildRuleSet(entries: Entry[], groups: OrderedGroup[], expressions: ExpressionTable, importedGroups: ImportedGroup[] = []): StageOutput<RuleSet> {
   const diagnostics: Diagnostic[] = [];
   const settings = (entries.find((e) => e.definition === settingsKind)?.rule as SettingsRule | undefined) ?? { kind: 'settings' };
 
@@ -63,14 +80,32 @@ export function buildRuleSet(entries: Entry[], groups: OrderedGroup[], expressio
     compiledGroups.push({ id: entry.id, file: entry.document.file, line: entry.document.line, priority: source.priority ?? 0, condition, source, dependsOn });
   }
 
-  const compiled = new Set<string>([...Object.keys(apps).map((id) => `app:${id}`), ...assignments.map((a) => `assignment:${a.id}`), ...compiledGroups.map((g) => `group:${g.id}`)]);
+  const passwordPolicies: CompiledPasswordPolicy[] = [];
+  for (const entry of entries.filter((e) => e.definition === passwordPolicyKind)) {
+    const source = entry.rule as PasswordPolicyRule;
+    const when = source.when;
+    const condition = when === undefined ? undefined : safely(() => compileCondition(when), entry, diagnostics);
+    if (when !== undefined && !condition) continue;
+    const policy: CompiledPasswordPolicy = { id: entry.id, file: entry.document.file, line: entry.document.line, priority: source.priority ?? 0, groups: source.groups ?? [], source };
+    passwordPolicies.push(condition ? { ...policy, condition } : policy);
+  }
+  passwordPolicies.sort((a, b) => b.priority - a.priority || compareStrings(a.id, b.id));
+  const overrides = sortById(entries.filter((e) => e.definition === overrideKind)).map((e) => e.rule as OverrideRule);
+
+  const compiled = new Set<string>([
+    ...Object.keys(apps).map((id) => `app:${id}`),
+    ...assignments.map((a) => `assignment:${a.id}`),
+    ...compiledGroups.map((g) => `group:${g.id}`),
+    ...passwordPolicies.map((p) => `password-policy:${p.id}`),
+    ...overrides.map((o) => `override:${o.id}`),
+  ]);
   const versioned = entries
     .filter((e) => e.definition === settingsKind || compiled.has(`${e.definition.kind}:${e.id}`))
     .map((e) => ({ kind: e.definition.kind, id: e.id, rule: e.rule }))
     .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.id, b.id));
   const version = hashJson({ format: VERSION_FORMAT, rules: versioned });
 
-  return { value: { version, apps, assignments, groups: compiledGroups, settings }, diagnostics };
+  return { value: { version, apps, assignments, groups: compiledGroups, settings, passwordPolicies, overrides, importedGroups }, diagnostics };
 }
 
 /**

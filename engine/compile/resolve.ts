@@ -52,10 +52,10 @@ export function resolveReferences(candidates: Candidate[], broken: ReadonlySet<R
     for (const ref of definition.appReferences(rule)) {
       const app = apps.get(ref.app);
       if (!app && declared.has(ref.app)) {
-        if (!broken.has(document)) diagnostics.push(warning('rule.broken-dependency', `skipped: app \`${ref.app}\` has errors`, where(document, [...ref.path, 'app'], id)));
+        if (!broken.has(document)) diagnostics.push(warning('rule.broken-dependency', `skipped: app \`${ref.app}\` has errors`, where(document, [...ref.path, ref.field ?? 'app'], id)));
         ok = false;
       } else if (!app) {
-        diagnostics.push(error('rule.unknown-app', `unknown app \`${ref.app}\`${suggest(ref.app, known)}`, where(document, [...ref.path, 'app'], id)));
+        diagnostics.push(error('rule.unknown-app', `unknown app \`${ref.app}\`${suggest(ref.app, known)}`, where(document, [...ref.path, ref.field ?? 'app'], id)));
         ok = false;
       } else if (ref.role !== undefined && app.roles !== undefined && !app.roles.includes(ref.role)) {
         const roles = app.roles.map((r) => `\`${r}\``).join(', ');

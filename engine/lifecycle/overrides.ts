@@ -1,10 +1,9 @@
 // Overrides: an admin's exception for one user and one app, with a reason and an expiry.
 // Precedence is deny > allow > rules; an override whose expiry has passed at `asOf` is gone.
 import { z } from 'zod';
-import type { EvalContext } from '../types.ts';
+import type { EvalContext, Override } from '../types.ts';
 
-export const overrideSchema = z
-  .strictObject({
+export const overrideFieldsSchema = z.strictObject({
     id: z.string().min(1),
     userId: z.string().min(1),
     appId: z.string().min(1),
@@ -15,8 +14,9 @@ export const overrideSchema = z
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     /** For `allow`: the role to grant (otherwise the rule's role, or none). */
     role: z.string().min(1).optional(),
-  })
-  .refine((o) => !(o.effect === 'deny' && o.role !== undefined), { message: 'a `deny` override cannot carry a `role`', path: ['role'] });
+  });
+
+export const overrideSchema = overrideFieldsSchema.refine((o) => !(o.effect === 'deny' && o.role !== undefined), { message: 'a `deny` override cannot carry a `role`', path: ['role'] });
 
 export const overridesSchema = z.array(overrideSchema).superRefine((list, ctx) => {
   const seen = new Set<string>();
@@ -26,7 +26,7 @@ export const overridesSchema = z.array(overrideSchema).superRefine((list, ctx) =
   });
 });
 
-export type Override = z.infer<typeof overrideSchema>;
+export type { Override } from '../types.ts';
 export type OverrideEffect = Override['effect'];
 
 export interface OverrideResolution {

@@ -2,6 +2,7 @@
 // what happens to an account when no rule assigns it any more.
 import { z } from 'zod';
 import { jsonValueSchema } from '../conditions/schema.ts';
+import { safetyThresholdSchema } from '../lifecycle/safety.ts';
 import type { AppRule, AttributeMapping } from '../types.ts';
 import { compact, deprovisionSchema, idSchema } from './common.ts';
 import type { RuleKindDefinition } from './definition.ts';
@@ -28,6 +29,18 @@ export const appSchema = z
     deprovision: deprovisionSchema.optional(),
     owners: z.array(z.email()).min(1).optional().describe('who receives tasks for a manual app'),
     config: z.record(z.string(), jsonValueSchema).optional().describe('connector settings'),
+    passwordSync: z.boolean().optional().describe('push password changes to this app (`password.set`)'),
+    importGroups: z
+      .array(
+        z.strictObject({
+          appGroup: z.string().min(1).describe('the app\'s group: its external id or its name'),
+          group: idSchema.describe('the Roster group it becomes; its members are whoever the app says'),
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe('group sync: groups read from the app, the app being their source of truth'),
+    safety: z.array(safetyThresholdSchema).optional().describe('thresholds that hold a plan for approval; replaces the settings\' list for this app'),
   })
   .superRefine((app, ctx) => {
     if (app.connector === 'manual' && app.owners === undefined) {

@@ -2,9 +2,9 @@
 // branch on a kind's name.
 import type { z } from 'zod';
 import type { DocPath } from '../parse.ts';
-import type { AppRule, AssignmentRule, Condition, GroupRule, SettingsRule } from '../types.ts';
+import type { AppRule, AssignmentRule, Condition, GroupRule, OverrideRule, PasswordPolicyRule, SettingsRule } from '../types.ts';
 
-export type RuleDocument = AppRule | AssignmentRule | GroupRule | SettingsRule;
+export type RuleDocument = AppRule | AssignmentRule | GroupRule | SettingsRule | PasswordPolicyRule | OverrideRule;
 
 export interface ExpressionSite {
   /** Where the expression text is in the document, for diagnostics. */
@@ -16,6 +16,14 @@ export interface AppReference {
   app: string;
   role?: string;
   /** Path of the reference (`['assign', 0]`), for diagnostics. */
+  path: DocPath;
+  /** The field under `path` naming the app (default `app`). */
+  field?: string;
+}
+
+export interface GroupReference {
+  group: string;
+  /** Where the group id is written, for diagnostics. */
   path: DocPath;
 }
 
@@ -36,4 +44,6 @@ export interface RuleKindDefinition<T extends RuleDocument = RuleDocument> {
   conditions(rule: T): { path: DocPath; condition: Condition }[];
   expressions(rule: T): ExpressionSite[];
   appReferences(rule: T): AppReference[];
+  /** Group ids the document names outside conditions; each must be defined or imported. */
+  groupReferences?(rule: T): GroupReference[];
 }

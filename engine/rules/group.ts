@@ -13,6 +13,16 @@ export const groupSchema = z
     description: z.string().optional(),
     priority: prioritySchema,
     when: conditionSchema.describe('json-rules-engine condition; `{fact: groups, operator: contains, value: <group id>}` reads another group'),
+    push: z
+      .array(
+        z.strictObject({
+          app: z.string().min(1).describe('the id of an `app` rule'),
+          name: z.string().min(1).optional().describe('the group\'s name in the app (default: `name`, else the id)'),
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe('apps the group and its memberships are pushed to'),
   })
   .describe('a group whose members are the users matching `when`');
 
@@ -25,9 +35,9 @@ export const groupKind: RuleKindDefinition<GroupRule> = {
   conditionFields: [['when']],
   normalise(parsed) {
     const rule = parsed as GroupInput;
-    return compact({ ...rule, priority: rule.priority ?? 0 }) as GroupRule;
+    return compact({ ...rule, priority: rule.priority ?? 0, push: rule.push?.map((target) => compact({ ...target })) }) as GroupRule;
   },
   conditions: (rule) => [{ path: ['when'], condition: rule.when }],
   expressions: () => [],
-  appReferences: () => [],
+  appReferences: (rule) => (rule.push ?? []).map((target, i) => ({ app: target.app, path: ['push', i] })),
 };

@@ -6,8 +6,8 @@ import { ruleKind, ruleKinds } from './registry.ts';
 const yaml = (...lines: string[]) => [{ path: 'rules/r.yaml', text: lines.join('\n') }];
 
 describe('rule kind registry', () => {
-  it('knows app, assignment, group and settings', () => {
-    expect(ruleKinds().map((k) => k.kind)).toEqual(['app', 'assignment', 'group', 'settings']);
+  it('knows app, assignment, group, settings, password-policy and override', () => {
+    expect(ruleKinds().map((k) => k.kind)).toEqual(['app', 'assignment', 'group', 'settings', 'password-policy', 'override']);
     expect(ruleKind('password')).toBeUndefined();
   });
 

@@ -3,9 +3,11 @@ import { appKind } from './app.ts';
 import { assignmentKind } from './assignment.ts';
 import type { RuleDocument, RuleKindDefinition } from './definition.ts';
 import { groupKind } from './group.ts';
+import { overrideKind } from './override.ts';
+import { passwordPolicyKind } from './password-policy.ts';
 import { settingsKind } from './settings.ts';
 
-const definitions: RuleKindDefinition[] = [appKind, assignmentKind, groupKind, settingsKind] as RuleKindDefinition<RuleDocument>[];
+const definitions: RuleKindDefinition[] = [appKind, assignmentKind, groupKind, settingsKind, passwordPolicyKind, overrideKind] as RuleKindDefinition<RuleDocument>[];
 
 const byKind = new Map<string, RuleKindDefinition>(definitions.map((definition) => [definition.kind, definition]));
 

@@ -1,5 +1,7 @@
 // `kind: settings` — organisation-wide: declared profile attribute types and defaults.
 import { z } from 'zod';
+import { isValidTimeZone } from '../lifecycle/effective-dates.ts';
+import { safetyThresholdSchema } from '../lifecycle/safety.ts';
 import type { SettingsRule } from '../types.ts';
 import { compact, deprovisionSchema, idSchema } from './common.ts';
 import type { RuleKindDefinition } from './definition.ts';
@@ -12,6 +14,18 @@ export const settingsSchema = z
     id: idSchema.optional(),
     attributes: z.record(z.string().min(1), z.enum(ATTRIBUTE_TYPES)).optional().describe('profile attributes and their types; condition values are checked against them'),
     deprovision: deprovisionSchema.optional().describe('default for apps that do not say'),
+    lifecycle: z
+      .strictObject({
+        stageDaysBeforeStart: z.number().int().min(0).optional().describe('accounts are created this many local days before `startDate`; default 0'),
+        timeZone: z
+          .string()
+          .refine(isValidTimeZone, { message: 'unknown time zone: expected an IANA name such as `Europe/Paris`' })
+          .optional()
+          .describe('IANA time zone of workers whose profile has no `timeZone`; default UTC'),
+      })
+      .optional()
+      .describe('effective dates: `startDate`, `terminationDate` and `timeZone` on the profile'),
+    safety: z.array(safetyThresholdSchema).optional().describe('thresholds that hold a plan for approval (default: 20% deactivations or deletions of an app of 100 or more)'),
   })
   .describe('organisation-wide settings (one document)');
 
