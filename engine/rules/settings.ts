@@ -5,6 +5,7 @@ import { safetyThresholdSchema } from '../lifecycle/safety.ts';
 import type { SettingsRule } from '../types.ts';
 import { compact, deprovisionSchema, idSchema } from './common.ts';
 import type { RuleKindDefinition } from './definition.ts';
+import { jitSettingsSchema } from './jit-settings.ts';
 
 export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'date', 'string[]', 'object'] as const;
 
@@ -25,6 +26,7 @@ export const settingsSchema = z
       })
       .optional()
       .describe('effective dates: `startDate`, `terminationDate` and `timeZone` on the profile'),
+    jit: jitSettingsSchema.optional(),
     safety: z.array(safetyThresholdSchema).optional().describe('thresholds that hold a plan for approval (default: 20% deactivations or deletions of an app of 100 or more)'),
   })
   .describe('organisation-wide settings (one document)');
