@@ -1,0 +1,30 @@
+// The one Hono app: middleware (log, auth, body limits), the route modules from
+// edge/routes/index.ts, the OpenAPI document and its page. Entries only build a Runtime.
+import { swaggerUI } from '@hono/swagger-ui';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { authenticate } from './http/auth.ts';
+import { bodyLimits } from './http/body-limit.ts';
+import type { AppEnv } from './http/env.ts';
+import { notFoundHandler, onError } from './http/errors.ts';
+import { requestLog } from './http/log.ts';
+import { newRouter } from './http/router.ts';
+import { routeModules } from './routes/index.ts';
+import type { RouteModule } from './routes/index.ts';
+import type { Runtime } from './runtime.ts';
+
+export const API_INFO = { title: 'Roster admin API', version: '0.1.0', description: 'Provisioning policy engine: identities, rules, runs, outbox, reports and audit.' };
+
+export function createApp(runtime: Runtime, modules: readonly RouteModule[] = routeModules): OpenAPIHono<AppEnv> {
+  const app = newRouter();
+  app.onError(onError(runtime));
+  app.notFound(notFoundHandler);
+  app.use('*', requestLog(runtime));
+  app.use('*', authenticate(runtime));
+  app.use('*', bodyLimits(modules.filter((m) => m.bodyLimit !== undefined).map((m) => ({ path: m.path, maxSize: m.bodyLimit as number }))));
+  for (const module of modules) app.route(module.path, module.routes(runtime));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a Roster token (`roster token create --scope admin`)' });
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: API_INFO, security: [{ bearer: [] }] });
+  // The page and the document are public: they describe the API, never its data.
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Roster admin API' }));
+  return app;
+}

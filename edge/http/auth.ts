@@ -1,0 +1,50 @@
+// Bearer-token authentication and scope checks for every route but the public ones. Scopes:
+// `admin` may do everything; `read` may GET under /v1; `scim` only /scim/v2; `agent` only
+// /v1/agent. The presented token is never logged or echoed: only its id after verification.
+import type { MiddlewareHandler } from 'hono';
+import { verifyToken } from '../auth/tokens.ts';
+import type { TokenScope } from '../auth/tokens.ts';
+import type { Runtime } from '../runtime.ts';
+import type { AppEnv } from './env.ts';
+import { ApiError } from './errors.ts';
+
+/** Paths served without a token: health, the API description and its page, the UI's files. */
+export const PUBLIC_PATHS: readonly (string | RegExp)[] = ['/health', '/openapi.json', '/docs', /^\/ui(\/|$)/];
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+export function isPublicPath(path: string): boolean {
+  return PUBLIC_PATHS.some((p) => (typeof p === 'string' ? p === path : p.test(path)));
+}
+
+/** The scopes that may call `method path`. */
+export function allowedScopes(method: string, path: string): TokenScope[] {
+  if (path === '/scim/v2' || path.startsWith('/scim/v2/')) return ['admin', 'scim'];
+  if (path === '/v1/agent' || path.startsWith('/v1/agent/')) return ['admin', 'agent'];
+  if (path.startsWith('/v1/') && READ_METHODS.has(method.toUpperCase())) return ['admin', 'read'];
+  return ['admin'];
+}
+
+const CHALLENGE = 'Bearer realm="roster"';
+
+export function authenticate(runtime: Runtime): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (isPublicPath(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+    if (!match) throw new ApiError(401, 'unauthorized', 'a bearer token is required', undefined, { 'WWW-Authenticate': CHALLENGE });
+    const verified = await verifyToken(runtime.db, match[1] as string, runtime.now());
+    if (!verified.ok) {
+      const message = verified.code === 'revoked' ? 'the token was revoked' : 'the token is not valid';
+      throw new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` });
+    }
+    const scopes = allowedScopes(c.req.method, c.req.path);
+    if (!scopes.includes(verified.value.scope)) {
+      throw new ApiError(403, 'forbidden', `a \`${verified.value.scope}\` token may not ${c.req.method} \`${c.req.path}\` (needs ${scopes.map((s) => `\`${s}\``).join(' or ')})`, undefined, {
+        'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
+      });
+    }
+    c.set('auth', verified.value);
+    return next();
+  };
+}

@@ -1,0 +1,90 @@
+// One error shape for the whole API: `{error: {code, message, details?}}`. Handlers throw
+// `ApiError` (or return `fail(...)` outcomes turned into one); `onError` renders everything,
+// so no route shapes its own errors and nothing unexpected leaks as a stack trace.
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import type { Runtime } from '../runtime.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
+export const conflict = (message: string, details?: unknown): ApiError => new ApiError(409, 'conflict', message, details);
+
+/** Maps a repository outcome code to the API's error; unknown codes are the caller's mistake (400). */
+const OUTCOME_STATUS: Record<string, [ContentfulStatusCode, string]> = {
+  not_found: [404, 'not_found'],
+  exists: [409, 'conflict'],
+  duplicate_login: [409, 'conflict'],
+  conflict: [409, 'conflict'],
+  not_held: [409, 'conflict'],
+  already_done: [409, 'conflict'],
+  bad_cursor: [400, 'invalid_cursor'],
+};
+
+/** The value of an ok outcome, or the matching ApiError thrown. */
+export function unwrap<T>(outcome: { ok: true; value: T } | { ok: false; code: string; message: string }): T {
+  if (outcome.ok) return outcome.value;
+  const [status, code] = OUTCOME_STATUS[outcome.code] ?? [400, outcome.code];
+  throw new ApiError(status, code, outcome.message);
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** zod issues as `{path, message}` with dotted paths a client can show beside its field. */
+export function issueDetails(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+}
+
+const TARGET_CODES: Record<string, string> = { json: 'invalid_body', query: 'invalid_query', param: 'invalid_path', header: 'invalid_header' };
+
+/** The zod-openapi hook: a failed validation becomes our 400, naming every bad path. */
+export function validationHook(result: { success: true } | { success: false; error: ZodError; target?: string }, c: Context): Response | undefined {
+  if (result.success) return undefined;
+  const code = TARGET_CODES[result.target ?? 'json'] ?? 'invalid_request';
+  const details = issueDetails(result.error);
+  const first = details[0];
+  const message = first ? `\`${first.path}\`: ${first.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}` : 'invalid request';
+  return c.json(errorBody(code, message, details), 400);
+}
+
+export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof ApiError) {
+      for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+      return c.json(errorBody(err.code, err.message, err.details), err.status);
+    }
+    if (err instanceof HTTPException) {
+      if (err.status === 400 && /malformed json/i.test(err.message)) return c.json(errorBody('invalid_json', 'the request body is not valid JSON'), 400);
+      const res = err.getResponse();
+      const code = err.status === 401 ? 'unauthorized' : err.status === 413 ? 'payload_too_large' : `http_${err.status}`;
+      res.headers.forEach((value, name) => {
+        if (name !== 'content-type' && name !== 'content-length') c.header(name, value);
+      });
+      return c.json(errorBody(code, err.message || 'request failed'), err.status as ContentfulStatusCode);
+    }
+    // Only the error's name and message are logged: request bodies may hold secrets.
+    runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown' });
+    return c.json(errorBody('internal', 'internal error: the request was not applied'), 500);
+  };
+}
+
+export const notFoundHandler: NotFoundHandler = (c) => c.json(errorBody('not_found', `no route for ${c.req.method} \`${c.req.path}\``), 404);

@@ -1,0 +1,14 @@
+// The API suite, run against every storage driver (libSQL here, D1 inside workerd). Each
+// driver's test file only builds a runtime, like drizzle-orm's own suites.
+import { describe } from 'vitest';
+import { authCases } from './cases/auth.ts';
+import type { MakeRuntime } from './context.ts';
+
+export type { MakeRuntime } from './context.ts';
+
+/** Registers every API case; `makeRuntime` returns a runtime over a new, migrated database. */
+export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
+  describe(`api: ${name}`, () => {
+    authCases(makeRuntime);
+  });
+}
