@@ -35,4 +35,13 @@ export const migrations: readonly Migration[] = [
       "CREATE UNIQUE INDEX `tokens_hash_unique` ON `tokens` (`hash`);",
     ],
   },
+  {
+    name: "0001_scim",
+    statements: [
+      "CREATE TABLE `scim_resources` (\n\t`resource_type` text NOT NULL,\n\t`id` text NOT NULL,\n\t`source` text NOT NULL,\n\t`external_id` text,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tPRIMARY KEY(`resource_type`, `id`)\n);",
+      "CREATE INDEX `scim_resources_external` ON `scim_resources` (`resource_type`,`external_id`);",
+      "CREATE INDEX `scim_resources_source` ON `scim_resources` (`source`,`resource_type`);",
+      "CREATE INDEX `identities_login_nocase` ON `identities` (\"login\" COLLATE NOCASE);",
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 // Roster's one storage schema (drizzle sqlite-core), shared by libSQL and D1. Timestamps are
 // ISO-8601 text; JSON columns are typed so repositories never cast. Column names are snake_case
 // in SQL so hand-written queries and reports read naturally.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { SourcedProfile } from '../../engine/lifecycle/attribute-sources.ts';
 import type { Action, ActionType, Json } from '../../engine/types.ts';
@@ -28,7 +29,12 @@ export const identities = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('identities_status').on(t.status), index('identities_email').on(t.email)],
+  (t) => [
+    index('identities_status').on(t.status),
+    index('identities_email').on(t.email),
+    // SCIM userName is case-insensitive (RFC 7643 §4.1): `userName eq` is `login = ? COLLATE NOCASE`.
+    index('identities_login_nocase').on(sql`${t.login} COLLATE NOCASE`),
+  ],
 );
 
 export const groups = sqliteTable('groups', {
@@ -219,3 +225,23 @@ export const sessions = sqliteTable('sessions', {
   tokenId: text('token_id').notNull(),
   expiresAt: text('expires_at').notNull(),
 });
+
+/**
+ * SCIM bookkeeping beside identities and groups (edge/scim): which SCIM source created a
+ * resource (a token bound to another source may not touch it), the client's externalId, and
+ * the SCIM timestamps of groups (identities keep their own).
+ */
+export const scimResources = sqliteTable(
+  'scim_resources',
+  {
+    /** `User` (an identity id) or `Group` (a group id). */
+    resourceType: text('resource_type').$type<'User' | 'Group'>().notNull(),
+    id: text('id').notNull(),
+    /** The owning source: the creating token's sourceId, or `scim` for an unbound token. */
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.resourceType, t.id] }), index('scim_resources_external').on(t.resourceType, t.externalId), index('scim_resources_source').on(t.source, t.resourceType)],
+);
