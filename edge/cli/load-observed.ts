@@ -20,6 +20,19 @@ const observedSchema = z.object({
     }),
   ).default([]),
   memberships: z.array(z.looseObject({ userId: z.string().min(1), groupId: z.string().min(1) })).default([]),
+  /** Groups as the apps hold them (group push and group sync). */
+  appGroups: z.array(
+    z.looseObject({
+      appId: z.string().min(1),
+      groupId: z.string().min(1).optional(),
+      externalId: z.string().min(1).optional(),
+      name: z.string().min(1),
+      description: z.string().optional(),
+      members: z.array(z.string().min(1)).default([]),
+    }),
+  ).optional(),
+  /** How each app's read went: an `empty` or `failed` read never removes accounts. */
+  health: z.record(z.string(), z.enum(['ok', 'empty', 'failed'])).optional(),
 }).strict();
 
 export function loadObserved(path: string, cwd = '.'): ObservedState {

@@ -1,11 +1,10 @@
 // `roster simulate`: the actions the rules would take for a population, as JSON or a table.
-import { evaluate } from '../../../engine/evaluate.ts';
-import { plan } from '../../../engine/plan.ts';
-import type { Action, Diagnostic, Plan } from '../../../engine/types.ts';
+import type { Action, Plan } from '../../../engine/types.ts';
 import type { Command } from '../command.ts';
 import { CliError, EXIT_OK, optionalString } from '../command.ts';
 import { formatDiagnostic, plural, table } from '../format.ts';
 import { loadRunInputs } from '../inputs.ts';
+import { runPlan } from '../run-plan.ts';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -19,8 +18,9 @@ export const simulateCommand: Command = {
   --observed FILE   what the apps hold now: JSON {"accounts": [...], "memberships": [...]}
                     (default: nothing, so every desired account is a create)
   --as-of ISO       evaluate as of this date or instant (default: now)
-  --format FORMAT   \`table\` (default): one line per action, then counts per app and type;
-                    \`json\`: {"actions": [...], "version", "asOf", "diagnostics"}`,
+  --format FORMAT   \`table\` (default): one line per action (with NOT BEFORE when one is
+                    scheduled), then counts per app and type; a held plan says so first;
+                    \`json\`: {"actions": [...], "version", "asOf", "held", "holds", "refused", "diagnostics"}`,
   options: {
     rules: { type: 'string' },
     users: { type: 'string' },
@@ -32,12 +32,12 @@ export const simulateCommand: Command = {
   run(args, io) {
     const format = optionalString(args, 'format') ?? 'table';
     if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`simulate: unknown format \`${format}\` (expected json or table)`);
-    const { ruleSet, users, observed, ctx } = loadRunInputs(args, io, 'simulate');
-    const desired = evaluate(ruleSet, users, ctx);
-    const result = plan(ruleSet, desired, observed, ctx);
-    const diagnostics = uniqueDiagnostics([...desired.flatMap((d) => d.diagnostics), ...result.diagnostics]);
+    const inputs = loadRunInputs(args, io, 'simulate');
+    const { plan: result, diagnostics } = runPlan(inputs);
+    const users = inputs.users;
     if (format === 'json') {
-      io.out(JSON.stringify({ actions: result.actions, version: result.version, asOf: result.asOf, diagnostics }, null, 2));
+      const { actions, version, asOf, held, holds, refused } = result;
+      io.out(JSON.stringify({ actions, version, asOf, held: held ?? false, holds, refused, diagnostics }, null, 2));
     } else {
       io.out(renderTable(result, users.length));
       for (const d of diagnostics) io.err(formatDiagnostic(d));
@@ -49,8 +49,25 @@ export const simulateCommand: Command = {
 function renderTable(result: Plan, userCount: number): string {
   const header = `${plural(result.actions.length, 'action')} for ${plural(userCount, 'user')} as of ${result.asOf} (rules ${result.version.slice(0, 12)})`;
   if (result.actions.length === 0) return `${header}\nnothing to do: the apps already match the rules`;
-  const rows = result.actions.map((a) => [a.type, a.userId ?? '', target(a), a.role ?? '', a.reason.summary]);
-  return [header, '', table(['TYPE', 'USER', 'TARGET', 'ROLE', 'WHY'], rows), '', countsTable(result.actions)].join('\n');
+  // Scheduled actions (effective dates) say when; the column is shown only when one is scheduled.
+  const scheduled = result.actions.some((a) => a.notBefore !== undefined);
+  const rows = result.actions.map((a) => [a.type, a.userId ?? '', target(a), a.role ?? '', ...(scheduled ? [a.notBefore ?? 'now'] : []), a.reason.summary]);
+  const columns = ['TYPE', 'USER', 'TARGET', 'ROLE', ...(scheduled ? ['NOT BEFORE'] : []), 'WHY'];
+  return [header, ...safetyLines(result), '', table(columns, rows), '', countsTable(result.actions)].join('\n');
+}
+
+/** A held plan and refused actions are the first thing a reader must see. */
+function safetyLines(result: Plan): string[] {
+  const lines: string[] = [];
+  if (result.held) {
+    lines.push('HELD: this plan waits for approval:');
+    for (const hold of result.holds ?? []) for (const reason of hold.reasons) lines.push(`  - ${reason}`);
+  }
+  if (result.refused && result.refused.length > 0) {
+    lines.push(`REFUSED: ${plural(result.refused.length, 'action')} never carried out:`);
+    for (const { action, reason } of result.refused) lines.push(`  - ${action.type} ${action.userId ?? action.groupId ?? ''} ${target(action)}: ${reason}`);
+  }
+  return lines;
 }
 
 /** Counts pivoted: one row per app or group, one column per action type present. */
@@ -78,14 +95,4 @@ function target(a: Action): string {
   if (a.appId !== undefined && a.groupId !== undefined) return `${a.appId}/${a.groupId}`;
   if (a.appId !== undefined) return a.appId;
   return a.groupId === undefined ? '' : `group:${a.groupId}`;
-}
-
-function uniqueDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = JSON.stringify([d.code, d.message, d.file, d.line, d.ruleId]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
