@@ -1,0 +1,49 @@
+// The API's resources as the screens use them. Each function names one route; shapes follow
+// the OpenAPI document (`/openapi.json`). `optional` turns "this server has no such route yet"
+// into `undefined`, so a screen can show an empty state instead of an error.
+import { ApiFailure, api, listAll, pageItems } from './api.ts';
+import type { Page } from './api.ts';
+
+export interface UserRow { id: string; login: string; email: string | null; status: string; profile: Record<string, unknown>; version: number; createdAt: string; updatedAt: string }
+export interface AppRow { id: string; name: string; connector: string; config: Record<string, unknown>; status: string; quarantinedUntil: string | null; [k: string]: unknown }
+export interface AccountRow { id: string; userId: string; appId: string; externalId: string | null; status: string; role: string | null; attributes: Record<string, unknown>; observedAt: string | null }
+export interface RunRow { id: string; kind: string; status: string; ruleSetVersion: string | null; asOf: string; summary: Record<string, unknown>; heldReasons: string[]; createdAt: string; decidedAt: string | null; decidedBy: string | null }
+export interface TaskRow { id: string; actionId: string; appId: string; userId: string | null; description: string; owners: string[]; status: string; createdAt: string; doneAt: string | null }
+export interface AuditRow { seq: number; at: string; actor: string; type: string; subject: string | null; data: Record<string, unknown> }
+export interface OutboxRow { id: string; runId: string; type: string; userId: string | null; appId: string | null; status: string; createdAt: string; attempts: number; lastError: string | null }
+export interface ImportRunRow { id: string; source: string; fileName: string | null; status: string; total: number; created: number; updated: number; failed: number; errors: { line?: number; id?: string; message: string }[]; startedAt: string; finishedAt: string | null }
+
+export async function optional<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof ApiFailure && error.status === 404 && error.message.startsWith('no route for')) return undefined;
+    throw error;
+  }
+}
+
+const q = (params: Record<string, string | undefined>): string => {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
+};
+
+export const listUsersPage = (params: Record<string, string | undefined>) => api<Page<UserRow>>(`/v1/users${q({ limit: '50', ...params })}`);
+export const getUser = (id: string) => api<UserRow>(`/v1/users/${encodeURIComponent(id)}`);
+export const lifecycle = (id: string, operation: string) => api<{ user: UserRow | null; run: { id: string; status: string; heldReasons: string[] } | null; actions: { type: string; appId?: string }[] }>(`/v1/users/${encodeURIComponent(id)}/lifecycle/${operation}`, { method: 'POST' });
+export const userAccounts = (id: string) => optional(api<Page<AccountRow> | AccountRow[]>(`/v1/users/${encodeURIComponent(id)}/accounts`).then(pageItems));
+export const userGroups = (id: string) => optional(api<Page<{ groupId: string; source?: string }> | { groupId: string; source?: string }[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
+
+export const listApps = () => listAll<AppRow>('/v1/apps');
+export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
+export const appAccounts = (id: string) => optional(listAll<AccountRow>(`/v1/apps/${encodeURIComponent(id)}/accounts`));
+
+export const listRuns = (status?: string) => api<Page<RunRow>>(`/v1/runs${q({ status, limit: '100' })}`).then(pageItems);
+export const decideRun = (id: string, decision: 'approve' | 'reject') => api<RunRow>(`/v1/runs/${encodeURIComponent(id)}/${decision}`, { method: 'POST' });
+export const runActions = (id: string) => optional(api<Page<OutboxRow> | OutboxRow[]>(`/v1/runs/${encodeURIComponent(id)}/actions?limit=200`).then(pageItems));
+
+export const listTasks = (status?: string) => optional(api<Page<TaskRow> | TaskRow[]>(`/v1/tasks${q({ status })}`).then(pageItems));
+export const completeTask = (id: string) => api<TaskRow>(`/v1/tasks/${encodeURIComponent(id)}/done`, { method: 'POST' });
+
+export const listAudit = (params: Record<string, string | undefined>) => api<Page<AuditRow>>(`/v1/audit${q({ limit: '100', ...params })}`);
+export const listOutbox = (params: Record<string, string | undefined>) => optional(api<Page<OutboxRow>>(`/v1/outbox${q({ limit: '500', ...params })}`).then(pageItems));
+export const listImports = () => api<Page<ImportRunRow>>('/v1/imports').then(pageItems);

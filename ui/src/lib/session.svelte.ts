@@ -1,0 +1,39 @@
+// Who is signed in. The token itself is sent once, to `POST /v1/session`, and never kept in
+// the page: the server answers with an HttpOnly cookie the browser sends from then on.
+import { api, onSignedOut } from './api.ts';
+
+export interface SessionInfo {
+  tokenId: string;
+  name: string;
+  scope: string;
+  expiresAt?: string;
+}
+
+export const session = $state<{ checked: boolean; info: SessionInfo | null }>({ checked: false, info: null });
+
+onSignedOut(() => {
+  session.info = null;
+});
+
+export async function checkSession(): Promise<void> {
+  try {
+    session.info = await api<SessionInfo>('/v1/session');
+  } catch {
+    session.info = null;
+  }
+  session.checked = true;
+}
+
+export async function signIn(token: string): Promise<void> {
+  session.info = await api<SessionInfo>('/v1/session', { method: 'POST', body: { token } });
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api('/v1/session', { method: 'DELETE' });
+  } finally {
+    session.info = null;
+  }
+}
+
+export const canWrite = (): boolean => session.info?.scope === 'admin';

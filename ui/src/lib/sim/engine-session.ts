@@ -1,0 +1,162 @@
+// The simulator's state, kept inside the worker: the population, the last plans and their
+// diff. Pure functions of the engine plus a little memory; no DOM, so it also runs in tests.
+import { compileRules } from '../../../../engine/compile.ts';
+import { makeContext } from '../../../../engine/context.ts';
+import { evaluate } from '../../../../engine/evaluate.ts';
+import { explainUser, renderExplain } from '../../../../engine/explain.ts';
+import { plan } from '../../../../engine/plan.ts';
+import type { Action, ObservedState, RuleSet, SourceFile, User } from '../../../../engine/types.ts';
+import { compareSides, simulateSide } from '../../../../edge/cli/diff.ts';
+import type { ActionChange, PlanDiff, SimulatedSide } from '../../../../edge/cli/diff.ts';
+import type { ActionFilter, ActionRow, CountRow, DiffRow, SimulationSummary, WorkerRequest, WorkerResult } from './protocol.ts';
+
+const EMPTY_OBSERVED: ObservedState = { accounts: [], memberships: [] };
+const MAX_DIAGNOSTICS = 200;
+
+export function toRow(action: Action): ActionRow {
+  const row: ActionRow = { id: action.id, type: action.type, summary: action.reason.summary, rules: action.reason.rules };
+  if (action.userId !== undefined) row.userId = action.userId;
+  if (action.groupId !== undefined) row.groupId = action.groupId;
+  if (action.appId !== undefined) row.appId = action.appId;
+  if (action.role !== undefined) row.role = action.role;
+  if (action.notBefore !== undefined) row.notBefore = action.notBefore;
+  return row;
+}
+
+function matches(row: { type: string; appId?: string; userId?: string; groupId?: string; summary: string }, filter: ActionFilter): boolean {
+  if (filter.type && row.type !== filter.type) return false;
+  if (filter.appId && row.appId !== filter.appId) return false;
+  if (filter.text) {
+    const needle = filter.text.toLowerCase();
+    const hay = `${row.userId ?? ''} ${row.groupId ?? ''} ${row.summary}`.toLowerCase();
+    if (!hay.includes(needle)) return false;
+  }
+  return true;
+}
+
+function countByAppAndType(actions: readonly Action[]): CountRow[] {
+  const counts = new Map<string, CountRow>();
+  for (const action of actions) {
+    const appId = action.appId ?? (action.groupId === undefined ? '(none)' : `group:${action.groupId}`);
+    const key = `${appId}\u0000${action.type}`;
+    const row = counts.get(key);
+    if (row) row.count++;
+    else counts.set(key, { appId, type: action.type, count: 1 });
+  }
+  return [...counts.values()].sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+}
+
+function changeRow(change: ActionChange): DiffRow {
+  const action = (change.after ?? change.before) as Action;
+  return { ...toRow(action), kind: change.kind, summary: change.summary, rules: change.rules };
+}
+
+export interface SessionState {
+  users: User[];
+  byId: Map<string, User>;
+  observed: ObservedState;
+  head?: { ruleSet: RuleSet; side: SimulatedSide; asOf: string };
+  base?: { ruleSet: RuleSet; side: SimulatedSide };
+  diff?: PlanDiff;
+}
+
+export function newSession(): SessionState {
+  return { users: [], byId: new Map(), observed: EMPTY_OBSERVED };
+}
+
+/** Answers one request; throws an Error with a readable message for bad requests. */
+export function handle(state: SessionState, request: WorkerRequest, clock: () => number): WorkerResult {
+  switch (request.type) {
+    case 'population': {
+      state.users = request.users;
+      state.byId = new Map(request.users.map((u) => [u.id, u]));
+      state.observed = request.observed ?? EMPTY_OBSERVED;
+      state.head = undefined;
+      state.base = undefined;
+      state.diff = undefined;
+      return { type: 'population', users: request.users.length };
+    }
+    case 'compile': {
+      const out = compileRules(request.files);
+      return { type: 'compile', diagnostics: out.diagnostics, version: out.ruleSet.version };
+    }
+    case 'simulate':
+      return { type: 'simulate', summary: simulate(state, request.files, request.baseFiles, request.asOf, clock) };
+    case 'actions': {
+      const actions = state.head?.side.plan.actions ?? [];
+      const rows: ActionRow[] = [];
+      let total = 0;
+      for (const action of actions) {
+        const row = toRow(action);
+        if (!matches(row, request.filter)) continue;
+        if (total >= request.offset && rows.length < request.limit) rows.push(row);
+        total++;
+      }
+      return { type: 'actions', total, rows };
+    }
+    case 'diff': {
+      const changes = state.diff?.changes ?? [];
+      const rows: DiffRow[] = [];
+      let total = 0;
+      for (const change of changes) {
+        if (request.filter.kind && change.kind !== request.filter.kind) continue;
+        const row = changeRow(change);
+        if (!matches(row, request.filter)) continue;
+        if (total >= request.offset && rows.length < request.limit) rows.push(row);
+        total++;
+      }
+      return { type: 'diff', total, rows };
+    }
+    case 'explain': {
+      const side = request.side === 'base' ? state.base : state.head;
+      const user = state.byId.get(request.userId);
+      if (!side || !state.head) throw new Error('run a simulation first');
+      if (!user) throw new Error(`user \`${request.userId}\` is not in the population`);
+      const node = explainUser(side.ruleSet, user, state.observed, makeContext(state.head.asOf));
+      return { type: 'explain', node, text: renderExplain(node) };
+    }
+  }
+}
+
+function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFile[] | undefined, asOf: string, clock: () => number): SimulationSummary {
+  const started = clock();
+  const ctx = makeContext(asOf);
+  if (Number.isNaN(ctx.asOfMs)) throw new Error(`\`${asOf}\` is not a date and time`);
+  const compiled = compileRules(files);
+  const compiledAt = clock();
+  const desired = evaluate(compiled.ruleSet, state.users, ctx);
+  const evaluatedAt = clock();
+  const side: SimulatedSide = { desired, plan: plan(compiled.ruleSet, desired, state.observed, ctx) };
+  const plannedAt = clock();
+  state.head = { ruleSet: compiled.ruleSet, side, asOf };
+  state.base = undefined;
+  state.diff = undefined;
+  const summary: SimulationSummary = {
+    version: compiled.ruleSet.version,
+    users: state.users.length,
+    actions: side.plan.actions.length,
+    counts: countByAppAndType(side.plan.actions),
+    diagnostics: side.plan.diagnostics.slice(0, MAX_DIAGNOSTICS),
+    compileDiagnostics: compiled.diagnostics.slice(0, MAX_DIAGNOSTICS),
+    held: side.plan.held === true,
+    holds: side.plan.holds ?? [],
+    timings: { compileMs: compiledAt - started, evaluateMs: evaluatedAt - compiledAt, planMs: plannedAt - evaluatedAt, totalMs: 0 },
+  };
+  if (baseFiles) {
+    const base = compileRules(baseFiles);
+    const baseSide = simulateSide(base.ruleSet, state.users, state.observed, ctx);
+    state.base = { ruleSet: base.ruleSet, side: baseSide };
+    const diff = compareSides(baseSide, side);
+    state.diff = diff;
+    summary.diff = {
+      baseVersion: base.ruleSet.version,
+      baseActions: baseSide.plan.actions.length,
+      unchanged: diff.unchanged,
+      changes: diff.changes.length,
+      summary: diff.summary.map((row) => ({ ...row })),
+      baseErrors: base.diagnostics.filter((d) => d.severity === 'error').length,
+    };
+  }
+  summary.timings.totalMs = clock() - started;
+  return summary;
+}
