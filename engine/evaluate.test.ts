@@ -100,7 +100,8 @@ describe('evaluateUser', () => {
   });
 
   it('gives nothing to a user no rule matches', () => {
-    expect(evaluateUser(rules, { id: 'nobody' }, ctx)).toEqual({ userId: 'nobody', status: 'ACTIVE', accounts: [], groups: [], diagnostics: [] });
+    const nobody = { id: 'nobody' };
+    expect(evaluateUser(rules, nobody, ctx)).toEqual({ userId: 'nobody', status: 'ACTIVE', accounts: [], groups: [], diagnostics: [], profile: nobody });
   });
 });
 

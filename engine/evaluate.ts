@@ -2,6 +2,7 @@
 // assignment rule see them as the derived fact `groups`), then accounts, one role per app.
 import { buildCandidateIndex, candidatesFor } from './candidates.ts';
 import type { CandidateIndex } from './candidates.ts';
+import { effectiveDates, effectiveStatus } from './lifecycle/user-dates.ts';
 import type {
   CompiledAssignment,
   CompiledCondition,
@@ -14,6 +15,7 @@ import type {
   EvalContext,
   Json,
   MatchedRule,
+  ObservedAppGroup,
   RuleSet,
   User,
   UserStatus,
@@ -30,12 +32,18 @@ export const DEFAULT_STATUS: UserStatus = 'ACTIVE';
  * It reads the profile it was given: do not mutate users between evaluating and planning.
  * (`JSON.stringify` includes traces; `structuredClone` of a DesiredUser drops them.)
  */
-export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): DesiredUser {
+export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext, options: EvaluateOptions = {}): DesiredUser {
   // A view, so the caller's profile is never touched; skipped when nothing can read `groups`.
   // `groups` is replaced, never pushed to, so each trace sees the array its rule saw.
   const prepared = prepare(ruleSet);
   const view: User = prepared.readsGroups ? { ...user, groups: NO_GROUPS } : user;
   const memberships: DesiredMembership[] = [];
+  // Imported groups first: the app decides their members, and every rule may read them.
+  const imported = options.appGroups && ruleSet.importedGroups?.length ? importedMemberships(ruleSet, options.appGroups, user.id) : undefined;
+  if (imported) {
+    memberships.push(...imported);
+    view.groups = imported.map((m) => m.groupId);
+  }
   for (const group of ruleSet.groups) {
     if (!group.condition.test(view, ctx)) continue;
     memberships.push({ groupId: group.id, because: matchedGroup(group, view, ctx) });
@@ -43,6 +51,7 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): De
   }
 
   const diagnostics: Diagnostic[] = [];
+  const dates = effectiveDates(ruleSet, user, ctx, diagnostics);
   let accounts: DesiredAccount[] | undefined;
   // Only rules that could match this profile are tested (in rule order); the rest cannot.
   const candidates = candidatesFor(prepared.candidates, view);
@@ -64,20 +73,53 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext): De
     }
   }
 
-  return {
+  const desired: DesiredUser = {
     userId: user.id,
-    status: user.status ?? DEFAULT_STATUS,
+    status: effectiveStatus(user.status ?? DEFAULT_STATUS, dates),
     accounts: accounts ? accounts.sort(byAppId) : [],
     groups: memberships,
     diagnostics,
+    profile: user,
   };
+  if (dates) desired.dates = dates;
+  return desired;
+}
+
+export interface EvaluateOptions {
+  /** Groups as the apps hold them: members of imported groups (group sync) come from here. */
+  appGroups?: readonly ObservedAppGroup[];
 }
 
 /** Desired state for a population, in the order given. */
-export function evaluate(ruleSet: RuleSet, users: readonly User[], ctx: EvalContext): DesiredUser[] {
+export function evaluate(ruleSet: RuleSet, users: readonly User[], ctx: EvalContext, options: EvaluateOptions = {}): DesiredUser[] {
   const out: DesiredUser[] = new Array(users.length);
-  for (let i = 0; i < users.length; i++) out[i] = evaluateUser(ruleSet, users[i] as User, ctx);
+  for (let i = 0; i < users.length; i++) out[i] = evaluateUser(ruleSet, users[i] as User, ctx, options);
   return out;
+}
+
+/** Members of imported groups by user, built once per rule set and observed list (a cache: same answer either way). */
+const importIndexes = new WeakMap<RuleSet, WeakMap<readonly ObservedAppGroup[], Map<string, DesiredMembership[]>>>();
+
+function importedMemberships(ruleSet: RuleSet, appGroups: readonly ObservedAppGroup[], userId: string): DesiredMembership[] | undefined {
+  let byList = importIndexes.get(ruleSet);
+  if (byList === undefined) importIndexes.set(ruleSet, (byList = new WeakMap()));
+  let index = byList.get(appGroups);
+  if (index === undefined) {
+    index = new Map();
+    for (const mapping of ruleSet.importedGroups ?? []) {
+      const source = appGroups.find((g) => g.appId === mapping.appId && (g.externalId === mapping.appGroup || g.name === mapping.appGroup));
+      if (!source) continue;
+      const trace: ConditionTrace = { type: 'leaf', fact: `${mapping.appId}.groups`, operator: 'contains', value: mapping.appGroup, seen: source.name, result: true };
+      const because: MatchedRule = { ruleId: `import:${mapping.appId}`, kind: 'import', priority: 0, trace };
+      for (const member of new Set(source.members)) {
+        const list = index.get(member) ?? [];
+        list.push({ groupId: mapping.groupId, because });
+        index.set(member, list);
+      }
+    }
+    byList.set(appGroups, index);
+  }
+  return index.get(userId);
 }
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
@@ -96,7 +138,7 @@ function prepare(ruleSet: RuleSet): Prepared {
   let prepared = preparedRuleSets.get(ruleSet);
   if (prepared === undefined) {
     prepared = {
-      readsGroups: ruleSet.groups.length > 0 || ruleSet.assignments.some((rule) => rule.condition.facts.includes('groups')),
+      readsGroups: ruleSet.groups.length > 0 || (ruleSet.importedGroups?.length ?? 0) > 0 || ruleSet.assignments.some((rule) => rule.condition.facts.includes('groups')),
       candidates: buildCandidateIndex(ruleSet.assignments.map((rule) => rule.source.when)),
     };
     preparedRuleSets.set(ruleSet, prepared);

@@ -1,5 +1,6 @@
 // Golden tests: each folder holds rules (rules.yaml), users.json, optionally observed.json and
-// case.json ({asOf, actions}); the plan must equal expected-plan.json byte for byte.
+// case.json ({asOf, actions, options?, refused?, held?, notBefore?}); the plan must equal
+// expected-plan.json byte for byte. `options` is passed to `plan` (overrides, safety).
 // `case.json`'s `actions` ("type subject target" lines) is written by hand, independently of
 // the golden, so a regenerated golden that encodes a bug still fails.
 // Regenerate with: UPDATE_GOLDEN=1 npx vitest run engine/golden
@@ -11,7 +12,7 @@ import { compileRules } from '../compile.ts';
 import { makeContext } from '../context.ts';
 import { evaluate } from '../evaluate.ts';
 import { plan } from '../plan.ts';
-import type { Action, ObservedState, User } from '../types.ts';
+import type { Action, ObservedState, PlanOptions, User } from '../types.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -24,6 +25,12 @@ interface CaseFile {
   description: string;
   asOf?: string;
   actions: string[];
+  options?: PlanOptions;
+  /** Refused actions, as lines like `actions`. */
+  refused?: string[];
+  held?: boolean;
+  /** `notBefore` of each action that has one, by line, worked out by hand. */
+  notBefore?: Record<string, string>;
 }
 
 const readJson = <T>(dir: string, name: string, fallback?: T): T =>
@@ -31,16 +38,19 @@ const readJson = <T>(dir: string, name: string, fallback?: T): T =>
 
 const line = (action: Action): string => `${action.type} ${action.userId ?? action.groupId} ${action.appId ?? action.groupId}`;
 
-function runCase(dir: string): { text: string; lines: string[]; errors: string[] } {
+function runCase(dir: string): { text: string; lines: string[]; errors: string[]; refused: string[]; held: boolean; notBefore: Record<string, string> } {
   const spec = readJson<CaseFile>(dir, 'case.json');
   const { ruleSet, diagnostics } = compileRules([{ path: 'rules.yaml', text: readFileSync(join(dir, 'rules.yaml'), 'utf8') }]);
   const ctx = makeContext(spec.asOf ?? '2025-03-01T00:00:00Z');
   const users = readJson<User[]>(dir, 'users.json');
   const observed = readJson<ObservedState>(dir, 'observed.json', { accounts: [], memberships: [] });
-  const result = plan(ruleSet, evaluate(ruleSet, users, ctx), observed, ctx);
+  const result = plan(ruleSet, evaluate(ruleSet, users, ctx, { appGroups: observed.appGroups ?? [] }), observed, ctx, spec.options ?? {});
   return {
     text: `${JSON.stringify(result, null, 2)}\n`,
     lines: result.actions.map(line),
+    refused: (result.refused ?? []).map((r) => line(r.action)),
+    held: result.held ?? false,
+    notBefore: Object.fromEntries(result.actions.filter((a) => a.notBefore !== undefined).map((a) => [line(a), a.notBefore as string])),
     errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`),
   };
 }
@@ -53,9 +63,13 @@ describe('golden plans', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(here, name);
-      const { text, lines, errors } = runCase(dir);
+      const { text, lines, errors, refused, held, notBefore } = runCase(dir);
+      const spec = readJson<CaseFile>(dir, 'case.json');
       expect(errors, 'golden rules must compile cleanly').toEqual([]);
-      expect(lines, 'actions differ from the hand-written list in case.json').toEqual(readJson<CaseFile>(dir, 'case.json').actions);
+      expect(lines, 'actions differ from the hand-written list in case.json').toEqual(spec.actions);
+      expect(refused, 'refused actions differ from case.json').toEqual(spec.refused ?? []);
+      expect(held, 'held differs from case.json').toBe(spec.held ?? false);
+      expect(notBefore, 'notBefore differs from case.json').toEqual(spec.notBefore ?? {});
       const goldenPath = join(dir, 'expected-plan.json');
       if (update) writeFileSync(goldenPath, text);
       expect(existsSync(goldenPath), 'no expected-plan.json: run with UPDATE_GOLDEN=1 and read it').toBe(true);

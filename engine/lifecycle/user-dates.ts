@@ -1,0 +1,72 @@
+// A worker's effective dates: where they are in their employment, decided in their own time
+// zone. `startDate`/`terminationDate` are local calendar dates (YYYY-MM-DD) on the profile.
+import type { Diagnostic, EffectiveDates, EvalContext, RuleSet, User, UserStatus } from '../types.ts';
+import { isValidTimeZone, localEndOfDay, localStartOfDay, stagingInstant } from './effective-dates.ts';
+
+/**
+ * The worker's dates and phase at `ctx.asOf`, or undefined when the profile has neither date.
+ * A termination dated before the start date belongs to an earlier employment (a rehire) and
+ * is ignored. A date that does not parse is a diagnostic and is ignored.
+ */
+export function effectiveDates(ruleSet: RuleSet, user: User, ctx: EvalContext, diagnostics: Diagnostic[]): EffectiveDates | undefined {
+  const start = typeof user.startDate === 'string' ? user.startDate : undefined;
+  let termination = typeof user.terminationDate === 'string' ? user.terminationDate : undefined;
+  if (start === undefined && termination === undefined) return undefined;
+  const timeZone = timeZoneOf(ruleSet, user, diagnostics);
+  if (start !== undefined && termination !== undefined && termination < start) termination = undefined;
+
+  const dates: EffectiveDates = { timeZone, phase: 'active' };
+  const read = (result: ReturnType<typeof localStartOfDay>, attribute: string): string | undefined => {
+    if (result.ok) return result.value;
+    for (const d of result.diagnostics) diagnostics.push({ ...d, message: `user \`${user.id}\` \`${attribute}\`: ${d.message}` });
+    return undefined;
+  };
+  if (start !== undefined) {
+    const days = ruleSet.settings.lifecycle?.stageDaysBeforeStart ?? 0;
+    dates.startAt = read(localStartOfDay(start, timeZone), 'startDate');
+    if (dates.startAt !== undefined) dates.stagingAt = read(stagingInstant(start, timeZone, days), 'startDate');
+  }
+  if (termination !== undefined) dates.terminationAt = read(localEndOfDay(termination, timeZone), 'terminationDate');
+
+  const at = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+  const terminationMs = at(dates.terminationAt);
+  const startMs = at(dates.startAt);
+  const stagingMs = at(dates.stagingAt);
+  if (terminationMs !== undefined && ctx.asOfMs >= terminationMs) dates.phase = 'terminated';
+  else if (startMs !== undefined && ctx.asOfMs < startMs) dates.phase = stagingMs !== undefined && ctx.asOfMs >= stagingMs ? 'staged' : 'pre-hire';
+  else if (terminationMs !== undefined) dates.phase = 'terminating';
+  if (dates.startAt === undefined) delete dates.startAt;
+  if (dates.stagingAt === undefined) delete dates.stagingAt;
+  if (dates.terminationAt === undefined) delete dates.terminationAt;
+  return dates;
+}
+
+/** Statuses the dates may move: an explicit SUSPENDED or DEPROVISIONED from the source stands. */
+const DATE_DRIVEN: ReadonlySet<UserStatus> = new Set(['STAGED', 'PROVISIONED', 'ACTIVE']);
+
+/**
+ * The status planning uses: past the termination instant a worker is DEPROVISIONED; before the
+ * staging window a future hire is STAGED (nothing new); inside it they are ACTIVE, so their
+ * accounts are created ahead of the start (each with `notBefore` = the staging instant).
+ */
+export function effectiveStatus(status: UserStatus, dates: EffectiveDates | undefined): UserStatus {
+  if (!dates) return status;
+  if (dates.phase === 'terminated') return 'DEPROVISIONED';
+  if (!DATE_DRIVEN.has(status)) return status;
+  if (dates.phase === 'pre-hire') return 'STAGED';
+  if (dates.phase === 'staged') return 'ACTIVE';
+  return status;
+}
+
+function timeZoneOf(ruleSet: RuleSet, user: User, diagnostics: Diagnostic[]): string {
+  const fallback = ruleSet.settings.lifecycle?.timeZone ?? 'UTC';
+  const own = user.timeZone;
+  if (own === undefined || own === null || own === '') return fallback;
+  if (typeof own === 'string' && isValidTimeZone(own)) return own;
+  diagnostics.push({
+    code: 'lifecycle.invalid-time-zone',
+    severity: 'warning',
+    message: `user \`${user.id}\` has unknown time zone \`${String(own)}\`: using \`${fallback}\``,
+  });
+  return fallback;
+}
