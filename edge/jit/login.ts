@@ -1,0 +1,102 @@
+// JIT at login: a verified ID token creates or updates its identity (attributes sourced as
+// `jit`, below HR), the rules are evaluated for that user, the actions are queued (run kind
+// `jit`), and the answer is what the user is entitled to. Every refusal writes nothing.
+import { mergeProfile, recomputeEffective, sameValue, effectiveAttributes } from '../../engine/lifecycle/attribute-sources.ts';
+import type { AttributeSources } from '../../engine/lifecycle/attribute-sources.ts';
+import { DEFAULT_JIT_CLAIMS, jitSettingsSchema } from '../../engine/rules/jit-settings.ts';
+import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
+import type { UserStatus } from '../../engine/types.ts';
+import type { Db, WriteContext } from '../db/index.ts';
+import { createIdentity, getIdentity, getIdentityByLogin, updateIdentity } from '../db/repos/identities.ts';
+import type { Identity } from '../db/repos/identities.ts';
+import { DEFAULT_ATTRIBUTE_SOURCES } from '../import/merge.ts';
+import { activeRules } from './active-rules.ts';
+import { planIdentities } from './plan-users.ts';
+import { verifyIdToken } from './verify.ts';
+
+export const JIT_SOURCE = 'jit';
+
+export interface Entitlements {
+  userId: string;
+  login: string;
+  status: UserStatus;
+  created: boolean;
+  accounts: { app: string; role?: string }[];
+  groups: string[];
+  /** The run holding the actions this login queued, when there were any. */
+  runId?: string;
+  actions: number;
+}
+
+export type JitOutcome =
+  | { ok: true; value: Entitlements; engineMs: number }
+  | { ok: false; status: 401 | 503; code: 'invalid_id_token' | 'unavailable'; reason: string };
+
+export interface JitOptions {
+  /** Issuers trusted besides the active rules' `settings.jit.issuers` (e.g. from the environment). */
+  issuers?: readonly JitIssuer[];
+  sources?: AttributeSources;
+  newId(): string;
+}
+
+export async function jitLogin(db: Db, idToken: string, options: JitOptions, ctx: WriteContext): Promise<JitOutcome> {
+  const rules = await activeRules(db);
+  if (!rules) return { ok: false, status: 503, code: 'unavailable', reason: 'no rule set is active' };
+  const fromRules = jitSettingsSchema.safeParse(rules.ruleSet.settings.jit);
+  const issuers = [...(fromRules.success ? fromRules.data.issuers : []), ...(options.issuers ?? [])];
+  const verified = await verifyIdToken(idToken, issuers, new Date(ctx.at));
+  if (!verified.ok) return { ok: false, status: verified.status, code: verified.status === 401 ? 'invalid_id_token' : 'unavailable', reason: verified.reason };
+
+  const claimMap = { ...DEFAULT_JIT_CLAIMS, ...verified.issuer.claims };
+  const attributes: Record<string, unknown> = {};
+  for (const [attribute, claim] of Object.entries(claimMap)) {
+    const value = verified.claims[claim];
+    if (value !== undefined && value !== null && attribute !== 'login' && attribute !== 'id') attributes[attribute] = value;
+  }
+  const login = verified.claims[claimMap.login ?? 'preferred_username'];
+  if (typeof login !== 'string' || login === '') return { ok: false, status: 401, code: 'invalid_id_token', reason: `the id token has no \`${claimMap.login}\` claim to use as the login` };
+  const idClaim = claimMap.id === undefined ? undefined : verified.claims[claimMap.id];
+  const givenId = typeof idClaim === 'string' && idClaim !== '' ? idClaim : undefined;
+
+  const identity = await upsertFromClaims(db, { id: givenId, login, attributes }, options, ctx);
+  if (!identity.ok) return { ok: false, status: 401, code: 'invalid_id_token', reason: identity.reason };
+  const planned = await planIdentities(db, rules.ruleSet, [identity.row], { kind: 'jit', runId: options.newId(), ruleSetVersion: rules.version }, ctx);
+  const desired = planned.desired[0];
+  return {
+    ok: true,
+    engineMs: planned.engineMs,
+    value: {
+      userId: identity.row.id,
+      login: identity.row.login,
+      status: desired?.status ?? (identity.row.status as UserStatus),
+      created: identity.created,
+      accounts: (desired?.accounts ?? []).map((a) => (a.role === undefined ? { app: a.appId } : { app: a.appId, role: a.role })),
+      groups: (desired?.groups ?? []).map((g) => g.groupId),
+      ...(planned.runId ? { runId: planned.runId } : {}),
+      actions: planned.plan.actions.length,
+    },
+  };
+}
+
+type Upserted = { ok: true; row: Identity; created: boolean } | { ok: false; reason: string };
+
+/** Finds the identity (by id claim, else login), merges the claims, writes only a change. Retries a lost race once. */
+async function upsertFromClaims(db: Db, input: { id?: string; login: string; attributes: Record<string, unknown> }, options: JitOptions, ctx: WriteContext, attempt = 1): Promise<Upserted> {
+  const sources = options.sources ?? DEFAULT_ATTRIBUTE_SOURCES;
+  const current = input.id !== undefined ? await getIdentity(db, input.id) : await getIdentityByLogin(db, input.login);
+  const before = current ? recomputeEffective({ values: current.sources, effective: {} }, sources) : { values: {}, effective: {} };
+  const merged = mergeProfile(before, JIT_SOURCE, input.attributes, sources, 'incremental').profile;
+  const profile = effectiveAttributes(merged);
+  const email = typeof profile.email === 'string' ? profile.email : (current?.email ?? null);
+  const retry = () => (attempt < 3 ? upsertFromClaims(db, input, options, ctx, attempt + 1) : Promise.resolve<Upserted>({ ok: false, reason: 'the identity changed during login; try again' }));
+  if (!current) {
+    const created = await createIdentity(db, { id: input.id ?? options.newId(), login: input.login, email, status: 'ACTIVE', profile, sources: merged.values }, ctx);
+    if (created.ok) return { ok: true, row: created.value, created: true };
+    if (created.code === 'duplicate_login' && input.id !== undefined) return { ok: false, reason: `login \`${input.login}\` belongs to another identity` };
+    return retry();
+  }
+  if (current.email === email && sameValue(current.profile, profile) && sameValue(current.sources, merged.values)) return { ok: true, row: current, created: false };
+  const updated = await updateIdentity(db, current.id, current.version, { email, profile, sources: merged.values }, ctx);
+  if (updated.ok) return { ok: true, row: updated.value, created: false };
+  return retry();
+}

@@ -1,0 +1,63 @@
+// `POST /v1/jit`: the login front end hands over a user's OIDC ID token; Roster verifies it,
+// creates or updates the identity, plans its accounts and answers with its entitlements.
+// The caller authenticates with an `admin` token (the auth middleware's rule for POST /v1/*).
+// `Server-Timing: engine;dur=…` reports the time spent in evaluate + plan.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { jitIssuerSchema } from '../../engine/rules/jit-settings.ts';
+import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
+import type { AppEnv } from '../http/env.ts';
+import { writeContext } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { newRouter } from '../http/router.ts';
+import { jitLogin } from '../jit/login.ts';
+import type { Runtime } from '../runtime.ts';
+
+const JitRequest = z.object({ id_token: z.string().min(1).max(16_384).describe('the OIDC ID token (compact JWS)') });
+
+const Entitlements = z.object({
+  userId: z.string(),
+  login: z.string(),
+  status: z.string(),
+  created: z.boolean(),
+  accounts: z.array(z.object({ app: z.string(), role: z.string().optional() })),
+  groups: z.array(z.string()),
+  runId: z.string().optional(),
+  actions: z.number().int(),
+});
+
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+const route = createRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Just-in-time provisioning at login',
+  description: 'Verifies an OIDC ID token against its issuer (settings.jit), creates or updates the identity from its claims, queues the actions its rules call for (run kind `jit`) and returns its entitlements.',
+  request: { body: { content: { 'application/json': { schema: JitRequest } }, required: true } },
+  responses: {
+    200: { description: 'the identity and what it is entitled to', content: { 'application/json': { schema: Entitlements } } },
+    401: { description: 'the bearer token or the id token was refused (the reason says why)', content: { 'application/json': { schema: ErrorBody } } },
+    503: { description: 'no active rule set, or the issuer keys cannot be read', content: { 'application/json': { schema: ErrorBody } } },
+  },
+});
+
+/** Issuers from `ROSTER_JIT_ISSUERS` (a JSON array), for deployments that keep them out of the rules. */
+export function envIssuers(env: Record<string, string | undefined> | undefined = globalThis.process?.env): JitIssuer[] {
+  const text = env?.ROSTER_JIT_ISSUERS;
+  if (!text) return [];
+  const parsed = z.array(jitIssuerSchema).safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`ROSTER_JIT_ISSUERS is not a list of issuers: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export function jitRoutes(runtime: Runtime, issuers: readonly JitIssuer[] = envIssuers()): OpenAPIHono<AppEnv> {
+  const app = newRouter();
+  app.openapi(route, async (c) => {
+    const { id_token } = c.req.valid('json');
+    const outcome = await jitLogin(runtime.db, id_token, { issuers, newId: runtime.newId }, writeContext(runtime, c.get('auth')));
+    if (!outcome.ok) throw new ApiError(outcome.status, outcome.code, outcome.reason);
+    c.header('Server-Timing', `engine;dur=${outcome.engineMs.toFixed(3)}`);
+    return c.json(outcome.value, 200);
+  });
+  return app;
+}
