@@ -1,0 +1,75 @@
+// The Workers entry end to end, through the Worker's own `fetch` in workerd (SELF) over the
+// local D1 from wrangler.toml: it migrates on first use, serves the public routes, refuses a
+// missing or wrong-scope token on every route group, and says why when it cannot start.
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { createToken } from '../../edge/auth/tokens.ts';
+import type { TokenScope } from '../../edge/auth/tokens.ts';
+import { openD1 } from '../../edge/db/d1.ts';
+import worker from '../../edge/entry/workers.ts';
+import { ROUTE_GROUPS } from '../api/cases/auth.ts';
+
+const at = { at: '2025-01-01T09:00:00.000Z', actor: 'test' };
+
+async function tokens(): Promise<Record<TokenScope, string>> {
+  // The first request migrates D1; tokens are then written beside the Worker, as the CLI would.
+  expect((await SELF.fetch('https://roster.test/health')).status).toBe(200);
+  const db = openD1(env.DB);
+  const out = {} as Record<TokenScope, string>;
+  for (const scope of ['admin', 'read', 'scim', 'agent'] as const) out[scope] = (await createToken(db, { scope, name: scope }, at)).token;
+  return out;
+}
+
+describe('workers entry: fetch', () => {
+  it('migrates D1 on first use and answers /health, /openapi.json and /docs without a token', async () => {
+    const health = await SELF.fetch('https://roster.test/health');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', db: 'ok' });
+    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
+    expect(tables.results.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['__migrations', 'identities', 'outbox', 'audit_events', 'tokens']));
+    const doc = await SELF.fetch('https://roster.test/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(await doc.json()).toMatchObject({ openapi: '3.1.0', info: { title: 'Roster admin API' } });
+    expect((await SELF.fetch('https://roster.test/docs')).status).toBe(200);
+  });
+
+  for (const group of ROUTE_GROUPS) {
+    it(`${group.name}: 401 without a token or with a bad one, 403 for ${group.forbidden.join(', ')}`, async () => {
+      const t = await tokens();
+      const send = (token: string | null) =>
+        SELF.fetch(`https://roster.test${group.path}`, {
+          method: group.method,
+          headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+          ...(group.body === undefined ? {} : { body: JSON.stringify(group.body) }),
+        });
+      const missing = await send(null);
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await missing.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      expect((await send(`rst_admin_${'A'.repeat(43)}`)).status).toBe(401);
+      for (const scope of group.forbidden) {
+        const refused = await send(t[scope]);
+        expect(refused.status, scope).toBe(403);
+        expect(await refused.json()).toMatchObject({ error: { code: 'forbidden' } });
+      }
+      // The admin token gets past authentication (whatever the route then answers).
+      expect([401, 403]).not.toContain((await send(t.admin)).status);
+    });
+  }
+
+  it('never echoes the presented token, in the body or the headers', async () => {
+    const secret = `rst_admin_${'B'.repeat(43)}`;
+    const res = await SELF.fetch('https://roster.test/v1/users', { headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain(secret);
+    expect([...res.headers.values()].join(' ')).not.toContain(secret);
+  });
+
+  it('answers 503 naming the missing secret when ROSTER_SEAL_KEY is not set', async () => {
+    const res = await worker.fetch(new Request('https://roster.test/health'), { ...env, ROSTER_SEAL_KEY: undefined });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unavailable');
+    expect(body.error.message).toContain('ROSTER_SEAL_KEY');
+  });
+});
