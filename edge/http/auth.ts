@@ -2,6 +2,8 @@
 // `admin` may do everything; `read` may GET under /v1; `scim` only /scim/v2; `agent` only
 // /v1/agent. The presented token is never logged or echoed: only its id after verification.
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { SESSION_COOKIE, resolveSession } from '../auth/sessions.ts';
 import { verifyToken } from '../auth/tokens.ts';
 import type { TokenScope } from '../auth/tokens.ts';
 import type { Runtime } from '../runtime.ts';
@@ -9,7 +11,8 @@ import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
 /** Paths served without a token: health, the API description and its page, the UI's files. */
-export const PUBLIC_PATHS: readonly (string | RegExp)[] = ['/health', '/openapi.json', '/docs', /^\/ui(\/|$)/];
+// `/` redirects to the UI; `/v1/session` checks the token or cookie itself (sign-in needs neither yet).
+export const PUBLIC_PATHS: readonly (string | RegExp)[] = ['/', '/health', '/openapi.json', '/docs', '/v1/session', /^\/ui(\/|$)/];
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
@@ -31,6 +34,8 @@ export function authenticate(runtime: Runtime): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (isPublicPath(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
+    const cookie = header === '' ? getCookie(c, SESSION_COOKIE) : undefined;
+    if (cookie !== undefined) return sessionAuth(runtime, c, cookie, next);
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'a bearer token is required', undefined, { 'WWW-Authenticate': CHALLENGE });
     const verified = await verifyToken(runtime.db, match[1] as string, runtime.now());
@@ -38,13 +43,34 @@ export function authenticate(runtime: Runtime): MiddlewareHandler<AppEnv> {
       const message = verified.code === 'revoked' ? 'the token was revoked' : 'the token is not valid';
       throw new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` });
     }
-    const scopes = allowedScopes(c.req.method, c.req.path);
-    if (!scopes.includes(verified.value.scope)) {
-      throw new ApiError(403, 'forbidden', `a \`${verified.value.scope}\` token may not ${c.req.method} \`${c.req.path}\` (needs ${scopes.map((s) => `\`${s}\``).join(' or ')})`, undefined, {
-        'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
-      });
-    }
+    checkScope(c.req.method, c.req.path, verified.value.scope);
     c.set('auth', verified.value);
     return next();
   };
+}
+
+/**
+ * The UI's session cookie (edge/routes/session.ts). The cookie is SameSite=Strict; a write
+ * must also come from our own origin, so another site cannot ride on a signed-in browser.
+ */
+const sessionAuth = async (runtime: Runtime, c: Parameters<MiddlewareHandler<AppEnv>>[0], cookie: string, next: () => Promise<void>) => {
+  const session = await resolveSession(runtime.db, cookie, runtime.now());
+  if (!session) throw new ApiError(401, 'unauthorized', 'the session has ended: sign in again');
+  const origin = c.req.header('origin');
+  if (!READ_METHODS.has(c.req.method.toUpperCase()) && origin !== undefined && origin !== new URL(c.req.url).origin) {
+    throw new ApiError(403, 'forbidden', `a request from \`${origin}\` may not use the session cookie`);
+  }
+  const { expiresAt: _expiresAt, ...token } = session;
+  checkScope(c.req.method, c.req.path, token.scope);
+  c.set('auth', token);
+  await next();
+};
+
+function checkScope(method: string, path: string, scope: TokenScope): void {
+  const scopes = allowedScopes(method, path);
+  if (!scopes.includes(scope)) {
+    throw new ApiError(403, 'forbidden', `a \`${scope}\` token may not ${method} \`${path}\` (needs ${scopes.map((s) => `\`${s}\``).join(' or ')})`, undefined, {
+      'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
+    });
+  }
 }

@@ -77,7 +77,7 @@ export function errorText(error: unknown): string {
   return 'something went wrong';
 }
 
-/** Reads every page of a cursor-paginated list (`{items|data, nextCursor}`), up to `max` items. */
+/** Reads every page of a cursor-paginated list (`{items, next}`), up to `max` items. */
 export async function listAll<T>(path: string, max = 100_000): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
@@ -85,7 +85,7 @@ export async function listAll<T>(path: string, max = 100_000): Promise<T[]> {
     const sep = path.includes('?') ? '&' : '?';
     const page = await api<Page<T>>(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}&limit=500` : `${path}${sep}limit=500`);
     out.push(...pageItems(page));
-    cursor = page.nextCursor ?? undefined;
+    cursor = page.next ?? page.nextCursor ?? undefined;
   } while (cursor && out.length < max);
   return out;
 }
@@ -93,6 +93,8 @@ export async function listAll<T>(path: string, max = 100_000): Promise<T[]> {
 export interface Page<T> {
   items?: T[];
   data?: T[];
+  /** The cursor of the next page (the API's name); `nextCursor` is accepted too. */
+  next?: string | null;
   nextCursor?: string | null;
 }
 

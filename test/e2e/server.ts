@@ -1,0 +1,63 @@
+// A real Roster server for the browser suites: the Hono app on Node over a fresh libSQL file,
+// the demo rules active, the example HR feed imported, one held run, and the built UI.
+// Run as a child process; prints one JSON line `{url, token, heldRunId}` when listening.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { compileRules } from '../../engine/compile.ts';
+import { makeContext } from '../../engine/context.ts';
+import { evaluate } from '../../engine/evaluate.ts';
+import { plan } from '../../engine/plan.ts';
+import { createApp } from '../../edge/app.ts';
+import { createToken } from '../../edge/auth/tokens.ts';
+import { loadRulesDir } from '../../edge/cli/load-rules.ts';
+import { openLibsql } from '../../edge/db/libsql.ts';
+import { migrate } from '../../edge/db/migrate.ts';
+import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
+import { createRun } from '../../edge/db/repos/runs.ts';
+import { serveUi } from '../../edge/entry/ui-static.ts';
+import { createRuntime } from '../../edge/runtime.ts';
+
+const root = join(import.meta.dirname, '../..');
+const dbFile = process.env.ROSTER_E2E_DB;
+if (!dbFile) throw new Error('set ROSTER_E2E_DB to a temp file path');
+
+const db = await openLibsql({ url: `file:${dbFile}` });
+await migrate(db);
+const runtime = await createRuntime({ db, scryptCost: { ln: 4, r: 8, p: 1 }, log: () => undefined });
+const ctx = { at: runtime.now(), actor: 'e2e-setup' };
+
+const rules = loadRulesDir('rules', root).rules.map((f) => ({ path: f.path.replace(/^rules\//, ''), text: f.text }));
+const compiled = compileRules(rules);
+await saveRuleSet(db, { version: compiled.ruleSet.version, files: rules, source: 'rules/' }, ctx, { activate: true });
+const { token } = await createToken(db, { scope: 'admin', name: 'e2e admin' }, ctx);
+const { token: readToken } = await createToken(db, { scope: 'read', name: 'e2e reader' }, ctx);
+
+const app = createApp(runtime);
+// Routes must all exist before the first request builds Hono's matcher.
+serveUi(app);
+const csv = readFileSync(join(root, 'examples/users.csv'), 'utf8');
+const imported = await app.request('/v1/imports?plan=false', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+if (imported.status >= 300) throw new Error(`seeding users failed: ${imported.status} ${await imported.text()}`);
+
+// A reconcile run held by a deletion threshold: every example user deprovisioned from github.
+const users = JSON.parse(readFileSync(join(root, 'examples/users.json'), 'utf8')) as { id: string }[];
+const asOf = runtime.now();
+const gone = users.map((u) => ({ ...u, status: 'DEPROVISIONED' as const }));
+const observed = { accounts: users.map((u) => ({ userId: u.id, appId: 'github', status: 'active' as const })), memberships: [] };
+const held = plan(compiled.ruleSet, evaluate(compiled.ruleSet, gone as never, makeContext(asOf)), observed, makeContext(asOf));
+const heldRunId = 'run-e2e-held';
+const created = await createRun(
+  db,
+  { id: heldRunId, kind: 'reconcile', status: 'held', ruleSetVersion: compiled.ruleSet.version, asOf, summary: { actions: held.actions.length }, heldReasons: [`\`github\`: ${held.actions.length} deactivations exceed the limit of 5`] },
+  held.actions,
+  ctx,
+);
+if (!created.ok) throw new Error(created.message);
+
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${info.port}`, token, readToken, heldRunId })}\n`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
