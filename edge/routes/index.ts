@@ -4,7 +4,6 @@ import type { AppEnv } from '../http/env.ts';
 import type { Runtime } from '../runtime.ts';
 import { healthRoutes } from './health.ts';
 import { sessionRoutes } from './session.ts';
-import { sessionRoutes } from './session.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
 
@@ -18,7 +17,6 @@ export interface RouteModule {
 
 export const routeModules: RouteModule[] = [
   { path: '/health', routes: healthRoutes },
-  { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },
