@@ -4,5 +4,5 @@ export const membershipAdd: ActionDefinition = {
   type: 'membership.add',
   order: 10,
   manual: false,
-  describe: (action) => `add \`${action.userId}\` to group \`${action.groupId}\``,
+  describe: (action) => `add \`${action.userId}\` to group \`${action.groupId}\`${action.appId === undefined ? '' : ` in \`${action.appId}\``}`,
 };

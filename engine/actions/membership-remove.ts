@@ -4,5 +4,5 @@ export const membershipRemove: ActionDefinition = {
   type: 'membership.remove',
   order: 11,
   manual: false,
-  describe: (action) => `remove \`${action.userId}\` from group \`${action.groupId}\``,
+  describe: (action) => `remove \`${action.userId}\` from group \`${action.groupId}\`${action.appId === undefined ? '' : ` in \`${action.appId}\``}`,
 };

@@ -8,8 +8,11 @@ import { accountDelete } from './account-delete.ts';
 import { accountReactivate } from './account-reactivate.ts';
 import { accountSuspend } from './account-suspend.ts';
 import { accountUpdate } from './account-update.ts';
+import { groupCreate } from './group-create.ts';
+import { groupUpdate } from './group-update.ts';
 import { membershipAdd } from './membership-add.ts';
 import { membershipRemove } from './membership-remove.ts';
+import { passwordSet } from './password-set.ts';
 import { taskManual } from './task-manual.ts';
 import type { ActionDefinition } from './types.ts';
 
@@ -20,6 +23,9 @@ const definitions: readonly ActionDefinition[] = [
   accountSuspend,
   accountDeactivate,
   accountDelete,
+  passwordSet,
+  groupCreate,
+  groupUpdate,
   membershipAdd,
   membershipRemove,
   taskManual,
@@ -29,7 +35,7 @@ export const actionDefinitions: Partial<Record<ActionType, ActionDefinition>> = 
   definitions.map((definition) => [definition.type, definition]),
 );
 
-/** Kinds the planner does not emit yet (group.*, password.set) sort after the known ones. */
+/** A kind without a definition sorts after the known ones. */
 function definedOrder(type: ActionType): number {
   return actionDefinitions[type]?.order ?? 100 + ACTION_TYPES.indexOf(type);
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from '../compile.ts';
 import { makeContext } from '../context.ts';
 import { evaluate } from '../evaluate.ts';
+import { planPasswordChange, policyForUser } from '../lifecycle/password-sync.ts';
 import { plan } from '../plan.ts';
 import type { Action, ObservedState, PlanOptions, User } from '../types.ts';
 
@@ -31,6 +32,10 @@ interface CaseFile {
   held?: boolean;
   /** `notBefore` of each action that has one, by line, worked out by hand. */
   notBefore?: Record<string, string>;
+  /** Plan this password change (sealed by the edge) instead of a reconciliation. */
+  passwordChange?: { userId: string; sealed: string; changedAt: string };
+  /** The password policy each user gets (`null`: none), worked out by hand. */
+  passwordPolicies?: Record<string, string | null>;
 }
 
 const readJson = <T>(dir: string, name: string, fallback?: T): T =>
@@ -38,14 +43,19 @@ const readJson = <T>(dir: string, name: string, fallback?: T): T =>
 
 const line = (action: Action): string => `${action.type} ${action.userId ?? action.groupId} ${action.appId ?? action.groupId}`;
 
-function runCase(dir: string): { text: string; lines: string[]; errors: string[]; refused: string[]; held: boolean; notBefore: Record<string, string> } {
+function runCase(dir: string): { text: string; lines: string[]; errors: string[]; refused: string[]; held: boolean; notBefore: Record<string, string>; policies: Record<string, string | null> } {
   const spec = readJson<CaseFile>(dir, 'case.json');
   const { ruleSet, diagnostics } = compileRules([{ path: 'rules.yaml', text: readFileSync(join(dir, 'rules.yaml'), 'utf8') }]);
   const ctx = makeContext(spec.asOf ?? '2025-03-01T00:00:00Z');
   const users = readJson<User[]>(dir, 'users.json');
   const observed = readJson<ObservedState>(dir, 'observed.json', { accounts: [], memberships: [] });
-  const result = plan(ruleSet, evaluate(ruleSet, users, ctx, { appGroups: observed.appGroups ?? [] }), observed, ctx, spec.options ?? {});
+  const desired = evaluate(ruleSet, users, ctx, { appGroups: observed.appGroups ?? [] });
+  const change = spec.passwordChange;
+  const changer = change && desired.find((d) => d.userId === change.userId);
+  const result = change && changer ? planPasswordChange(ruleSet, changer, observed, change, ctx) : plan(ruleSet, desired, observed, ctx, spec.options ?? {});
+  const policies = Object.fromEntries(desired.map((d) => [d.userId, policyForUser(ruleSet, d, ctx)?.id ?? null]));
   return {
+    policies: spec.passwordPolicies ? policies : {},
     text: `${JSON.stringify(result, null, 2)}\n`,
     lines: result.actions.map(line),
     refused: (result.refused ?? []).map((r) => line(r.action)),
@@ -63,13 +73,14 @@ describe('golden plans', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(here, name);
-      const { text, lines, errors, refused, held, notBefore } = runCase(dir);
+      const { text, lines, errors, refused, held, notBefore, policies } = runCase(dir);
       const spec = readJson<CaseFile>(dir, 'case.json');
       expect(errors, 'golden rules must compile cleanly').toEqual([]);
       expect(lines, 'actions differ from the hand-written list in case.json').toEqual(spec.actions);
       expect(refused, 'refused actions differ from case.json').toEqual(spec.refused ?? []);
       expect(held, 'held differs from case.json').toBe(spec.held ?? false);
       expect(notBefore, 'notBefore differs from case.json').toEqual(spec.notBefore ?? {});
+      expect(policies, 'password policies differ from case.json').toEqual(spec.passwordPolicies ?? {});
       const goldenPath = join(dir, 'expected-plan.json');
       if (update) writeFileSync(goldenPath, text);
       expect(existsSync(goldenPath), 'no expected-plan.json: run with UPDATE_GOLDEN=1 and read it').toBe(true);

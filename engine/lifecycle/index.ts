@@ -7,3 +7,4 @@ export * from './effective-dates.ts';
 export * from './safety.ts';
 export * from './overrides.ts';
 export * from './schedule.ts';
+export * from './password-sync.ts';

@@ -46,6 +46,9 @@ export const appSchema = z
     if (app.connector === 'manual' && app.owners === undefined) {
       ctx.addIssue({ code: 'custom', path: ['owners'], message: 'a `manual` app needs `owners` to send tasks to', params: { code: 'rule.missing-field' } });
     }
+    if (app.connector === 'manual' && app.passwordSync === true) {
+      ctx.addIssue({ code: 'custom', path: ['passwordSync'], message: 'a `manual` app cannot sync passwords: nobody may be sent one', params: { code: 'rule.invalid-value' } });
+    }
   })
   .describe('an application accounts are provisioned in');
 
