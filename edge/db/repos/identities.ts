@@ -82,6 +82,8 @@ export async function updateIdentity(
   patch: IdentityPatch,
   ctx: WriteContext,
 ): Promise<Outcome<Identity, 'not_found' | 'conflict' | 'duplicate_login'>> {
+  // A row deleted between this read and the batch leaves the UPDATE matching nothing: the
+  // caller gets not_found, and the audit row records an update attempt that changed nothing.
   const current = await getIdentity(db, id);
   if (!current) return fail('not_found', `no identity \`${id}\``);
   if (current.version !== expectedVersion) return conflict(id, expectedVersion, current.version);
