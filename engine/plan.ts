@@ -71,7 +71,8 @@ export function plan(ruleSet: RuleSet, desired: readonly DesiredUser[], observed
     const observedAccounts = accountsByUser.get(user.userId) ?? NO_ACCOUNTS;
     const observedGroups = groupsByUser.get(user.userId) ?? NO_GROUPS;
     planAccounts(step, observedAccounts);
-    planMemberships(step, observedGroups);
+    // A future hire before the staging window gets nothing yet, memberships included.
+    if (dates?.phase !== 'pre-hire') planMemberships(step, observedGroups);
     if (dates?.phase === 'terminating' && dates.terminationAt !== undefined) {
       // What the termination will do, due at the worker's local end of day.
       const later: UserStep = { ...step, policy: statusPolicy('DEPROVISIONED'), cause: terminationWords(user), notBefore: dates.terminationAt, createNotBefore: undefined };
