@@ -4,12 +4,13 @@ import { auditCommand } from './audit.ts';
 import { checkCommand } from './check.ts';
 import { diffCommand } from './diff.ts';
 import { explainCommand } from './explain.ts';
+import { importCommand } from './import.ts';
 import { scheduleCommand } from './schedule.ts';
 import { simulateCommand } from './simulate.ts';
 import { testCommand } from './test.ts';
 import { tokenCommand } from './token.ts';
 
-export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand, tokenCommand, auditCommand, diffCommand, scheduleCommand];
+export const commands: readonly Command[] = [checkCommand, testCommand, simulateCommand, explainCommand, tokenCommand, auditCommand, importCommand, diffCommand, scheduleCommand];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -1,0 +1,113 @@
+// What `npm start` does before it listens: open (and migrate) the database, load `rules/` as
+// the active rule set, import the demo HR feed on the first start only, reconcile once, and
+// mint a one-time admin token. Everything durable is in the database: a restart resumes.
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { count, eq } from 'drizzle-orm';
+import { createToken } from '../auth/tokens.ts';
+import { loadRulesDir } from '../cli/load-rules.ts';
+import type { WriteContext } from '../db/index.ts';
+import { openLibsql } from '../db/libsql.ts';
+import type { LibsqlDb } from '../db/libsql.ts';
+import { migrate } from '../db/migrate.ts';
+import { saveRuleSet } from '../db/repos/rule-sets.ts';
+import { identities, importRuns } from '../db/schema.ts';
+import { importWorkers } from '../import/service.ts';
+import { activeRules } from '../jit/active-rules.ts';
+import { planIdentities } from '../jit/plan-users.ts';
+import type { Runtime } from '../runtime.ts';
+import { createRuntime } from '../runtime.ts';
+import { importSealKey } from '../services/passwords.ts';
+import { compileRules } from '../../engine/compile.ts';
+
+export interface NodeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  dbUrl: string;
+  dbAuthToken?: string;
+  rulesDir: string;
+  /** The demo HR feed imported on the first start (none: skip). */
+  demoFile?: string;
+  sealKey?: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeConfig {
+  const dataDir = resolve(cwd, env.ROSTER_DATA_DIR ?? 'data');
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT \`${env.PORT}\` is not a port number`);
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    dataDir,
+    dbUrl: env.LIBSQL_URL || `file:${join(dataDir, 'roster.db')}`,
+    ...(env.LIBSQL_AUTH_TOKEN ? { dbAuthToken: env.LIBSQL_AUTH_TOKEN } : {}),
+    rulesDir: resolve(cwd, env.ROSTER_RULES_DIR ?? 'rules'),
+    ...(env.ROSTER_DEMO === '0' ? {} : { demoFile: resolve(cwd, env.ROSTER_DEMO_FILE ?? 'examples/hr/workers.csv') }),
+    ...(env.ROSTER_SEAL_KEY ? { sealKey: env.ROSTER_SEAL_KEY } : {}),
+  };
+}
+
+/** `ROSTER_SEAL_KEY`, else `DATA/seal.key`, generated once (mode 0600). */
+export async function loadSealKey(config: NodeConfig): Promise<CryptoKey> {
+  if (config.sealKey) return importSealKey(config.sealKey);
+  const path = join(config.dataDir, 'seal.key');
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+    try {
+      writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return importSealKey(readFileSync(path, 'utf8').trim());
+}
+
+export interface Started {
+  runtime: Runtime;
+  db: LibsqlDb;
+  adminToken: string;
+  notes: string[];
+}
+
+export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promise<Started> {
+  const db = await openLibsql({ url: config.dbUrl, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
+  await migrate(db);
+  const files = () => Promise.resolve(loadRulesDir(config.rulesDir, '/').rules);
+  const runtime = await createRuntime({ db, log, sealKey: await loadSealKey(config), rules: { load: files } });
+  const ctx = (): WriteContext => ({ at: runtime.now(), actor: 'system:start' });
+  const notes: string[] = [];
+
+  const ruleFiles = await files();
+  const { ruleSet, diagnostics } = compileRules(ruleFiles);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) notes.push(`rules: ${errors.length} errors (run \`npx roster check\`); broken rules are skipped`);
+  await saveRuleSet(db, { version: ruleSet.version, files: ruleFiles, source: 'rules/' }, ctx(), { activate: true });
+
+  if (config.demoFile && existsSync(config.demoFile) && (await firstStart(db))) {
+    const result = await importWorkers(db, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: config.demoFile, newId: runtime.newId }, ctx());
+    notes.push(`imported the demo HR feed: ${result.run.created} workers${result.errors.length ? `, ${result.errors.length} errors` : ''}`);
+  }
+  const reconciled = await reconcileAll(runtime, ctx());
+  notes.push(`reconciled ${reconciled.users} identities: ${reconciled.queued} new actions queued`);
+  const { token } = await createToken(db, { scope: 'admin', name: 'npm start' }, ctx());
+  return { runtime, db, adminToken: token, notes };
+}
+
+/** No identity and no finished import yet: the demo feed has never been loaded here. */
+async function firstStart(db: LibsqlDb): Promise<boolean> {
+  const [people] = await db.select({ n: count() }).from(identities);
+  const [imports] = await db.select({ n: count() }).from(importRuns).where(eq(importRuns.status, 'done'));
+  return Number(people?.n ?? 0) === 0 && Number(imports?.n ?? 0) === 0;
+}
+
+/** Plans every identity once; actions already queued are not queued twice (ids are idempotency keys). */
+export async function reconcileAll(runtime: Runtime, ctx: WriteContext): Promise<{ users: number; queued: number }> {
+  const rules = await activeRules(runtime.db);
+  if (!rules) return { users: 0, queued: 0 };
+  const rows = await runtime.db.select().from(identities);
+  if (rows.length === 0) return { users: 0, queued: 0 };
+  const planned = await planIdentities(runtime.db, rules.ruleSet, rows, { kind: 'reconcile', runId: runtime.newId(), ruleSetVersion: rules.version }, ctx);
+  return { users: rows.length, queued: planned.queued };
+}

@@ -1,0 +1,39 @@
+// `npm start`: Roster on Node. Builds the Runtime (edge/entry/node-bootstrap.ts), serves the
+// one Hono app with @hono/node-server, and stops cleanly on SIGINT/SIGTERM: no new
+// connections, in-flight requests finish, then the database closes. Queued work lives in the
+// outbox table, so nothing is lost between starts.
+import { serve } from '@hono/node-server';
+import { createApp } from '../app.ts';
+import { bootstrap, readConfig } from './node-bootstrap.ts';
+import { serveUi } from './ui-static.ts';
+
+const config = readConfig(process.env);
+const log = (event: { level: string; msg: string }) => (event.level === 'error' || event.level === 'warn' ? console.error : console.log)(JSON.stringify(event));
+const started = await bootstrap(config, log);
+const app = createApp(started.runtime);
+serveUi(app);
+
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+  for (const note of started.notes) console.log(note);
+  console.log(`Roster is listening on http://${host}:${info.port}`);
+  // Printed once, here only: the database keeps its sha256.
+  console.log(`admin token (shown once): ${started.adminToken}`);
+});
+
+let stopping = false;
+function stop(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping (finishing requests in flight)`);
+  const force = setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 10_000);
+  force.unref();
+  server.close(() => {
+    started.db.$client.close();
+    console.log('stopped');
+    process.exitCode = 0;
+  });
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../edge/cli/command.ts';
+import { progressBar } from '../../edge/cli/commands/progress.ts';
+import { main } from '../../edge/cli/main.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const db = `file:${join(dir, 'roster.db')}`;
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), now: () => new Date('2025-06-02T08:00:00Z'), cwd: process.cwd() };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('roster import', () => {
+  it('refuses a file with invalid records, printing each as file:line:, importing nothing, exit 1', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'id,firstName,lastName,email,startDate,timeZone\ne1,Ada,Lovelace,ada@acme.example,2025-01-31,Europe/London\ne2,Bo,,bo@acme,2025-02-30,Moon/Base\n');
+    const result = await run('import', file, '--db', db);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').filter((l) => l.startsWith(file))).toEqual([
+      `${file}:3: missing \`lastName\``,
+      `${file}:3: \`email\` is not an email address: \`bo@acme\``,
+      `${file}:3: \`startDate\` must be a date YYYY-MM-DD, got \`2025-02-30\``,
+      `${file}:3: \`timeZone\` must be an IANA time zone such as \`Europe/Berlin\`, got \`Moon/Base\``,
+    ]);
+    expect(result.out).toMatch(/refused .*: 1 of 2 records invalid; nothing was imported/);
+    const skipped = await run('import', file, '--db', db, '--skip-invalid');
+    expect(skipped.code).toBe(1);
+    expect(skipped.out).toMatch(/1 created, 0 updated, 0 unchanged, 1 invalid of 2 records/);
+  });
+
+  it('imports the demo feed with the demo rules, plans it, and a changes file after it', async () => {
+    const first = await run('import', 'examples/hr/workers.csv', '--db', db);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/500 created, 0 updated, 0 unchanged, 0 invalid of 500 records; planned run \S+: \d+ actions/);
+    const changes = await run('import', 'examples/hr/changes.csv', '--incremental', '--db', db);
+    expect(changes.out).toMatch(/1 created, 3 updated, 0 unchanged, 0 invalid of 4 records/);
+    const again = await run('import', 'examples/hr/changes.csv', '--incremental', '--db', db);
+    expect(again.out).toMatch(/0 created, 0 updated, 4 unchanged/);
+  }, 60_000);
+
+  it('draws a progress bar with \\r and clears it', () => {
+    const written: string[] = [];
+    const bar = progressBar({ write: (t: string) => written.push(t) });
+    bar.update({ phase: 'write', done: 50, total: 100 });
+    bar.update({ phase: 'write', done: 100, total: 100 });
+    bar.done();
+    expect(written[0]).toMatch(/^\rwriting\s+\[#{15}\.{15}\]\s+50% 50\/100/);
+    expect(written.at(-1)).toBe('\r\x1b[K');
+  });
+});
