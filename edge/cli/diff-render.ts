@@ -40,6 +40,12 @@ export function renderMarkdown(diff: RuleSetDiff, labels: DiffLabels, compileDia
     '',
     `**${headline(diff.summary)}**`,
   ];
+  // A plan the safety gates hold is news for the reviewer whichever side it is on.
+  for (const [side, words] of [[diff.head, 'the new rules'], [diff.base, 'the old rules']] as const) {
+    if (!side.held && side.holds.length === 0) continue;
+    lines.push('', `> **${side.held ? `The plan of ${words} would be held for approval` : `The plan of ${words} refuses actions`}:**`);
+    for (const reason of side.holds) lines.push(`> - ${reason}`);
+  }
   if (diff.summary.length > 0) {
     lines.push('', '| Target | Action | Added | Removed | Changed |', '| --- | --- | ---: | ---: | ---: |');
     for (const row of diff.summary) lines.push(`| ${cell(row.target)} | ${row.type} | ${row.added} | ${row.removed} | ${row.changed} |`);
@@ -95,8 +101,8 @@ export function describeDifference(before: Action, after: Action): string {
 export function renderJson(diff: RuleSetDiff, labels: DiffLabels, compileDiagnostics: readonly Diagnostic[] = []): string {
   return JSON.stringify(
     {
-      base: { version: diff.base.version, revision: labels.base.revision, commit: labels.base.commit, actions: diff.base.actions },
-      head: { version: diff.head.version, label: labels.head.label, actions: diff.head.actions },
+      base: { ...diff.base, revision: labels.base.revision, commit: labels.base.commit },
+      head: { ...diff.head, label: labels.head.label },
       rules: labels.rulesDir,
       asOf: diff.asOf,
       users: diff.users,

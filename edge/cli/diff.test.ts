@@ -29,8 +29,8 @@ describe('compareSides', () => {
     ]);
     const diff = compareSides(base, head);
     expect(diff.unchanged).toBe(1);
-    expect(diff.base).toEqual({ version: 'old', actions: 3 });
-    expect(diff.head).toEqual({ version: 'new', actions: 3 });
+    expect(diff.base).toEqual({ version: 'old', actions: 3, held: false, holds: [] });
+    expect(diff.head).toEqual({ version: 'new', actions: 3, held: false, holds: [] });
     expect(diff.changes.map((c) => [c.kind, c.userId, c.type, c.rules])).toEqual([
       ['changed', 'u2', 'account.create', ['eng-leads', 'eng']],
       ['removed', 'u3', 'account.create', ['chat']],
@@ -112,5 +112,15 @@ describe('diffRuleSets', () => {
     const diff = diffRuleSets({ base, head, users, observed: { accounts: [], memberships: [] }, ctx: makeContext('2026-01-01T00:00:00Z') });
     expect(diff.users).toBe(2);
     expect(diff.changes.map((c) => `${c.kind} ${c.userId} ${c.rules.join(',')}`)).toEqual(['removed u1 eng-github', 'added u2 eng-github']);
+  });
+});
+
+describe('held plans', () => {
+  it('says first when the new rules plan would be held, and why', () => {
+    const held: Plan = { version: 'new', asOf: 'x', actions: [], diagnostics: [], held: true, holds: [{ appId: 'slack', actionTypes: ['account.deactivate'], count: 30, population: 100, reasons: ['`slack`: 30 accounts would be deactivated, 30% of 100, above the limit of 20%'] }] };
+    const diff = { ...compareSides(side('old', []), { plan: held, desired: [] }), asOf: 'x', users: 0, diagnostics: [] };
+    const text = renderMarkdown(diff, { base: { revision: 'main' }, head: { label: 'work tree' }, rulesDir: 'rules' });
+    expect(text).toContain('> **The plan of the new rules would be held for approval:**\n> - `slack`: 30 accounts would be deactivated, 30% of 100, above the limit of 20%');
+    expect(text).not.toContain('old rules');
   });
 });

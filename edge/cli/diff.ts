@@ -3,7 +3,8 @@
 // `roster diff`, the benchmark and (later) the UI call the same functions.
 import { evaluate } from '../../engine/evaluate.ts';
 import { plan } from '../../engine/plan.ts';
-import type { Action, ActionType, DesiredUser, Diagnostic, EvalContext, ObservedState, Plan, RuleSet, User } from '../../engine/types.ts';
+import type { Action, ActionType, DesiredUser, Diagnostic, EvalContext, ObservedState, Plan, PlanOptions, RuleSet, User } from '../../engine/types.ts';
+import { evaluateChanged } from './diff-reuse.ts';
 
 /** One side of a diff: the rules' plan and the desired state it came from. */
 export interface SimulatedSide {
@@ -40,9 +41,18 @@ export interface SummaryRow {
   changed: number;
 }
 
+/** One plan as the diff reports it: its version, size, and whether safety gates hold it. */
+export interface SideSummary {
+  version: string;
+  actions: number;
+  held: boolean;
+  /** Why it is held, and what it refuses (one line each). */
+  holds: string[];
+}
+
 export interface PlanDiff {
-  base: { version: string; actions: number };
-  head: { version: string; actions: number };
+  base: SideSummary;
+  head: SideSummary;
   /** Actions both plans hold, identical (same id). */
   unchanged: number;
   summary: SummaryRow[];
@@ -63,18 +73,32 @@ export interface DiffInput {
   users: readonly User[];
   observed: ObservedState;
   ctx: EvalContext;
+  /** Extra overrides and safety settings, the same for both sides. */
+  options?: PlanOptions;
 }
 
 /** Evaluate and plan one rule set: exactly what `roster simulate` does. */
-export function simulateSide(ruleSet: RuleSet, users: readonly User[], observed: ObservedState, ctx: EvalContext): SimulatedSide {
-  const desired = evaluate(ruleSet, users as User[], ctx);
-  return { plan: plan(ruleSet, desired, observed, ctx), desired };
+export function simulateSide(ruleSet: RuleSet, users: readonly User[], observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): SimulatedSide {
+  const desired = evaluate(ruleSet, users, ctx, observed.appGroups ? { appGroups: observed.appGroups } : {});
+  return { plan: plan(ruleSet, desired, observed, ctx, options), desired };
+}
+
+/**
+ * The new side, given the old one: only users a changed assignment rule can reach are evaluated
+ * again (the others' desired state cannot differ), then the whole population is planned, so
+ * safety gates and every plan-wide figure are those of a full simulation. When anything but
+ * assignment rules changed (groups, apps, settings, policies, overrides), everyone is evaluated.
+ */
+export function simulateHead(base: SimulatedSide, baseRules: RuleSet, head: RuleSet, users: readonly User[], observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): SimulatedSide {
+  const evaluateOptions = observed.appGroups ? { appGroups: observed.appGroups } : {};
+  const desired = evaluateChanged(base.desired, baseRules, head, users, ctx, evaluateOptions) ?? evaluate(head, users, ctx, evaluateOptions);
+  return { plan: plan(head, desired, observed, ctx, options), desired };
 }
 
 /** The whole diff: each side simulated once, then compared. */
 export function diffRuleSets(input: DiffInput): RuleSetDiff {
-  const base = simulateSide(input.base, input.users, input.observed, input.ctx);
-  const head = simulateSide(input.head, input.users, input.observed, input.ctx);
+  const base = simulateSide(input.base, input.users, input.observed, input.ctx, input.options);
+  const head = simulateHead(base, input.base, input.head, input.users, input.observed, input.ctx, input.options);
   return {
     ...compareSides(base, head),
     asOf: input.ctx.asOf,
@@ -132,12 +156,26 @@ export function compareSides(base: SimulatedSide, head: SimulatedSide): PlanDiff
   });
   changes.sort(compareChanges);
   return {
-    base: { version: base.plan.version, actions: base.plan.actions.length },
-    head: { version: head.plan.version, actions: head.plan.actions.length },
+    base: sideSummary(base.plan),
+    head: sideSummary(head.plan),
     unchanged,
     summary: summarise(changes),
     changes,
   };
+}
+
+function sideSummary(result: Plan): SideSummary {
+  const holds = (result.holds ?? []).flatMap((hold) => hold.reasons);
+  // Refusals counted per app and type (one empty read can refuse thousands), with the first reason.
+  const refused = new Map<string, { count: number; reason: string }>();
+  for (const { action, reason } of result.refused ?? []) {
+    const key = `${action.type} in \`${actionTarget(action)}\``;
+    const entry = refused.get(key);
+    if (entry) entry.count++;
+    else refused.set(key, { count: 1, reason });
+  }
+  for (const [key, { count, reason }] of refused) holds.push(`refused ${count} ${key}: ${reason}`);
+  return { version: result.version, actions: result.actions.length, held: result.held ?? false, holds };
 }
 
 type Attribute = (kind: ChangeKind, action: Action, before?: Action, after?: Action) => string[];

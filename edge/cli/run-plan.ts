@@ -11,7 +11,7 @@ export interface PlanRun {
 }
 
 export function runPlan({ ruleSet, users, observed, ctx }: RunInputs): PlanRun {
-  const desired = evaluate(ruleSet, users, ctx);
+  const desired = evaluate(ruleSet, users, ctx, observed.appGroups ? { appGroups: observed.appGroups } : {});
   const result = plan(ruleSet, desired, observed, ctx);
   return { plan: result, diagnostics: uniqueDiagnostics([...desired.flatMap((d) => d.diagnostics), ...result.diagnostics]) };
 }
