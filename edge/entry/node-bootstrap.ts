@@ -2,7 +2,7 @@
 // the active rule set, import the demo HR feed on the first start only, reconcile once, and
 // mint a one-time admin token. Everything durable is in the database: a restart resumes.
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { createToken } from '../auth/tokens.ts';
 import { loadRulesDir } from '../cli/load-rules.ts';
@@ -86,7 +86,7 @@ export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promis
   await saveRuleSet(db, { version: ruleSet.version, files: ruleFiles, source: 'rules/' }, ctx(), { activate: true });
 
   if (config.demoFile && existsSync(config.demoFile) && (await firstStart(db))) {
-    const result = await importWorkers(db, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: config.demoFile, newId: runtime.newId }, ctx());
+    const result = await importWorkers(db, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: relative(process.cwd(), config.demoFile) || config.demoFile, newId: runtime.newId }, ctx());
     notes.push(`imported the demo HR feed: ${result.run.created} workers${result.errors.length ? `, ${result.errors.length} errors` : ''}`);
   }
   const reconciled = await reconcileAll(runtime, ctx());
