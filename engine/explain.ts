@@ -19,10 +19,12 @@ export interface ExplainNode {
 }
 
 export function explainUser(ruleSet: RuleSet, user: User, observed: ObservedState, ctx: EvalContext): ExplainNode {
-  const desired = evaluateUser(ruleSet, user, ctx);
+  const desired = evaluateUser(ruleSet, user, ctx, observed.appGroups ? { appGroups: observed.appGroups } : {});
   const mine: ObservedState = {
     accounts: observed.accounts.filter((account) => account.userId === user.id),
     memberships: observed.memberships.filter((membership) => membership.userId === user.id),
+    ...(observed.appGroups ? { appGroups: observed.appGroups } : {}),
+    ...(observed.health ? { health: observed.health } : {}),
   };
   const planned = plan(ruleSet, [desired], mine, ctx);
 

@@ -149,14 +149,14 @@ describe('plan: manual apps', () => {
       userId: 'cy',
       appId: 'badge',
       attributes: {
-        task: "create an account in `Door badges` for `cy` with `holder` = `cy`",
+        task: "ask `facilities@x.io` to create an account in `Door badges` for `cy` with `holder` = `cy`",
         operation: 'account.create',
         owners: ['facilities@x.io'],
         account: { holder: 'cy' },
       },
     });
     const [off] = run([{ id: 'cy' }], { accounts: [account('cy', 'badge')] }).actions;
-    expect(off).toMatchObject({ type: 'task.manual', attributes: { operation: 'account.deactivate', task: 'deactivate the `Door badges` account of `cy`' } });
+    expect(off).toMatchObject({ type: 'task.manual', attributes: { operation: 'account.deactivate', task: 'ask `facilities@x.io` to deactivate the `Door badges` account of `cy`' } });
   });
 });
 

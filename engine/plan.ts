@@ -25,7 +25,7 @@ import type { PlannedAccount } from './planning/overrides.ts';
 import { planGroupPush } from './planning/group-push.ts';
 import type { PushMember } from './planning/group-push.ts';
 import { gate } from './planning/safety.ts';
-import type { Action, DesiredUser, Diagnostic, EvalContext, ObservedAccount, ObservedState, Override, Plan, PlanOptions, Reason, RuleSet } from './types.ts';
+import type { Action, DesiredUser, Diagnostic, EvalContext, ImportedGroup, ObservedAccount, ObservedState, Override, Plan, PlanOptions, Reason, RuleSet } from './types.ts';
 
 const NO_ACCOUNTS: ReadonlyMap<string, ObservedAccount> = new Map();
 const NO_GROUPS: ReadonlySet<string> = new Set();
@@ -192,16 +192,24 @@ function planMemberships(step: UserStep, observed: ReadonlySet<string>): void {
   for (const membership of policy.memberships ? user.groups : []) {
     wanted.add(membership.groupId);
     if (observed.has(membership.groupId)) continue;
-    const reason = ruleReason(joinsWords(membership.because.ruleId, membership.groupId), [membership.because], ruleSet.version);
+    const imported = membership.because.kind === 'import' ? importOf(ruleSet, membership.groupId) : undefined;
+    const words = imported ? `app \`${imported.appId}\` lists the user in its group \`${imported.appGroup}\`, imported as \`${imported.groupId}\`` : joinsWords(membership.because.ruleId, membership.groupId);
+    const reason = ruleReason(words, [membership.because], ruleSet.version);
     drafts.push({ type: 'membership.add', userId: user.userId, groupId: membership.groupId, reason });
   }
   if (observed.size === 0) return;
   // Only groups the rules manage (or apps import) are taken away; any other group is someone else's.
   for (const groupId of managedGroups(ruleSet)) {
     if (!observed.has(groupId) || wanted.has(groupId)) continue;
-    const summary = policy.memberships ? leavesWords(groupId) : (step.cause ?? statusWords(user.status));
+    const imported = importOf(ruleSet, groupId);
+    const left = imported ? `app \`${imported.appId}\` no longer lists the user in its group \`${imported.appGroup}\`` : leavesWords(groupId);
+    const summary = policy.memberships ? left : (step.cause ?? statusWords(user.status));
     drafts.push({ type: 'membership.remove', userId: user.userId, groupId, reason: policyReason(summary, ruleSet.version) });
   }
+}
+
+function importOf(ruleSet: RuleSet, groupId: string): ImportedGroup | undefined {
+  return ruleSet.importedGroups?.find((g) => g.groupId === groupId);
 }
 
 const managed = new WeakMap<RuleSet, string[]>();

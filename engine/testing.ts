@@ -3,42 +3,21 @@
 // test file is a failing result naming file and line, never a thrown error.
 import { LineCounter, isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { z } from 'zod';
 import { makeContext } from './context.ts';
 import { evaluate } from './evaluate.ts';
+import { planPasswordChange, policyForUser } from './lifecycle/password-sync.ts';
 import { plan } from './plan.ts';
-import { ACTION_TYPES } from './types.ts';
-import type { ObservedState, Plan, RuleSet, SourceFile, User } from './types.ts';
+import type { Action, DesiredUser, ObservedState, Plan, RuleSet, SourceFile, User } from './types.ts';
 import { closest, describeAction, differences, flow, pairActions } from './testing-match.ts';
 import type { Expected } from './testing-match.ts';
+import { ruleTestSchema } from './testing-schema.ts';
+import type { RuleTest } from './testing-schema.ts';
+
+export { ruleTestSchema };
+export type { RuleTest };
 
 /** Rule tests without `asOf` run at this fixed instant, so a test gives the same answer every day. */
 export const DEFAULT_TEST_AS_OF = '2026-01-01T00:00:00Z';
-
-const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-
-const expectedActionSchema = z.looseObject({ type: z.enum(ACTION_TYPES).optional() });
-
-export const ruleTestSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  asOf: isoInstant.optional(),
-  users: z.array(z.looseObject({ id: z.string().min(1) })),
-  observed: z.strictObject({
-    accounts: z.array(z.looseObject({ userId: z.string(), appId: z.string(), status: z.enum(['active', 'suspended', 'deactivated']) })).default([]),
-    memberships: z.array(z.strictObject({ userId: z.string(), groupId: z.string() })).default([]),
-  }).optional(),
-  expect: z.strictObject({
-    /** Each must match a distinct actual action (as a subset of its fields). */
-    actions: z.array(expectedActionSchema).default([]),
-    /** None of these may match any actual action. */
-    absent: z.array(expectedActionSchema).default([]),
-    /** When true, every actual action must be expected. */
-    exhaustive: z.boolean().default(false),
-  }),
-});
-
-export type RuleTest = z.infer<typeof ruleTestSchema>;
 
 export interface RuleTestResult {
   file: string;
@@ -108,15 +87,24 @@ export function parseTestFile(file: SourceFile): ParsedTest[] {
 function runOne(ruleSet: RuleSet, test: RuleTest, file: string, line: number, defaultAsOf: string): RuleTestResult {
   const result: RuleTestResult = { file, line, name: test.name, passed: false, failures: [] };
   let outcome: Plan;
+  let desired: DesiredUser[];
+  let actual: Action[];
+  const ctx = makeContext(test.asOf ?? defaultAsOf);
   try {
-    const ctx = makeContext(test.asOf ?? defaultAsOf);
     const observed = (test.observed ?? { accounts: [], memberships: [] }) as ObservedState;
-    outcome = plan(ruleSet, evaluate(ruleSet, test.users as User[], ctx), observed, ctx);
+    desired = evaluate(ruleSet, test.users as User[], ctx, observed.appGroups ? { appGroups: observed.appGroups } : {});
+    outcome = plan(ruleSet, desired, observed, ctx, test.overrides ? { overrides: test.overrides } : {});
+    actual = outcome.actions;
+    const change = test.passwordChange;
+    if (change) {
+      const user = desired.find((d) => d.userId === change.userId);
+      if (!user) result.failures.push(`\`passwordChange\` names user \`${change.userId}\`, who is not among the test's users`);
+      else actual = [...actual, ...planPasswordChange(ruleSet, user, observed, change, ctx).actions];
+    }
   } catch (error) {
     result.failures.push(`${file}:${line}: the engine failed on this test: ${error instanceof Error ? error.message : String(error)}`);
     return result;
   }
-  const actual = outcome.actions;
   const expected = test.expect.actions as Expected[];
   const pairOf = pairActions(expected, actual);
   pairOf.forEach((a, e) => {
@@ -138,14 +126,55 @@ function runOne(ruleSet: RuleSet, test: RuleTest, file: string, line: number, de
       if (!used.has(i)) result.failures.push(`unexpected action (expect is exhaustive): ${describeAction(action)}`);
     });
   }
+  result.failures.push(...safetyFailures(test, outcome), ...policyFailures(ruleSet, test, desired, ctx));
   result.passed = result.failures.length === 0;
   // Everything the rules did, once, under the last failure: the context to read a diff in.
   if (!result.passed) result.failures.push(actualListing(actual, outcome).join('\n'));
   return result;
 }
 
+/** `held`, `holds` and `refused`: what the safety gates decided. */
+function safetyFailures(test: RuleTest, outcome: Plan): string[] {
+  const failures: string[] = [];
+  const held = outcome.held ?? false;
+  if (test.expect.held !== undefined && test.expect.held !== held) {
+    failures.push(held ? `expected the plan not to be held, but it is: ${holdReasons(outcome).join('; ')}` : 'expected the plan to be held for approval, but no safety threshold was crossed');
+  }
+  for (const want of test.expect.holds ?? []) {
+    if (!(outcome.holds ?? []).some((hold) => differences(want, hold).length === 0)) {
+      failures.push(`expected hold not found: ${flow(want)} (holds: ${outcome.holds?.length ? outcome.holds.map(flow).join('; ') : 'none'})`);
+    }
+  }
+  const refused = (outcome.refused ?? []).map((r) => r.action);
+  (test.expect.refused ?? []).forEach((want) => {
+    if (!refused.some((action) => differences(want, action).length === 0)) failures.push(`expected refused action not found: ${flow(want)} (refused: ${refused.length === 0 ? 'none' : refused.map(describeAction).join('; ')})`);
+  });
+  return failures;
+}
+
+/** `passwordPolicy`: which policy each named user gets. */
+function policyFailures(ruleSet: RuleSet, test: RuleTest, desired: readonly DesiredUser[], ctx: ReturnType<typeof makeContext>): string[] {
+  const failures: string[] = [];
+  for (const [userId, want] of Object.entries(test.expect.passwordPolicy ?? {})) {
+    const user = desired.find((d) => d.userId === userId);
+    if (!user) {
+      failures.push(`\`passwordPolicy\` names user \`${userId}\`, who is not among the test's users`);
+      continue;
+    }
+    const got = policyForUser(ruleSet, user, ctx)?.id ?? null;
+    if (got !== want) failures.push(`password policy of \`${userId}\`: expected ${want === null ? 'none' : `\`${want}\``}, got ${got === null ? 'none' : `\`${got}\``}`);
+  }
+  return failures;
+}
+
+function holdReasons(outcome: Plan): string[] {
+  return (outcome.holds ?? []).flatMap((hold) => hold.reasons);
+}
+
 function actualListing(actual: Plan['actions'], outcome: Plan): string[] {
   const lines = [actual.length === 0 ? 'actual actions: none' : `actual actions (${actual.length}):`, ...actual.map((a) => `  ${describeAction(a)}`)];
+  if (outcome.held) lines.push(`  plan held: ${holdReasons(outcome).join('; ')}`);
+  for (const r of outcome.refused ?? []) lines.push(`  refused: ${describeAction(r.action)}: ${r.reason}`);
   for (const d of outcome.diagnostics) lines.push(`  engine ${d.severity}: ${d.code}: ${d.message}`);
   return lines;
 }

@@ -25,7 +25,9 @@ export const taskManual: ActionDefinition = {
  */
 export function buildManualTask(draft: ActionDraft, app: CompiledApp, describe: (draft: ActionDraft, names: { app?: string }) => string): ActionDraft {
   const owners = app.source.owners ?? [];
-  const task = `${describe(draft, { app: app.source.name ?? app.id })}`;
+  const what = describe(draft, { app: app.source.name ?? app.id });
+  // Who must act, then what to do: the e-mail subject and the approvals list read this line.
+  const task = owners.length > 0 ? `ask ${owners.map((o) => `\`${o}\``).join(' or ')} to ${what}` : what;
   const attributes: Record<string, NonNullable<ActionDraft['attributes']>[string]> = {
     task,
     operation: draft.type,
