@@ -1,0 +1,94 @@
+// Shared setup for the browser suites: is Chromium here, is the UI built, a real server on a
+// free loopback port over a temp database, and a fresh Chromium profile.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { buildUiIfStale } from '../../ui/build-if-stale.ts';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Whether the browser suites can run. Without Chromium they are skipped with a notice, except
+ * under CI=true, where a missing browser is a failure (CI installs it).
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: the CI must \`apt-get install -y chromium\``);
+  console.warn(`skipping browser tests: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`)`);
+  return false;
+}
+
+/** Builds ui/dist when it is missing or older than the UI or engine sources. */
+export function ensureUiBuilt(): void {
+  buildUiIfStale();
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  readToken: string;
+  heldRunId: string;
+  stop(): Promise<void>;
+}
+
+/** Starts test/e2e/server.ts (the Hono app on Node) over a temp libSQL file. */
+export async function startServer(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/e2e/server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ROSTER_E2E_DB: join(dir, 'roster.db') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const first = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${stderr}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${stderr}`));
+    });
+  });
+  const info = JSON.parse(first) as Omit<RunningServer, 'stop'>;
+  return {
+    ...info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A fresh Chromium profile in a temp dir; closing it removes the profile. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'roster-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// The admin UI in real Chromium against a real server: sign in, edit a rule, see a diagnostic,
+// fix it, simulate, read an explanation, compare versions, approve a held run, sign out.
+// Screenshots of each main screen go to test-artifacts/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, ROOT, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import type { RunningServer } from './harness.ts';
+
+const available = chromiumAvailable();
+
+/** Controls a keyboard or screen-reader user could not name: inputs without labels, empty buttons. */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]'))) {
+      if (el.offsetParent === null && el.getAttribute('type') !== 'radio') continue;
+      const aria = el.getAttribute('aria-label') ?? el.getAttribute('aria-labelledby') ?? el.getAttribute('title');
+      const labelled = 'labels' in el && (el as HTMLInputElement).labels !== null && (el as HTMLInputElement).labels!.length > 0;
+      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '').trim() : '';
+      if (!aria && !labelled && text === '') out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+}
+
+describe.skipIf(!available)('admin UI in Chromium', () => {
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`), fullPage: true });
+  const api = async (path: string) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.token}` } })).json();
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('refuses a wrong token in words, then signs in with a real one (HttpOnly cookie)', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('token').fill('rst_admin_not-a-real-token');
+    await page.getByRole('button', { name: 'sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('could not sign in: you are signed out');
+    await shot('sign-in');
+    await page.getByLabel('token').fill(server.token);
+    await page.getByRole('button', { name: 'sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const cookies = await browser.context.cookies();
+    const session = cookies.find((c) => c.name === 'roster_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // The token itself is not kept by the page.
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)).not.toContain('rst_');
+    await page.waitForLoadState('networkidle');
+    await shot('dashboard');
+  });
+
+  it('edits a rule: a typo shows a diagnostic inline, the builder fixes it, the YAML follows', async () => {
+    await page.goto(`${server.url}/ui/#/rules`);
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    const source = page.getByLabel(/YAML source of/);
+    const text = await source.inputValue();
+    expect(text).toContain('operator: equal, value: Engineering');
+    await source.fill(text.replace('operator: equal, value: Engineering', 'operator: equl, value: Engineering'));
+    const problems = page.locator('#file-diagnostics');
+    await expect.poll(() => problems.textContent()).toContain('unknown operator `equl`');
+    // The same problem is shown on the builder's leaf, where it can be fixed.
+    const leaf = page.getByRole('group', { name: 'condition 1' });
+    await expect.poll(() => leaf.textContent()).toContain('unknown operator `equl`');
+    await shot('rules-diagnostic');
+    await leaf.getByLabel('operator').selectOption('equal');
+    await expect.poll(() => source.inputValue()).toContain('operator: equal, value: Engineering');
+    await expect.poll(() => problems.textContent()).toContain('no problems');
+    // A real change, made in the builder: GitHub goes to Product instead of Engineering.
+    await leaf.getByLabel('value').fill('Product');
+    await leaf.getByLabel('value').press('Tab');
+    await expect.poll(() => source.inputValue()).toContain('operator: equal, value: Product');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBeTruthy();
+    await shot('rules');
+  });
+
+  it('simulates an uploaded population in the worker, compares with the saved version, explains an action', async () => {
+    await page.goto(`${server.url}/ui/#/simulator`);
+    await page.getByLabel('pasted or uploaded CSV/JSON').check();
+    await page.getByLabel('or choose a file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: readFileSync(join(ROOT, 'examples/users.csv')) });
+    await page.getByRole('button', { name: 'load population' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/\d+ users loaded/);
+    await page.getByRole('button', { name: 'simulate', exact: true }).click();
+    await page.locator('#sim-time').waitFor();
+    expect(await page.locator('#sim-time').textContent()).toMatch(/actions for \d+ users, simulated in \d+ ms/);
+    // The diff: GitHub accounts move from Engineering to Product.
+    const summary = page.getByRole('table', { name: 'changes by app and action type' });
+    await expect.poll(() => summary.textContent()).toContain('github');
+    const changes = page.getByRole('table', { name: 'changes' });
+    expect(await changes.textContent()).toContain('account.create');
+    await shot('simulator');
+    // Explain the first planned github action.
+    await page.getByLabel('app', { exact: true }).selectOption('github');
+    const firstExplain = page.getByRole('table', { name: 'planned actions' }).getByRole('button', { name: /^explain/ }).first();
+    await firstExplain.click();
+    const explanation = page.locator('#explanation');
+    await explanation.waitFor();
+    expect(await explanation.textContent()).toContain('rule `eng-github`');
+    expect(await explanation.textContent()).toMatch(/department equal "Product" — saw "Product"/);
+    await shot('simulator-explanation');
+  });
+
+  it('approves a held run, naming the threshold that held it', async () => {
+    await page.goto(`${server.url}/ui/#/approvals`);
+    const held = page.getByRole('article', { name: `held run ${server.heldRunId}` });
+    await held.waitFor();
+    expect(await held.textContent()).toContain('deactivations exceed the limit');
+    await shot('approvals');
+    await held.getByRole('button', { name: /^approve/ }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('approved');
+    const run = (await api(`/v1/runs/${server.heldRunId}`)) as { status: string };
+    expect(run.status).toBe('approved');
+  });
+
+  it('shows every main screen with labelled controls and no raw errors', async () => {
+    for (const screen of ['dashboard', 'users', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
+      await page.goto(`${server.url}/ui/#/${screen}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await unlabelledControls(page), screen).toEqual([]);
+      expect(await page.locator('main').textContent(), screen).not.toMatch(/\bat .+\.(ts|js):\d+|TypeError|undefined is not/);
+      await shot(screen);
+    }
+  });
+
+  it('is usable from the keyboard: tab reaches the navigation and a link opens its screen', async () => {
+    await page.goto(`${server.url}/ui/#/dashboard`);
+    await page.locator('main h1').waitFor();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Users') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+  });
+
+  it('signs out: the cookie stops working and the sign-in form is back', async () => {
+    await page.getByRole('button', { name: 'sign out' }).click();
+    await page.getByLabel('token').waitFor();
+    const status = await page.evaluate(async () => (await fetch('/v1/session')).status);
+    expect(status).toBe(401);
+  });
+});
