@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from '../compile.ts';
 import { makeContext } from '../context.ts';
 import { evaluate } from '../evaluate.ts';
+import { effectiveAttributes, emptyProfile, mergeProfile } from '../lifecycle/attribute-sources.ts';
+import type { AttributeSources, ImportMode, SourcedProfile } from '../lifecycle/attribute-sources.ts';
 import { planPasswordChange, policyForUser } from '../lifecycle/password-sync.ts';
 import { plan } from '../plan.ts';
 import type { Action, ObservedState, PlanOptions, User } from '../types.ts';
@@ -36,6 +38,31 @@ interface CaseFile {
   passwordChange?: { userId: string; sealed: string; changedAt: string };
   /** The password policy each user gets (`null`: none), worked out by hand. */
   passwordPolicies?: Record<string, string | null>;
+  /** With imports.json: which source each user's attribute came from, worked out by hand. */
+  sources?: Record<string, Record<string, string>>;
+}
+
+/** Profiles built by successive imports (mergeProfile) instead of users.json. */
+interface ImportsFile {
+  sources: AttributeSources;
+  imports: { source: string; mode?: ImportMode; records: Record<string, Record<string, unknown>> }[];
+}
+
+function importProfiles(file: ImportsFile): { users: User[]; trace: Record<string, unknown> } {
+  const profiles = new Map<string, SourcedProfile>();
+  const changes = new Map<string, string[]>();
+  for (const step of file.imports) {
+    for (const [userId, record] of Object.entries(step.records)) {
+      const merged = mergeProfile(profiles.get(userId) ?? emptyProfile(), step.source, record, file.sources, step.mode ?? 'full');
+      profiles.set(userId, merged.profile);
+      changes.set(userId, [...(changes.get(userId) ?? []), ...merged.changes.map((c) => `${step.source}: ${c.summary}`)]);
+    }
+  }
+  const ids = [...profiles.keys()].sort();
+  return {
+    users: ids.map((id) => ({ ...effectiveAttributes(profiles.get(id)!), id })),
+    trace: Object.fromEntries(ids.map((id) => [id, { effective: profiles.get(id)!.effective, changes: changes.get(id) }])),
+  };
 }
 
 const readJson = <T>(dir: string, name: string, fallback?: T): T =>
@@ -43,11 +70,24 @@ const readJson = <T>(dir: string, name: string, fallback?: T): T =>
 
 const line = (action: Action): string => `${action.type} ${action.userId ?? action.groupId} ${action.appId ?? action.groupId}`;
 
-function runCase(dir: string): { text: string; lines: string[]; errors: string[]; refused: string[]; held: boolean; notBefore: Record<string, string>; policies: Record<string, string | null> } {
+interface CaseRun {
+  text: string;
+  lines: string[];
+  errors: string[];
+  refused: string[];
+  held: boolean;
+  notBefore: Record<string, string>;
+  policies: Record<string, string | null>;
+  /** With imports.json: the merged profiles, each value with its source, and every change. */
+  profiles?: { text: string; sources: Record<string, Record<string, string>> };
+}
+
+function runCase(dir: string): CaseRun {
   const spec = readJson<CaseFile>(dir, 'case.json');
   const { ruleSet, diagnostics } = compileRules([{ path: 'rules.yaml', text: readFileSync(join(dir, 'rules.yaml'), 'utf8') }]);
   const ctx = makeContext(spec.asOf ?? '2025-03-01T00:00:00Z');
-  const users = readJson<User[]>(dir, 'users.json');
+  const imported = existsSync(join(dir, 'imports.json')) ? importProfiles(readJson<ImportsFile>(dir, 'imports.json')) : undefined;
+  const users = imported?.users ?? readJson<User[]>(dir, 'users.json');
   const observed = readJson<ObservedState>(dir, 'observed.json', { accounts: [], memberships: [] });
   const desired = evaluate(ruleSet, users, ctx, { appGroups: observed.appGroups ?? [] });
   const change = spec.passwordChange;
@@ -56,6 +96,14 @@ function runCase(dir: string): { text: string; lines: string[]; errors: string[]
   const policies = Object.fromEntries(desired.map((d) => [d.userId, policyForUser(ruleSet, d, ctx)?.id ?? null]));
   return {
     policies: spec.passwordPolicies ? policies : {},
+    ...(imported
+      ? {
+          profiles: {
+            text: `${JSON.stringify(imported.trace, null, 2)}\n`,
+            sources: Object.fromEntries(Object.entries(imported.trace).map(([id, t]) => [id, Object.fromEntries(Object.entries((t as { effective: SourcedProfile['effective'] }).effective).map(([k, v]) => [k, v.source]))])),
+          },
+        }
+      : {}),
     text: `${JSON.stringify(result, null, 2)}\n`,
     lines: result.actions.map(line),
     refused: (result.refused ?? []).map((r) => line(r.action)),
@@ -73,7 +121,7 @@ describe('golden plans', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(here, name);
-      const { text, lines, errors, refused, held, notBefore, policies } = runCase(dir);
+      const { text, lines, errors, refused, held, notBefore, policies, profiles } = runCase(dir);
       const spec = readJson<CaseFile>(dir, 'case.json');
       expect(errors, 'golden rules must compile cleanly').toEqual([]);
       expect(lines, 'actions differ from the hand-written list in case.json').toEqual(spec.actions);
@@ -81,6 +129,12 @@ describe('golden plans', () => {
       expect(held, 'held differs from case.json').toBe(spec.held ?? false);
       expect(notBefore, 'notBefore differs from case.json').toEqual(spec.notBefore ?? {});
       expect(policies, 'password policies differ from case.json').toEqual(spec.passwordPolicies ?? {});
+      if (profiles) {
+        expect(profiles.sources, 'attribute sources differ from case.json').toEqual(spec.sources);
+        const profilesPath = join(dir, 'expected-profiles.json');
+        if (update) writeFileSync(profilesPath, profiles.text);
+        expect(profiles.text).toBe(readFileSync(profilesPath, 'utf8'));
+      }
       const goldenPath = join(dir, 'expected-plan.json');
       if (update) writeFileSync(goldenPath, text);
       expect(existsSync(goldenPath), 'no expected-plan.json: run with UPDATE_GOLDEN=1 and read it').toBe(true);
