@@ -2,7 +2,15 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { Runtime } from '../runtime.ts';
+import { appRoutes } from './apps.ts';
+import { auditRoutes } from './audit.ts';
+import { groupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
+import { reportRoutes } from './reports.ts';
+import { ruleSetRoutes } from './rule-sets.ts';
+import { outboxRoutes, runRoutes } from './runs.ts';
+import { simulateRoutes } from './simulate.ts';
+import { userRoutes } from './users.ts';
 import { sessionRoutes } from './session.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
@@ -17,6 +25,15 @@ export interface RouteModule {
 
 export const routeModules: RouteModule[] = [
   { path: '/health', routes: healthRoutes },
+  { path: '/v1/users', routes: userRoutes },
+  { path: '/v1/groups', routes: groupRoutes },
+  { path: '/v1/apps', routes: appRoutes },
+  { path: '/v1/rule-sets', routes: ruleSetRoutes, bodyLimit: 4 * 1024 * 1024 },
+  { path: '/v1/simulate', routes: simulateRoutes, bodyLimit: 4 * 1024 * 1024 },
+  { path: '/v1/runs', routes: runRoutes },
+  { path: '/v1/outbox', routes: outboxRoutes },
+  { path: '/v1/reports', routes: reportRoutes },
+  { path: '/v1/audit', routes: auditRoutes },
   { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },

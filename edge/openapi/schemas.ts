@@ -1,0 +1,118 @@
+// Request and response schemas, written once: zod-openapi validates request bodies from them
+// and generates /openapi.json from them. Bodies reject unknown keys (typos are errors).
+import { z } from '@hono/zod-openapi';
+import { USER_STATUSES } from '../../engine/types.ts';
+import { MAX_LIMIT } from '../db/repos/cursor.ts';
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string().openapi({ example: 'not_found' }), message: z.string(), details: z.unknown().optional() }) })
+  .openapi('Error');
+
+export const JsonValue: z.ZodType<unknown> = z.unknown();
+export const Profile = z.record(z.string(), JsonValue).openapi({ example: { department: 'Engineering', firstName: 'Ann' } });
+const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._@:-]+$/, 'use letters, digits and . _ @ : -');
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().openapi({ description: `page size (1–${MAX_LIMIT}, default 50)` }),
+  cursor: z.string().max(500).optional().openapi({ description: 'the `next` value of the previous page' }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), next: z.string().optional().openapi({ description: 'cursor of the next page; absent on the last' }) }).openapi(name);
+
+export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const UserStatusSchema = z.enum(USER_STATUSES);
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    login: z.string(),
+    email: z.string().nullable(),
+    status: z.string(),
+    profile: z.record(z.string(), JsonValue),
+    version: z.number().int(),
+    passwordChangedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('User');
+
+export const UserCreateSchema = z
+  .strictObject({
+    id: Id.optional().openapi({ description: 'generated when absent' }),
+    login: z.string().min(1).max(200),
+    email: z.email().nullable().optional(),
+    status: UserStatusSchema.optional().openapi({ description: 'default ACTIVE' }),
+    profile: Profile.optional(),
+  })
+  .openapi('UserCreate');
+
+export const UserPatchSchema = z
+  .strictObject({
+    login: z.string().min(1).max(200).optional(),
+    email: z.email().nullable().optional(),
+    profile: z.record(z.string(), JsonValue).optional().openapi({ description: 'merged into the profile; a `null` value removes the attribute' }),
+    version: z.number().int().min(1).optional().openapi({ description: 'the version you read (or send `If-Match`)' }),
+  })
+  .openapi('UserPatch');
+
+export const UserListQuery = z.looseObject({
+  ...PageQuery.shape,
+  status: UserStatusSchema.optional(),
+  q: z.string().max(200).optional().openapi({ description: 'substring of login, email or displayName' }),
+  department: z.string().optional().openapi({ description: 'any other parameter filters on the profile attribute of that name' }),
+});
+
+export const GroupSchema = z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), source: z.string() }).openapi('Group');
+export const GroupCreateSchema = z.strictObject({ id: Id, name: z.string().min(1).max(200), description: z.string().max(2000).nullable().optional() }).openapi('GroupCreate');
+export const GroupPatchSchema = z.strictObject({ name: z.string().min(1).max(200).optional(), description: z.string().max(2000).nullable().optional() }).openapi('GroupPatch');
+
+export const CONNECTORS = ['scim', 'ldap', 'rest', 'manual'] as const;
+export const AppSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    connector: z.string(),
+    config: z.record(z.string(), JsonValue).openapi({ description: 'secret values (tokens, passwords, keys) are shown as `(redacted)`' }),
+    status: z.string(),
+    quarantinedUntil: z.string().nullable(),
+  })
+  .openapi('App');
+export const AppCreateSchema = z
+  .strictObject({ id: Id, name: z.string().min(1).max(200), connector: z.enum(CONNECTORS), config: z.record(z.string(), JsonValue).optional() })
+  .openapi('AppCreate');
+export const AppPatchSchema = z
+  .strictObject({ name: z.string().min(1).max(200).optional(), connector: z.enum(CONNECTORS).optional(), config: z.record(z.string(), JsonValue).optional().openapi({ description: 'replaces the config; `(redacted)` values keep the stored secret' }) })
+  .openapi('AppPatch');
+
+export const ActionSchema = z
+  .object({ id: z.string(), type: z.string(), userId: z.string().optional(), appId: z.string().optional(), groupId: z.string().optional(), notBefore: z.string().optional() })
+  .passthrough()
+  .openapi('Action');
+
+export const DiagnosticSchema = z
+  .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(), file: z.string().optional(), line: z.number().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), ruleId: z.string().optional() })
+  .openapi('Diagnostic');
+
+export const SourceFileSchema = z.strictObject({ path: z.string().min(1).max(500), text: z.string() }).openapi('SourceFile');
+
+/** Standard error responses for a route's OpenAPI description. */
+export function errorResponses(...statuses: number[]): Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> {
+  const words: Record<number, string> = {
+    400: 'invalid JSON, body, query or cursor',
+    401: 'missing, invalid or revoked token',
+    403: 'the token scope does not allow this',
+    404: 'unknown id',
+    409: 'conflict (duplicate, stale version, wrong state)',
+    412: 'If-Match does not match',
+    413: 'body over the limit',
+    422: 'rules with errors, or a password that breaks the policy',
+  };
+  const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> = {};
+  for (const s of [401, 403, ...statuses]) out[s] = { description: words[s] ?? 'error', content: { 'application/json': { schema: ErrorSchema } } };
+  return out;
+}
+
+export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });

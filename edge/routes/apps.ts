@@ -1,0 +1,91 @@
+// `/v1/apps`: target applications and their connector configuration. Secrets in the config
+// are write-only: responses show `(redacted)`, and sending `(redacted)` back keeps the secret.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../db/repos/index.ts';
+import { decodeCursor, encodeCursor, getApp, listApps, saveApp } from '../db/repos/index.ts';
+import { clampLimit } from '../db/repos/cursor.ts';
+import { writeContext } from '../http/env.ts';
+import { checkIfMatch, contentTag } from '../http/etag.ts';
+import { ApiError, conflict, notFound } from '../http/errors.ts';
+import { newRouter } from '../http/router.ts';
+import { AppCreateSchema, AppPatchSchema, AppSchema, CONNECTORS, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
+import type { Runtime } from '../runtime.ts';
+
+export const SECRET_KEY = /token|secret|password|passwd|key|credential|bearer/i;
+const REDACTED = '(redacted)';
+
+export function redactConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (SECRET_KEY.test(key)) out[key] = REDACTED;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redactConfig(value as Record<string, unknown>);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** `(redacted)` values sent back keep what is stored. */
+function keepSecrets(next: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const old = stored[key];
+    if (value === REDACTED) out[key] = old;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && old !== null && typeof old === 'object' && !Array.isArray(old)) out[key] = keepSecrets(value as Record<string, unknown>, old as Record<string, unknown>);
+    else out[key] = value;
+  }
+  return out;
+}
+
+export const appBody = (a: App) => ({ id: a.id, name: a.name, connector: a.connector, config: redactConfig(a.config), status: a.status, quarantinedUntil: a.quarantinedUntil });
+
+const tags = ['apps'];
+const security = [{ bearer: [] }];
+const create = createRoute({ method: 'post', path: '/', tags, security, summary: 'register an app', request: { body: jsonBody(AppCreateSchema) }, responses: { 201: json(AppSchema, 'created'), ...errorResponses(400, 409) } });
+const read = createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'read an app', request: { params: IdParam }, responses: { 200: json(AppSchema), ...errorResponses(404) } });
+const patch = createRoute({ method: 'patch', path: '/{id}', tags, security, summary: 'change name, connector or config', request: { params: IdParam, body: jsonBody(AppPatchSchema) }, responses: { 200: json(AppSchema), ...errorResponses(400, 404, 412) } });
+const list = createRoute({
+  method: 'get', path: '/', tags, security, summary: 'list apps',
+  request: { query: PageQuery.extend({ status: z.enum(['ok', 'quarantined']).optional(), connector: z.enum(CONNECTORS).optional() }) },
+  responses: { 200: json(pageOf(AppSchema, 'AppPage')), ...errorResponses(400) },
+});
+
+export function appRoutes(runtime: Runtime) {
+  const router = newRouter();
+  const { db } = runtime;
+  router.openapi(create, async (c) => {
+    const body = c.req.valid('json');
+    if (await getApp(db, body.id)) throw conflict(`app \`${body.id}\` exists`);
+    const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config: body.config ?? {} }, writeContext(runtime, c.get('auth')));
+    c.header('ETag', contentTag(appBody(row)));
+    return c.json(appBody(row), 201);
+  });
+  router.openapi(read, async (c) => {
+    const row = await getApp(db, c.req.valid('param').id);
+    if (!row) throw notFound(`no app \`${c.req.valid('param').id}\``);
+    c.header('ETag', contentTag(appBody(row)));
+    return c.json(appBody(row), 200);
+  });
+  router.openapi(patch, async (c) => {
+    const { id } = c.req.valid('param');
+    const current = await getApp(db, id);
+    if (!current) throw notFound(`no app \`${id}\``);
+    checkIfMatch(c.req.header('if-match'), contentTag(appBody(current)));
+    const body = c.req.valid('json');
+    const config = body.config ? keepSecrets(body.config, current.config) : current.config;
+    const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config }, writeContext(runtime, c.get('auth')));
+    c.header('ETag', contentTag(appBody(row)));
+    return c.json(appBody(row), 200);
+  });
+  router.openapi(list, async (c) => {
+    const q = c.req.valid('query');
+    // Apps are few (tens): filter and page in memory, by id.
+    let after: string | undefined;
+    if (q.cursor !== undefined && (after = decodeCursor(q.cursor)) === undefined) throw new ApiError(400, 'invalid_cursor', `cursor \`${q.cursor.slice(0, 40)}\` is not one we issued`);
+    const limit = clampLimit(q.limit);
+    const rows = (await listApps(db)).filter((a) => (after === undefined || a.id > after) && (!q.status || a.status === q.status) && (!q.connector || a.connector === q.connector));
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return c.json({ items: items.map(appBody), ...(rows.length > limit && last ? { next: encodeCursor(last.id) } : {}) }, 200);
+  });
+  return router;
+}

@@ -1,0 +1,38 @@
+// `POST /v1/users/{id}/lifecycle/{operation}`: the status changes and the engine decides what
+// happens in every app; the answer lists those actions.
+import { createRoute, z } from '@hono/zod-openapi';
+import { writeContext } from '../http/env.ts';
+import { newRouter } from '../http/router.ts';
+import { ActionSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
+import type { Runtime } from '../runtime.ts';
+import { LIFECYCLE_OPERATION_NAMES, applyLifecycle } from '../services/lifecycle.ts';
+import { userBody } from './users.ts';
+
+const LifecycleResponse = z
+  .object({
+    user: UserSchema.nullable().openapi({ description: 'null after delete' }),
+    run: z.object({ id: z.string(), status: z.string(), ruleSetVersion: z.string().nullable(), heldReasons: z.array(z.string()) }).nullable().openapi({ description: 'null when no rule set is active' }),
+    actions: z.array(ActionSchema),
+  })
+  .openapi('LifecycleResult');
+
+const route = createRoute({
+  method: 'post',
+  path: '/{id}/lifecycle/{operation}',
+  tags: ['users'],
+  security: [{ bearer: [] }],
+  summary: 'activate, suspend, unsuspend, deactivate, reactivate or delete a user',
+  request: { params: z.object({ id: z.string().min(1), operation: z.enum(LIFECYCLE_OPERATION_NAMES) }) },
+  responses: { 200: json(LifecycleResponse), ...errorResponses(400, 404, 409) },
+});
+
+export function lifecycleRoutes(runtime: Runtime) {
+  const app = newRouter();
+  app.openapi(route, async (c) => {
+    const { id, operation } = c.req.valid('param');
+    const result = await applyLifecycle(runtime, id, operation, writeContext(runtime, c.get('auth')));
+    const run = result.run ? { id: result.run.id, status: result.run.status, ruleSetVersion: result.run.ruleSetVersion, heldReasons: result.run.heldReasons } : null;
+    return c.json({ user: result.user ? userBody(result.user) : null, run, actions: result.actions }, 200);
+  });
+  return app;
+}

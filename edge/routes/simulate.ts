@@ -1,0 +1,69 @@
+// `POST /v1/simulate`: what a run would do, for stored users or given profiles, under the
+// active, a stored or an uploaded rule set, as of any instant. Nothing is written.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RuleSet, SourceFile, User } from '../../engine/types.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { newRouter } from '../http/router.ts';
+import { ActionSchema, DiagnosticSchema, SourceFileSchema, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
+import type { Runtime } from '../runtime.ts';
+import { compileFiles, countActions, heldReasons, loadRuleSet, planUsers } from '../services/engine.ts';
+import { allUsers, usersByIds } from '../services/users.ts';
+
+const Profile = z.looseObject({ id: z.string().min(1), status: z.string().optional() }).openapi({ description: 'a user profile (not stored)' });
+const SimulateBody = z
+  .strictObject({
+    users: z.union([z.array(z.string().min(1)).max(10_000), z.array(Profile).max(10_000)]).optional().openapi({ description: 'user ids, or profiles; default every stored user' }),
+    ruleSet: z.union([z.string().min(1), z.array(SourceFileSchema).min(1)]).optional().openapi({ description: 'a stored version, or files; default the active version' }),
+    asOf: z.iso.datetime({ offset: true }).optional(),
+  })
+  .openapi('Simulate');
+const SimulateResult = z
+  .object({
+    version: z.string(),
+    asOf: z.string(),
+    users: z.number().int(),
+    held: z.boolean(),
+    heldReasons: z.array(z.string()),
+    counts: z.record(z.string(), z.number()),
+    actions: z.array(ActionSchema),
+    diagnostics: z.array(DiagnosticSchema),
+  })
+  .openapi('SimulateResult');
+
+const route = createRoute({
+  method: 'post', path: '/', tags: ['runs'], security: [{ bearer: [] }], summary: 'plan without side effects',
+  request: { body: jsonBody(SimulateBody) },
+  responses: { 200: json(SimulateResult), ...errorResponses(400, 404, 409, 413, 422) },
+});
+
+export function simulateRoutes(runtime: Runtime) {
+  const app = newRouter();
+  const { db } = runtime;
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const ruleSet = await resolveRuleSet(runtime, body.ruleSet);
+    let users: User[];
+    if (body.users === undefined) users = await allUsers(db);
+    else if (body.users.every((u) => typeof u === 'string')) {
+      const found = await usersByIds(db, body.users as string[]);
+      if (found.missing.length > 0) throw notFound(`no user ${found.missing.slice(0, 5).map((id) => `\`${id}\``).join(', ')}${found.missing.length > 5 ? ` and ${found.missing.length - 5} more` : ''}`);
+      users = found.users;
+    } else users = body.users as User[];
+    const { plan } = await planUsers(db, ruleSet, users, body.asOf ?? runtime.now());
+    const reasons = heldReasons(plan);
+    return c.json({ version: plan.version, asOf: plan.asOf, users: users.length, held: reasons.length > 0, heldReasons: reasons, counts: countActions(plan), actions: plan.actions, diagnostics: plan.diagnostics }, 200);
+  });
+  return app;
+}
+
+async function resolveRuleSet(runtime: Runtime, spec: string | SourceFile[] | undefined): Promise<RuleSet> {
+  if (Array.isArray(spec)) {
+    const compiled = compileFiles(spec);
+    if (compiled.errors.length > 0) throw new ApiError(422, 'invalid_rules', `the rules have ${compiled.errors.length} error${compiled.errors.length === 1 ? '' : 's'}`, { diagnostics: compiled.diagnostics });
+    return compiled.ruleSet;
+  }
+  const ruleSet = await loadRuleSet(runtime.db, spec);
+  if (ruleSet) return ruleSet;
+  if (spec !== undefined) throw notFound(`no rule set version \`${spec}\``);
+  throw new ApiError(409, 'no_active_rule_set', 'no rule set is active: pass `ruleSet` or activate one');
+}

@@ -1,0 +1,76 @@
+// Lifecycle operations on one user. The new status is stored, the engine plans that user
+// against the active rule set and the stored observed accounts, and the status change, the
+// run, its outbox actions and the audit events are written in ONE batch.
+import { eq, sql } from 'drizzle-orm';
+import type { Action, UserStatus } from '../../engine/types.ts';
+import { writeWithAudit } from '../audit/chain.ts';
+import type { AuditEvent } from '../audit/chain.ts';
+import type { Statement, WriteContext } from '../db/index.ts';
+import { isConstraintError } from '../db/index.ts';
+import type { Identity, Run } from '../db/repos/index.ts';
+import { getIdentity } from '../db/repos/index.ts';
+import { identities, memberships } from '../db/schema.ts';
+import { ApiError, conflict, notFound } from '../http/errors.ts';
+import type { Runtime } from '../runtime.ts';
+import { countActions, heldReasons, loadRuleSet, planUsers, toUser } from './engine.ts';
+import { newRun, runEvent, runStatements } from './run-writes.ts';
+
+export const LIFECYCLE_OPERATIONS = {
+  activate: { from: ['STAGED', 'PROVISIONED'], to: 'ACTIVE' },
+  suspend: { from: ['ACTIVE'], to: 'SUSPENDED' },
+  unsuspend: { from: ['SUSPENDED'], to: 'ACTIVE' },
+  deactivate: { from: ['STAGED', 'PROVISIONED', 'ACTIVE', 'SUSPENDED'], to: 'DEPROVISIONED' },
+  reactivate: { from: ['DEPROVISIONED'], to: 'ACTIVE' },
+  /** Only a deactivated user may be deleted; the identity row goes, its accounts per app policy. */
+  delete: { from: ['DEPROVISIONED'], to: 'DEPROVISIONED' },
+} as const satisfies Record<string, { from: readonly UserStatus[]; to: UserStatus }>;
+
+export type LifecycleOperation = keyof typeof LIFECYCLE_OPERATIONS;
+export const LIFECYCLE_OPERATION_NAMES = Object.keys(LIFECYCLE_OPERATIONS) as [LifecycleOperation, ...LifecycleOperation[]];
+
+export interface LifecycleResult {
+  user: Identity | null;
+  run: Run | null;
+  actions: Action[];
+}
+
+export async function applyLifecycle(runtime: Runtime, id: string, operation: LifecycleOperation, ctx: WriteContext): Promise<LifecycleResult> {
+  const { db } = runtime;
+  const current = await getIdentity(db, id);
+  if (!current) throw notFound(`no user \`${id}\``);
+  const rule = LIFECYCLE_OPERATIONS[operation];
+  if (!(rule.from as readonly string[]).includes(current.status)) {
+    throw new ApiError(409, 'invalid_transition', `cannot ${operation} a user who is \`${current.status}\` (needs ${rule.from.map((s) => `\`${s}\``).join(' or ')})`);
+  }
+  const next: Identity = { ...current, status: rule.to, version: current.version + 1, updatedAt: ctx.at };
+  const ruleSet = await loadRuleSet(db);
+  let run: Run | null = null;
+  let actions: Action[] = [];
+  if (ruleSet) {
+    const { plan } = await planUsers(db, ruleSet, [toUser(next)], ctx.at);
+    actions = plan.actions;
+    const reasons = heldReasons(plan);
+    run = newRun({ id: runtime.newId(), kind: 'lifecycle', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary: { operation, userId: id, from: current.status, to: rule.to, actions: countActions(plan) }, heldReasons: reasons }, ctx.at);
+  }
+  const deleting = operation === 'delete';
+  const events: AuditEvent[] = [{ ...ctx, type: deleting ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: next.version, runId: run?.id ?? null } }];
+  if (run) events.push(runEvent(run, actions, ctx));
+  const statements = (): Statement[] => [
+    deleting
+      ? db.delete(identities).where(sql`${identities.id} = ${id} AND ${identities.version} = ${current.version}`)
+      : db
+          .update(identities)
+          // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included).
+          .set({ status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
+          .where(eq(identities.id, id)),
+    ...(deleting ? [db.delete(memberships).where(eq(memberships.userId, id))] : []),
+    ...(run ? runStatements(db, run, actions, ctx.at) : []),
+  ];
+  try {
+    await writeWithAudit(db, events, statements);
+  } catch (error) {
+    if (isConstraintError(error, 'identities.version')) throw conflict(`user \`${id}\` changed meanwhile: read it again and retry`);
+    throw error;
+  }
+  return { user: deleting ? null : next, run, actions };
+}
