@@ -67,7 +67,12 @@ export function parseTestFile(file: SourceFile): ParsedTest[] {
         parsed.push(broken(line, 'a rule test must be a mapping with `name`, `users` and `expect`'));
         continue;
       }
-      const value: unknown = node.toJSON();
+      // Through the document, so an alias (`*ada`) may reuse a user anchored in an earlier test; bounded against alias bombs.
+      const value: unknown = aliasSafe(() => node.toJS(doc, { maxAliasCount: 1000 }) as unknown);
+      if (value === ALIAS_ERROR) {
+        parsed.push(broken(line, 'a yaml alias in this test is unknown or expands too far'));
+        continue;
+      }
       const name = typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : '(unnamed test)';
       const check = ruleTestSchema.safeParse(value);
       if (check.success) {
@@ -177,6 +182,16 @@ function actualListing(actual: Plan['actions'], outcome: Plan): string[] {
   for (const r of outcome.refused ?? []) lines.push(`  refused: ${describeAction(r.action)}: ${r.reason}`);
   for (const d of outcome.diagnostics) lines.push(`  engine ${d.severity}: ${d.code}: ${d.message}`);
   return lines;
+}
+
+const ALIAS_ERROR = Symbol('alias error');
+
+function aliasSafe(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return ALIAS_ERROR;
+  }
 }
 
 function issueLine(doc: Document.Parsed, path: (string | number | symbol)[], lineOf: (node: unknown) => number): number | undefined {

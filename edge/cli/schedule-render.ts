@@ -30,7 +30,8 @@ export function localTime(instant: string, timeZone: string | undefined): string
   }
 }
 
-export function renderScheduleTable(view: ScheduleView, users: ReadonlyMap<string, User>): string {
+/** `defaultZone`: the zone of workers whose profile has none (settings `lifecycle.timeZone`). */
+export function renderScheduleTable(view: ScheduleView, users: ReadonlyMap<string, User>, defaultZone = 'UTC'): string {
   const count = view.schedule.reduce((n, day) => n + day.actions.length, 0);
   const header = `${plural(count, 'scheduled action')} in the ${plural(view.days, 'day')} from ${view.from} (days in ${view.timeZone})`;
   if (count === 0) return `${header}\nnothing scheduled: no action has a \`notBefore\` inside the window`;
@@ -38,7 +39,7 @@ export function renderScheduleTable(view: ScheduleView, users: ReadonlyMap<strin
   for (const day of view.schedule) {
     out.push('', `${day.date} (${weekday(day.date)}): ${plural(day.actions.length, 'action')}`);
     const rows = day.actions.map((a) => {
-      const zone = a.userId === undefined ? undefined : timeZoneOf(users.get(a.userId));
+      const zone = a.userId === undefined ? undefined : (timeZoneOf(users.get(a.userId)) ?? defaultZone);
       const local = a.notBefore === undefined ? '' : (localTime(a.notBefore, zone) ?? '');
       return [a.notBefore ?? '', local, a.type, a.userId ?? a.groupId ?? '', a.appId ?? (a.groupId === undefined ? '' : `group:${a.groupId}`), a.reason.summary];
     });

@@ -53,7 +53,7 @@ next N days, grouped by day. Actions already due are shown on the first day.
     if (format === 'json') {
       io.out(renderScheduleJson(view));
     } else {
-      io.out(renderScheduleTable(view, new Map(inputs.users.map((u) => [u.id, u]))));
+      io.out(renderScheduleTable(view, new Map(inputs.users.map((u) => [u.id, u])), inputs.ruleSet.settings.lifecycle?.timeZone ?? 'UTC'));
       for (const d of diagnostics) io.err(formatDiagnostic(d));
     }
     return EXIT_OK;
