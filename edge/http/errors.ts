@@ -66,6 +66,8 @@ export function validationHook(result: { success: true } | { success: false; err
   return c.json(errorBody(code, message, details), 400);
 }
 
+const HTTP_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
 export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
   return (err, c) => {
     if (err instanceof ApiError) {
@@ -75,7 +77,7 @@ export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
     if (err instanceof HTTPException) {
       if (err.status === 400 && /malformed json/i.test(err.message)) return c.json(errorBody('invalid_json', 'the request body is not valid JSON'), 400);
       const res = err.getResponse();
-      const code = err.status === 401 ? 'unauthorized' : err.status === 413 ? 'payload_too_large' : `http_${err.status}`;
+      const code = HTTP_CODES[err.status] ?? `http_${err.status}`;
       res.headers.forEach((value, name) => {
         if (name !== 'content-type' && name !== 'content-length') c.header(name, value);
       });

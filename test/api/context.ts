@@ -64,3 +64,14 @@ export async function setup(makeRuntime: MakeRuntime): Promise<ApiContext> {
   };
   return { runtime, app, tokens, logs, call };
 }
+
+/** Rows per table: to prove a request wrote nothing. */
+export async function countRows(db: Runtime['db']): Promise<Record<string, number>> {
+  const { sql } = await import('drizzle-orm');
+  const out: Record<string, number> = {};
+  for (const table of ['identities', 'groups', 'memberships', 'apps', 'app_accounts', 'rule_set_versions', 'runs', 'outbox', 'audit_events', 'import_runs', 'manual_tasks', 'tokens']) {
+    const rows = await db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`));
+    out[table] = Number(rows[0]?.n ?? 0);
+  }
+  return out;
+}

@@ -2,6 +2,8 @@
 // driver's test file only builds a runtime, like drizzle-orm's own suites.
 import { describe } from 'vitest';
 import { authCases } from './cases/auth.ts';
+import { errorCases } from './cases/errors.ts';
+import { userCases } from './cases/users.ts';
 import type { MakeRuntime } from './context.ts';
 
 export type { MakeRuntime } from './context.ts';
@@ -10,5 +12,7 @@ export type { MakeRuntime } from './context.ts';
 export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
   describe(`api: ${name}`, () => {
     authCases(makeRuntime);
+    userCases(makeRuntime);
+    errorCases(makeRuntime);
   });
 }

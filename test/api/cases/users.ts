@@ -1,0 +1,108 @@
+// Users, groups and apps: create, read, update with If-Match/version, list with filters and cursors.
+import { expect, it } from 'vitest';
+import type { MakeRuntime } from '../context.ts';
+import { setup } from '../context.ts';
+import { engineer, salesperson } from '../fixtures.ts';
+
+export function userCases(makeRuntime: MakeRuntime): void {
+  it('creates, reads and updates a user, with ETags and optimistic concurrency', async () => {
+    const t = await setup(makeRuntime);
+    const created = await t.call('POST', '/v1/users', { body: engineer(1) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'u1', login: 'eng1', status: 'ACTIVE', version: 1, profile: { department: 'Engineering' } });
+    expect(created.headers.get('etag')).toBe('"v1"');
+    expect(created.body).not.toHaveProperty('passwordHash');
+
+    const read = await t.call('GET', '/v1/users/u1');
+    expect(read.status).toBe(200);
+    expect(read.body.login).toBe('eng1');
+
+    const patched = await t.call('PATCH', '/v1/users/u1', { body: { profile: { title: 'SRE', firstName: null } }, headers: { 'if-match': '"v1"' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.version).toBe(2);
+    expect(patched.body.profile).toEqual({ department: 'Engineering', lastName: 'Last1', email: 'eng1@example.com', title: 'SRE' });
+
+    const stale = await t.call('PATCH', '/v1/users/u1', { body: { profile: { title: 'CTO' } }, headers: { 'if-match': '"v1"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error.code).toBe('precondition_failed');
+    const staleVersion = await t.call('PATCH', '/v1/users/u1', { body: { version: 1, profile: { title: 'CTO' } } });
+    expect(staleVersion.status).toBe(409);
+    expect(staleVersion.body.error.code).toBe('conflict');
+    expect((await t.call('GET', '/v1/users/u1')).body.profile.title).toBe('SRE');
+  });
+
+  it('refuses a duplicate login or id with 409 and stores nothing', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    const dupLogin = await t.call('POST', '/v1/users', { body: { ...engineer(2), login: 'eng1' } });
+    expect(dupLogin.status).toBe(409);
+    expect(dupLogin.body.error).toMatchObject({ code: 'conflict', message: 'login `eng1` is taken' });
+    expect((await t.call('POST', '/v1/users', { body: { ...engineer(1), login: 'other' } })).status).toBe(409);
+    await t.call('POST', '/v1/users', { body: engineer(3) });
+    expect((await t.call('PATCH', '/v1/users/u3', { body: { login: 'eng1' } })).status).toBe(409);
+    expect((await t.call('GET', '/v1/users')).body.items.map((u: { id: string }) => u.id)).toEqual(['u1', 'u3']);
+  });
+
+  it('lists users by status, profile attribute and search, page by page', async () => {
+    const t = await setup(makeRuntime);
+    for (let i = 1; i <= 5; i++) await t.call('POST', '/v1/users', { body: engineer(i) });
+    for (let i = 1; i <= 2; i++) await t.call('POST', '/v1/users', { body: { ...salesperson(i), status: 'STAGED' } });
+    const staged = await t.call('GET', '/v1/users?status=STAGED');
+    expect(staged.body.items.map((u: { id: string }) => u.id)).toEqual(['s1', 's2']);
+    const sales = await t.call('GET', '/v1/users?department=Sales');
+    expect(sales.body.items).toHaveLength(2);
+    expect((await t.call('GET', '/v1/users?q=eng3')).body.items.map((u: { id: string }) => u.id)).toEqual(['u3']);
+
+    const seen: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await t.call('GET', `/v1/users?department=Engineering&limit=2${next ? `&cursor=${next}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((u: { id: string }) => u.id));
+      next = page.body.next;
+      pages++;
+    } while (next);
+    expect(seen).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(pages).toBe(3);
+    const bad = await t.call('GET', '/v1/users?cursor=not*a*cursor');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_cursor');
+    expect((await t.call('GET', '/v1/users?limit=0')).body.error.code).toBe('invalid_query');
+  });
+
+  it('manages groups with ETags', async () => {
+    const t = await setup(makeRuntime);
+    const created = await t.call('POST', '/v1/groups', { body: { id: 'sre', name: 'SRE' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: 'sre', name: 'SRE', description: null, source: 'manual' });
+    expect((await t.call('POST', '/v1/groups', { body: { id: 'sre', name: 'again' } })).status).toBe(409);
+    const etag = created.headers.get('etag') as string;
+    const renamed = await t.call('PATCH', '/v1/groups/sre', { body: { name: 'Site Reliability' }, headers: { 'if-match': etag } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Site Reliability');
+    expect((await t.call('PATCH', '/v1/groups/sre', { body: { name: 'x' }, headers: { 'if-match': etag } })).status).toBe(412);
+    expect((await t.call('GET', '/v1/groups/nope')).status).toBe(404);
+    expect((await t.call('GET', '/v1/groups?source=manual')).body.items.map((g: { id: string }) => g.id)).toEqual(['sre']);
+  });
+
+  it('manages apps and never shows their secrets', async () => {
+    const t = await setup(makeRuntime);
+    const secret = 'scim-bearer-s3cr3t-value';
+    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { url: 'https://scim.example', token: secret } } });
+    expect(created.status).toBe(201);
+    expect(created.body.config).toEqual({ url: 'https://scim.example', token: '(redacted)' });
+    expect((await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'again', connector: 'scim' } })).status).toBe(409);
+    const patched = await t.call('PATCH', '/v1/apps/github', { body: { name: 'GitHub EMU', config: { url: 'https://scim2.example', token: '(redacted)' } } });
+    expect(patched.status).toBe(200);
+    const { getApp } = await import('../../../edge/db/repos/apps.ts');
+    expect((await getApp(t.runtime.db, 'github'))?.config).toEqual({ url: 'https://scim2.example', token: secret });
+    await t.call('POST', '/v1/apps', { body: { id: 'badge', name: 'Badges', connector: 'manual' } });
+    const page = await t.call('GET', '/v1/apps?limit=1');
+    expect(page.body.items.map((a: { id: string }) => a.id)).toEqual(['badge']);
+    expect((await t.call('GET', `/v1/apps?limit=1&cursor=${page.body.next}`)).body.items.map((a: { id: string }) => a.id)).toEqual(['github']);
+    expect((await t.call('GET', '/v1/apps?connector=manual')).body.items).toHaveLength(1);
+    const everything = [...t.logs, created.text, patched.text, (await t.call('GET', '/v1/audit')).text, (await t.call('GET', '/v1/apps/github')).text].join('\n');
+    expect(everything).not.toContain(secret);
+  });
+}
