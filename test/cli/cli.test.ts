@@ -133,7 +133,9 @@ describe('roster simulate', () => {
   it('prints a table with counts per app and action type', () => {
     const run = roster(simulateArgs);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^TYPE\s+USER\s+TARGET\s+ROLE\s+WHY$/m);
+    // The demo schedules actions (a hire next week, two terminations), so NOT BEFORE is shown.
+    expect(run.stdout).toMatch(/^TYPE\s+USER\s+TARGET\s+ROLE\s+NOT BEFORE\s+WHY$/m);
+    expect(run.stdout).toMatch(/^account\.deactivate\s+e1052\s+slack\s+2026-03-13T13:00:00\.000Z\s+terminated at the local end of `2026-03-13` in `Australia\/Melbourne`/m);
     expect(run.stdout).toMatch(/^account\.create\s+e1001\s+/m);
     expect(run.stdout).toMatch(/^TARGET\s+account\.create\s/m);
     expect(run.stdout).toMatch(/^aws\s+\d/m);
