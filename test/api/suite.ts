@@ -3,6 +3,7 @@
 import { describe } from 'vitest';
 import { authCases } from './cases/auth.ts';
 import { errorCases } from './cases/errors.ts';
+import { runCases } from './cases/runs.ts';
 import { userCases } from './cases/users.ts';
 import type { MakeRuntime } from './context.ts';
 
@@ -14,5 +15,6 @@ export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
     authCases(makeRuntime);
     userCases(makeRuntime);
     errorCases(makeRuntime);
+    runCases(makeRuntime);
   });
 }

@@ -1,0 +1,135 @@
+// Rule sets, simulate, reconcile runs (held or not), approve/reject and the outbox.
+import { expect, it } from 'vitest';
+import { verifyAudit } from '../../../edge/audit/verify.ts';
+import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import type { ApiContext, MakeRuntime } from '../context.ts';
+import { countRows, setup } from '../context.ts';
+import { RULES, engineer, salesperson } from '../fixtures.ts';
+
+/** Active rules and `engineers` + `sales` users. */
+export async function seed(t: ApiContext, engineers = 2, sales = 1): Promise<string> {
+  const uploaded = await t.call('POST', '/v1/rule-sets', { body: { files: RULES, activate: true } });
+  expect(uploaded.status).toBe(201);
+  for (let i = 1; i <= engineers; i++) expect((await t.call('POST', '/v1/users', { body: engineer(i) })).status).toBe(201);
+  for (let i = 1; i <= sales; i++) expect((await t.call('POST', '/v1/users', { body: salesperson(i) })).status).toBe(201);
+  return uploaded.body.version as string;
+}
+
+export function runCases(makeRuntime: MakeRuntime): void {
+  it('keeps every rule-set version with its hash and activates one', async () => {
+    const t = await setup(makeRuntime);
+    const first = await t.call('POST', '/v1/rule-sets', { body: { files: RULES } });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ created: true, active: false, source: 'upload' });
+    expect(first.body.version).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files: RULES } })).status).toBe(200);
+    const second = await t.call('POST', '/v1/rule-sets', { body: { files: RULES.slice(0, 2) } });
+    expect(second.body.version).not.toBe(first.body.version);
+    const activated = await t.call('POST', `/v1/rule-sets/${first.body.version}/activate`);
+    expect(activated.body).toMatchObject({ version: first.body.version, active: true });
+    const list = await t.call('GET', '/v1/rule-sets');
+    expect(list.body.items.map((v: { version: string }) => v.version).sort()).toEqual([first.body.version, second.body.version].sort());
+    expect(list.body.items.filter((v: { active: boolean }) => v.active).map((v: { version: string }) => v.version)).toEqual([first.body.version]);
+    const read = await t.call('GET', `/v1/rule-sets/${first.body.version}`);
+    expect(read.body.files).toEqual(RULES);
+  });
+
+  it('loads rules from the runtime and says so when it has none', async () => {
+    const t = await setup(makeRuntime);
+    const res = await t.call('POST', '/v1/rule-sets/load');
+    if (t.runtime.rules === undefined) {
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('no_rules_source');
+    } else {
+      expect([200, 201]).toContain(res.status);
+      expect(res.body.active).toBe(true);
+    }
+    const withRules = await setup(async () => ({ ...(await makeRuntime()), rules: { load: async () => RULES } }));
+    const loaded = await withRules.call('POST', '/v1/rule-sets/load', { body: {} });
+    expect(loaded.status).toBe(201);
+    expect(loaded.body).toMatchObject({ source: 'rules/', active: true });
+  });
+
+  it('simulates for stored users, profiles, a stored version or uploaded files, writing nothing', async () => {
+    const t = await setup(makeRuntime);
+    const version = await seed(t);
+    const before = await countRows(t.runtime.db);
+    const all = await t.call('POST', '/v1/simulate', { body: {} });
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ version, users: 3, held: false, counts: { 'account.create': 5 } });
+    const one = await t.call('POST', '/v1/simulate', { body: { users: ['u1'] } });
+    expect(one.body.actions.map((a: { type: string; appId: string }) => `${a.type} ${a.appId}`).sort()).toEqual(['account.create github', 'account.create wiki']);
+    const profile = await t.call('POST', '/v1/simulate', { body: { users: [{ id: 'new', department: 'Sales' }], ruleSet: version, asOf: '2030-01-01T00:00:00Z' } });
+    expect(profile.body).toMatchObject({ asOf: '2030-01-01T00:00:00.000Z', counts: { 'account.create': 1 } });
+    const files = await t.call('POST', '/v1/simulate', { body: { users: ['s1'], ruleSet: RULES.slice(0, 2) } });
+    expect(files.body.actions).toEqual([]);
+    expect((await t.call('POST', '/v1/simulate', { body: { users: ['ghost'] } })).status).toBe(404);
+    expect(await countRows(t.runtime.db)).toEqual(before);
+  });
+
+  it('writes a reconcile run, its outbox actions and its audit event together', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t);
+    const res = await t.call('POST', '/v1/runs', { body: {} });
+    expect(res.status).toBe(201);
+    expect(res.body.run).toMatchObject({ kind: 'reconcile', status: 'planned', heldReasons: [] });
+    expect(res.body.queued).toBe(5);
+    const run = await t.call('GET', `/v1/runs/${res.body.run.id}`);
+    expect(run.body.actions).toHaveLength(5);
+    expect(run.body.actions.every((a: { status: string }) => a.status === 'pending')).toBe(true);
+    expect((await t.call('GET', '/v1/outbox?status=pending')).body.items).toHaveLength(5);
+    const audit = await t.call('GET', '/v1/audit?type=run.create');
+    expect(audit.body.items[0]).toMatchObject({ subject: res.body.run.id, data: { actions: { 'account.create': 5 } } });
+    expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
+    expect((await t.call('GET', '/v1/runs?kind=reconcile')).body.items.map((r: { id: string }) => r.id)).toEqual([res.body.run.id]);
+  });
+
+  it('holds a run that crosses a safety threshold until it is approved or rejected', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 3, 0);
+    const ctx = { at: t.runtime.now(), actor: 'test' };
+    await recordAccounts(t.runtime.db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer', attributes: { email: `eng${n}@example.com` } })), ctx);
+    for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+    const held = await t.call('POST', '/v1/runs');
+    expect(held.status).toBe(201);
+    expect(held.body.run.status).toBe('held');
+    expect(held.body.run.heldReasons.join(' ')).toContain('github');
+    expect((await t.call('GET', '/v1/outbox?status=pending')).body.items).toEqual([]);
+    const waiting = await t.call('GET', `/v1/outbox?status=held&runId=${held.body.run.id}`);
+    expect(waiting.body.items.filter((a: { type: string }) => a.type === 'account.deactivate')).toHaveLength(3);
+    expect((await t.call('GET', '/v1/reports/held-runs')).body.items.map((r: { id: string }) => r.id)).toEqual([held.body.run.id]);
+
+    const approved = await t.call('POST', `/v1/runs/${held.body.run.id}/approve`);
+    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: expect.stringMatching(/^token:/) });
+    expect((await t.call('GET', `/v1/outbox?status=pending&runId=${held.body.run.id}`)).body.items.length).toBe(waiting.body.items.length);
+    const again = await t.call('POST', `/v1/runs/${held.body.run.id}/reject`);
+    expect(again.status).toBe(409);
+
+    // Nothing was delivered yet: the next run plans the same removals, but an approved action
+    // already queued is not queued again nor put back on hold.
+    const second = await t.call('POST', '/v1/runs', { body: { asOf: '2025-06-01T00:00:00Z' } });
+    expect(second.body.run.status).toBe('held');
+    expect(second.body.queued).toBe(0);
+    expect((await t.call('GET', '/v1/outbox?status=pending')).body.items.length).toBe(waiting.body.items.length);
+  });
+
+  it('cancels the actions of a rejected run', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 3, 0);
+    await recordAccounts(t.runtime.db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer' })), { at: t.runtime.now(), actor: 'test' });
+    for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+    const held = await t.call('POST', '/v1/runs');
+    const rejected = await t.call('POST', `/v1/runs/${held.body.run.id}/reject`);
+    expect(rejected.body.status).toBe('rejected');
+    const actions = (await t.call('GET', `/v1/runs/${held.body.run.id}`)).body.actions;
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((a: { status: string }) => a.status === 'cancelled')).toBe(true);
+  });
+
+  it('refuses a run without an active rule set', async () => {
+    const t = await setup(makeRuntime);
+    const res = await t.call('POST', '/v1/runs');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('no_active_rule_set');
+  });
+}
