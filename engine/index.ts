@@ -15,6 +15,7 @@ export * from './rules/index.ts';
 export { runRuleTests, parseTestFile, ruleTestSchema, DEFAULT_TEST_AS_OF } from './testing.ts';
 export type { RuleTest, RuleTestResult, RuleTestReport } from './testing.ts';
 export { evaluate, evaluateUser, DEFAULT_STATUS } from './evaluate.ts';
+export type { EvaluateOptions } from './evaluate.ts';
 export { plan } from './plan.ts';
 export { explainUser, renderExplain } from './explain.ts';
 export type { ExplainNode, ExplainKind } from './explain.ts';

@@ -61,6 +61,13 @@ describe('plan: safety', () => {
     expect(strict.holds?.[0]?.reasons).toEqual(['`slack`: 3 accounts would be deactivated, above the limit of 2']);
   });
 
+  it('takes thresholds from settings, and an app file\'s own list over them', () => {
+    const withSettings = rules(...slackForEngineers, 'kind: app\nid: wiki\nconnector: scim\nsafety: []', 'kind: settings\nsafety: [{ actions: [account.deactivate], max: 0 }]');
+    const wiki = movers.slice(0, 1).map((u) => ({ userId: u.id, appId: 'wiki', status: 'active' as const }));
+    const result = run(withSettings, movers.slice(0, 1), { accounts: [...observed.accounts.slice(0, 1), ...wiki], memberships: [] });
+    expect(result.holds?.map((h) => h.appId)).toEqual(['slack']);
+  });
+
   it('counts a manual task as the change it stands for, and refuses it when the read failed', () => {
     const badge = rules(...slackForEngineers.slice(0, 2), 'kind: assignment\nid: b\nwhen: { fact: department, operator: equal, value: Engineering }\nassign: [{ app: badge }]');
     const result = run(badge, [{ id: 'u1', department: 'Sales' }], { accounts: [{ userId: 'u1', appId: 'badge', status: 'active' }], memberships: [] }, { safety: { observedHealth: { badge: 'failed' } } });
