@@ -3,6 +3,8 @@
 import { describe } from 'vitest';
 import { authCases } from './cases/auth.ts';
 import { errorCases } from './cases/errors.ts';
+import { lifecycleCases } from './cases/lifecycle.ts';
+import { passwordCases } from './cases/passwords.ts';
 import { runCases } from './cases/runs.ts';
 import { userCases } from './cases/users.ts';
 import type { MakeRuntime } from './context.ts';
@@ -16,5 +18,7 @@ export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
     userCases(makeRuntime);
     errorCases(makeRuntime);
     runCases(makeRuntime);
+    lifecycleCases(makeRuntime);
+    passwordCases(makeRuntime);
   });
 }

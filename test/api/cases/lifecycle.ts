@@ -1,0 +1,80 @@
+// Lifecycle operations: the status is stored and the engine decides the app actions, written
+// with the run and the audit event in one batch.
+import { expect, it } from 'vitest';
+import { verifyAudit } from '../../../edge/audit/verify.ts';
+import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import type { ApiContext, MakeRuntime } from '../context.ts';
+import { setup } from '../context.ts';
+import { seed } from './runs.ts';
+
+async function withAccounts(t: ApiContext): Promise<void> {
+  await seed(t, 1, 0);
+  await recordAccounts(
+    t.runtime.db,
+    [
+      { userId: 'u1', appId: 'github', status: 'active', role: 'developer', attributes: { email: 'eng1@example.com' } },
+      { userId: 'u1', appId: 'wiki', status: 'active', attributes: {} },
+    ],
+    { at: t.runtime.now(), actor: 'test' },
+  );
+}
+
+const summary = (actions: { type: string; appId: string }[]) => actions.map((a) => `${a.type} ${a.appId}`).sort();
+
+export function lifecycleCases(makeRuntime: MakeRuntime): void {
+  it('suspends and unsuspends a user, the engine deciding the app actions', async () => {
+    const t = await setup(makeRuntime);
+    await withAccounts(t);
+    const suspended = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    expect(suspended.status).toBe(200);
+    expect(suspended.body.user).toMatchObject({ status: 'SUSPENDED', version: 2 });
+    expect(summary(suspended.body.actions)).toEqual(['account.suspend github', 'account.suspend wiki']);
+    expect(suspended.body.run).toMatchObject({ status: 'planned' });
+    const run = await t.call('GET', `/v1/runs/${suspended.body.run.id}`);
+    expect(run.body).toMatchObject({ kind: 'lifecycle', summary: { operation: 'suspend', from: 'ACTIVE', to: 'SUSPENDED' } });
+    expect(run.body.actions.map((a: { id: string }) => a.id).sort()).toEqual(suspended.body.actions.map((a: { id: string }) => a.id).sort());
+    const audit = await t.call('GET', '/v1/audit?subject=u1&type=identity.lifecycle');
+    expect(audit.body.items[0].data).toMatchObject({ operation: 'suspend', from: 'ACTIVE', to: 'SUSPENDED', runId: suspended.body.run.id });
+
+    const again = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('invalid_transition');
+    const unsuspended = await t.call('POST', '/v1/users/u1/lifecycle/unsuspend');
+    expect(unsuspended.body.user.status).toBe('ACTIVE');
+    expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
+  });
+
+  it('deactivates per app policy, reactivates, and deletes only a deactivated user', async () => {
+    const t = await setup(makeRuntime);
+    await withAccounts(t);
+    expect((await t.call('POST', '/v1/users/u1/lifecycle/delete')).status).toBe(409);
+    const deactivated = await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    expect(deactivated.body.user.status).toBe('DEPROVISIONED');
+    expect(summary(deactivated.body.actions)).toEqual(['account.deactivate github', 'account.deactivate wiki']);
+    const reactivated = await t.call('POST', '/v1/users/u1/lifecycle/reactivate');
+    expect(reactivated.body.user.status).toBe('ACTIVE');
+    await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    const deleted = await t.call('POST', '/v1/users/u1/lifecycle/delete');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.user).toBeNull();
+    expect((await t.call('GET', '/v1/users/u1')).status).toBe(404);
+    expect((await t.call('GET', '/v1/audit?type=identity.delete')).body.items).toHaveLength(1);
+  });
+
+  it('activates a staged user and grants the assigned apps', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 0, 0);
+    await t.call('POST', '/v1/users', { body: { id: 'new', login: 'new', status: 'STAGED', profile: { department: 'Engineering', email: 'new@example.com' } } });
+    const activated = await t.call('POST', '/v1/users/new/lifecycle/activate');
+    expect(activated.body.user.status).toBe('ACTIVE');
+    expect(summary(activated.body.actions)).toEqual(['account.create github', 'account.create wiki']);
+    expect((await t.call('GET', '/v1/outbox?userId=new')).body.items).toHaveLength(2);
+  });
+
+  it('stores the status change without a run when no rule set is active', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: { id: 'x', login: 'x' } });
+    const res = await t.call('POST', '/v1/users/x/lifecycle/suspend');
+    expect(res.body).toMatchObject({ user: { status: 'SUSPENDED' }, run: null, actions: [] });
+  });
+}

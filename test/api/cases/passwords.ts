@@ -1,0 +1,81 @@
+// Passwords: every violation returned, stored only as a scrypt hash with history, synced as
+// sealed password.set actions; the password appears in no response, log line, audit row or action.
+import { expect, it } from 'vitest';
+import { getIdentity } from '../../../edge/db/repos/identities.ts';
+import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { getAction } from '../../../edge/db/repos/outbox.ts';
+import { unseal } from '../../../edge/services/passwords.ts';
+import type { MakeRuntime } from '../context.ts';
+import { setup } from '../context.ts';
+import { seed } from './runs.ts';
+
+const GOOD = 'Correct-horse-42!';
+const NEXT = 'Battery-staple-77?';
+
+export function passwordCases(makeRuntime: MakeRuntime): void {
+  it('returns every violation of the policy for the user and stores nothing', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    const res = await t.call('POST', '/v1/users/u1/password', { body: { password: 'first1' } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid_password');
+    expect(res.body.error.details.policy).toBe('strong');
+    const codes = res.body.error.details.violations.map((v: { code: string }) => v.code);
+    expect(codes).toEqual(['password.too-short', 'password.missing-symbol', 'password.contains-user-part']);
+    expect((await getIdentity(t.runtime.db, 'u1'))?.passwordHash).toBeNull();
+  });
+
+  it('resets and changes a password, keeping only scrypt hashes and refusing reuse', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    const reset = await t.call('POST', '/v1/users/u1/password', { body: { password: GOOD } });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ policy: 'strong', user: { version: 2 } });
+    const stored = await getIdentity(t.runtime.db, 'u1');
+    expect(stored?.passwordHash).toMatch(/^\$scrypt\$ln=\d+,r=\d+,p=\d+\$/);
+    expect(await t.runtime.verifyPassword(GOOD, stored?.passwordHash ?? '')).toBe(true);
+
+    const wrong = await t.call('POST', '/v1/users/u1/password/change', { body: { current: 'Not-the-one-1!', new: NEXT } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details.violations[0].code).toBe('password.current-mismatch');
+    const reuse = await t.call('POST', '/v1/users/u1/password/change', { body: { current: GOOD, new: GOOD } });
+    expect(reuse.status).toBe(422);
+    expect(reuse.body.error.details.violations.map((v: { code: string }) => v.code)).toContain('password.reused');
+    const changed = await t.call('POST', '/v1/users/u1/password/change', { body: { current: GOOD, new: NEXT } });
+    expect(changed.status).toBe(200);
+    const after = await getIdentity(t.runtime.db, 'u1');
+    expect(after?.passwordHistory).toEqual([stored?.passwordHash]);
+    const back = await t.call('POST', '/v1/users/u1/password', { body: { password: GOOD } });
+    expect(back.body.error.details.violations.map((v: { code: string }) => v.code)).toEqual(['password.reused']);
+
+    const everything = [...t.logs, reset.text, changed.text, wrong.text, reuse.text, (await t.call('GET', '/v1/audit')).text, (await t.call('GET', '/v1/users/u1')).text].join('\n');
+    for (const secret of [GOOD, NEXT, stored?.passwordHash ?? '$scrypt']) expect(everything).not.toContain(secret);
+  });
+
+  it('syncs a sealed password.set to apps with password sync where the user has an account', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    await recordAccounts(t.runtime.db, [{ userId: 'u1', appId: 'github', status: 'active' }, { userId: 'u1', appId: 'wiki', status: 'active' }], { at: t.runtime.now(), actor: 'test' });
+    const res = await t.call('POST', '/v1/users/u1/password', { body: { password: GOOD } });
+    expect(res.body.synced.map((s: { appId: string }) => s.appId)).toEqual(['github']);
+    const action = await getAction(t.runtime.db, res.body.synced[0].actionId);
+    expect(action).toMatchObject({ type: 'password.set', appId: 'github', userId: 'u1', status: 'pending', runId: res.body.runId });
+    const sealed = (action?.payload.attributes?.password as { sealed: string }).sealed;
+    expect(JSON.stringify(action?.payload)).not.toContain(GOOD);
+    expect(await unseal(t.runtime.sealKey, sealed, 'u1:github')).toBe(GOOD);
+    expect(await unseal(t.runtime.sealKey, sealed, 'u2:github')).toBeUndefined();
+    const listed = await t.call('GET', '/v1/outbox?type=password.set');
+    expect(listed.body.items[0].action.attributes.password).toBe('(sealed)');
+    expect(listed.text).not.toContain(sealed);
+  });
+
+  it('uses the default policy when no rule set is active', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: { id: 'x', login: 'xavier' } });
+    const res = await t.call('POST', '/v1/users/x/password', { body: { password: 'password' } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toMatchObject({ policy: null });
+    expect(res.body.error.details.violations.map((v: { code: string }) => v.code)).toEqual(['password.too-short', 'password.common']);
+    expect((await t.call('POST', '/v1/users/x/password', { body: { password: GOOD } })).status).toBe(200);
+  });
+}
