@@ -1,0 +1,206 @@
+// The dispatcher: takes due outbox actions, claims them (a conditional UPDATE, so two
+// dispatchers never deliver one action at once), and delivers each through its app's lane
+// within the app's concurrency and rate limits. Outcomes are settled with backoff and jitter,
+// dead letters after the app's `maxAttempts`, and a quarantine for an app failing too often.
+// Actions whose dispatcher died mid-delivery are taken back after a lease.
+import { inArray } from 'drizzle-orm';
+import { chunkRows, paramLimit } from '../db/index.ts';
+import { listApps, quarantineApp, releaseApp } from '../db/repos/apps.ts';
+import { claimActions, dueActions } from '../db/repos/outbox.ts';
+import type { OutboxRow } from '../db/repos/runs.ts';
+import { outbox } from '../db/schema.ts';
+import type { Runtime } from '../runtime.ts';
+import { addMs } from './backoff.ts';
+import { decide, deliverOne } from './deliver.ts';
+import type { Lane, LaneOptions } from './lanes.ts';
+import { capacity, laneFor } from './lanes.ts';
+import { recoverInterrupted } from './leases.ts';
+import { settle } from './settle.ts';
+
+export interface DispatcherOptions extends LaneOptions {
+  /** How often to look for due work when idle (ms, default 500). */
+  pollMs?: number;
+  /** Due actions read per look (default 200). */
+  batchSize?: number;
+  /** A `delivering` action older than this is taken back (ms, default 5 min). */
+  leaseMs?: number;
+  random?: () => number;
+}
+
+export interface DispatchCounts {
+  delivered: number;
+  already: number;
+  retried: number;
+  dead: number;
+  quarantines: number;
+  recovered: number;
+}
+
+export interface Dispatcher {
+  /** One look: claims what is due and starts delivering it; resolves once deliveries are started. */
+  tick(ids?: readonly string[]): Promise<number>;
+  /** Waits for every delivery in flight. */
+  drain(): Promise<void>;
+  /** Runs until `stop()`. */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+  readonly counts: DispatchCounts;
+  readonly inFlight: number;
+}
+
+export function createDispatcher(runtime: Runtime, options: DispatcherOptions = {}): Dispatcher {
+  const { db } = runtime;
+  const lanes = new Map<string, Lane>();
+  const inFlight = new Map<string, Promise<void>>();
+  const counts: DispatchCounts = { delivered: 0, already: 0, retried: 0, dead: 0, quarantines: 0, recovered: 0 };
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  let lastRecovery = 0;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const ctx = () => ({ at: runtime.now(), actor: 'dispatcher' });
+
+  async function refreshLanes(): Promise<void> {
+    const apps = await listApps(db);
+    const seen = new Set<string>();
+    for (const app of apps) {
+      seen.add(app.id);
+      lanes.set(app.id, laneFor(runtime, app, lanes.get(app.id), options));
+    }
+    for (const id of lanes.keys()) if (!seen.has(id)) lanes.delete(id);
+  }
+
+  async function due(now: string, ids?: readonly string[]): Promise<OutboxRow[]> {
+    if (ids === undefined) return dueActions(db, now, { limit: options.batchSize ?? 200 });
+    const rows: OutboxRow[] = [];
+    for (const chunk of chunkRows(ids, 1, paramLimit(db))) rows.push(...(await db.select().from(outbox).where(inArray(outbox.id, chunk))));
+    return rows.filter((r) => (r.status === 'pending' || r.status === 'failed') && r.nextAttemptAt <= now);
+  }
+
+  async function tick(ids?: readonly string[]): Promise<number> {
+    const now = runtime.now();
+    const nowMs = Date.parse(now);
+    if (nowMs - lastRecovery >= Math.min(leaseMs / 2, 30_000)) {
+      lastRecovery = nowMs;
+      const recovered = await recoverInterrupted(db, addMs(now, -leaseMs), ctx(), [...inFlight.keys()]);
+      counts.recovered += recovered.length;
+    }
+    await refreshLanes();
+    const rows = await due(now, ids);
+    const picked: OutboxRow[] = [];
+    const taken = new Map<string, number>();
+    for (const row of rows) {
+      if (inFlight.has(row.id) || row.appId === null) continue;
+      if (row.payload.notBefore !== undefined && row.payload.notBefore > now) continue;
+      const lane = lanes.get(row.appId);
+      if (!lane) continue;
+      const n = taken.get(lane.app.id) ?? 0;
+      if (n >= capacity(lane, now)) continue;
+      taken.set(lane.app.id, n + 1);
+      picked.push(row);
+    }
+    if (picked.length === 0) return 0;
+    const claimed = await claimActions(db, picked.map((r) => r.id), now);
+    for (const row of claimed) {
+      const lane = lanes.get(row.appId as string) as Lane;
+      if (lane.app.status === 'quarantined') lane.probing = true;
+      const job = deliver(lane, row).finally(() => {
+        inFlight.delete(row.id);
+        wake?.();
+      });
+      inFlight.set(row.id, job);
+    }
+    return claimed.length;
+  }
+
+  async function deliver(lane: Lane, row: OutboxRow): Promise<void> {
+    const release = await lane.limiter.take();
+    try {
+      const deps = { db, sealKey: runtime.sealKey, now: runtime.now, ...(options.random ? { random: options.random } : {}) };
+      const built = lane.built;
+      const { result, link, settlement } =
+        built && built.ok
+          ? await deliverOne(deps, built.connector, lane.settings, row)
+          : await (async () => {
+              const result = { ok: false as const, error: built && !built.ok ? built.error : `no connector for \`${lane.app.connector}\``, retryable: true };
+              return { result, link: undefined, settlement: decide(result, row, lane.settings, deps) };
+            })();
+      await settle(db, row, link, settlement, ctx());
+      if (settlement.kind === 'done') counts[settlement.effect === 'already' ? 'already' : 'delivered']++;
+      else counts[settlement.kind === 'dead' ? 'dead' : 'retried']++;
+      runtime.log({ level: result.ok ? 'debug' : 'warn', msg: 'action dispatched', actionId: row.id, type: row.type, appId: row.appId, attempts: row.attempts, outcome: settlement.kind, ...(result.ok ? {} : { error: result.error }) });
+      await updateHealth(lane, !result.ok && result.retryable, result.ok ? undefined : result.error);
+    } finally {
+      release();
+    }
+  }
+
+  async function updateHealth(lane: Lane, appFailing: boolean, error?: string): Promise<void> {
+    lane.health.record(!appFailing);
+    const appId = lane.app.id;
+    if (lane.probing) {
+      lane.probing = false;
+      if (!appFailing) {
+        const released = await releaseApp(db, appId, ctx());
+        if (released.ok) lane.app = released.value;
+        lane.health.recovered();
+        runtime.log({ level: 'info', msg: 'app released from quarantine', appId });
+        return;
+      }
+    } else if (lane.app.status === 'quarantined' || !lane.health.tripped()) return;
+    const window = lane.health.window;
+    const ms = lane.health.nextQuarantineMs();
+    lane.health.quarantined();
+    const until = addMs(runtime.now(), ms);
+    const reason = `${window.failures} of the last ${window.requests} requests failed${error ? `; last: ${error.slice(0, 200)}` : ''}`;
+    const set = await quarantineApp(db, appId, until, reason, ctx());
+    if (set.ok) lane.app = set.value;
+    counts.quarantines++;
+    runtime.log({ level: 'warn', msg: 'app quarantined', appId, until, reason });
+  }
+
+  async function drain(): Promise<void> {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+  }
+
+  const pollMs = options.pollMs ?? 500;
+  let running: Promise<void> | undefined;
+  return {
+    tick,
+    drain,
+    counts,
+    get inFlight() {
+      return inFlight.size;
+    },
+    run() {
+      stopped = false;
+      running ??= (async () => {
+        while (!stopped) {
+          let started = 0;
+          try {
+            started = await tick();
+          } catch (error) {
+            runtime.log({ level: 'error', msg: 'dispatcher tick failed', error: error instanceof Error ? error.message : String(error) });
+          }
+          if (stopped) break;
+          // Busy: look again when a delivery ends (or soon); idle: after the poll interval.
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, started > 0 || inFlight.size > 0 ? Math.min(pollMs, 50) : pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+        await drain();
+      })();
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await (running ?? drain());
+      running = undefined;
+    },
+  };
+}
