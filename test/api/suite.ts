@@ -5,6 +5,7 @@ import { authCases } from './cases/auth.ts';
 import { errorCases } from './cases/errors.ts';
 import { lifecycleCases } from './cases/lifecycle.ts';
 import { passwordCases } from './cases/passwords.ts';
+import { reportCases } from './cases/reports.ts';
 import { runCases } from './cases/runs.ts';
 import { userCases } from './cases/users.ts';
 import type { MakeRuntime } from './context.ts';
@@ -20,5 +21,6 @@ export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
     runCases(makeRuntime);
     lifecycleCases(makeRuntime);
     passwordCases(makeRuntime);
+    reportCases(makeRuntime);
   });
 }

@@ -1,0 +1,90 @@
+// Reports (JSON and CSV), the audit listing, and the OpenAPI document.
+import { expect, it } from 'vitest';
+import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { createManualTask } from '../../../edge/db/repos/manual-tasks.ts';
+import type { MakeRuntime } from '../context.ts';
+import { setup } from '../context.ts';
+import { seed } from './runs.ts';
+
+export function reportCases(makeRuntime: MakeRuntime): void {
+  it('counts accounts per app, with licenses, as JSON and CSV', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 2, 1);
+    await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim' } });
+    const ctx = { at: t.runtime.now(), actor: 'test' };
+    await recordAccounts(t.runtime.db, [
+      { userId: 'u1', appId: 'github', status: 'active' },
+      { userId: 'u2', appId: 'github', status: 'suspended' },
+      { userId: 's1', appId: 'github', status: 'deactivated' },
+      { userId: 'u1', appId: 'wiki', status: 'active' },
+    ], ctx);
+    const json = await t.call('GET', '/v1/reports/accounts-per-app');
+    expect(json.body.items).toEqual([
+      { appId: 'github', name: 'GitHub', active: 1, suspended: 1, deactivated: 1, licensed: 2, total: 3 },
+      { appId: 'wiki', name: null, active: 1, suspended: 0, deactivated: 0, licensed: 1, total: 1 },
+    ]);
+    const csv = await t.call('GET', '/v1/reports/accounts-per-app?format=csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text).toBe('appId,name,active,suspended,deactivated,licensed,total\r\ngithub,GitHub,1,1,1,2,3\r\nwiki,,1,0,0,1,1\r\n');
+    const byAccept = await t.call('GET', '/v1/reports/accounts-per-app', { headers: { accept: 'text/csv' } });
+    expect(byAccept.text).toBe(csv.text);
+  });
+
+  it('finds orphaned accounts: no identity, or not assigned by the active rules', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 1);
+    await recordAccounts(t.runtime.db, [
+      { userId: 'u1', appId: 'github', status: 'active' },
+      { userId: 's1', appId: 'github', status: 'active' },
+      { userId: 'ghost', appId: 'wiki', status: 'active', externalId: '=cmd()' },
+      { userId: 's1', appId: 'wiki', status: 'active' },
+    ], { at: t.runtime.now(), actor: 'test' });
+    const res = await t.call('GET', '/v1/reports/orphaned-accounts');
+    expect(res.body.items.map((r: { appId: string; userId: string; reason: string }) => `${r.appId} ${r.userId} ${r.reason}`)).toEqual([
+      'github s1 not assigned by the active rules',
+      'wiki ghost no identity',
+    ]);
+    const csv = await t.call('GET', '/v1/reports/orphaned-accounts?format=csv');
+    expect(csv.text).toContain("'=cmd()");
+  });
+
+  it('lists pending manual tasks, deprovisions in a period and held runs', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    await createManualTask(t.runtime.db, { id: 't1', actionId: 'a1', appId: 'badge', userId: 'u1', description: 'issue a badge, "now"', owners: ['fac@example.com'] }, { at: t.runtime.now(), actor: 'test' });
+    const tasks = await t.call('GET', '/v1/reports/manual-tasks?format=csv');
+    expect(tasks.text).toContain('t1,badge,u1,"issue a badge, ""now""",fac@example.com,');
+    await recordAccounts(t.runtime.db, [{ userId: 'u1', appId: 'github', status: 'active' }], { at: t.runtime.now(), actor: 'test' });
+    const from = t.runtime.now();
+    await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    const to = t.runtime.now();
+    const inPeriod = await t.call('GET', `/v1/reports/deprovisions?from=${from}&to=${to}`);
+    expect(inPeriod.body.items.map((r: { type: string; appId: string; userId: string }) => `${r.type} ${r.appId} ${r.userId}`)).toEqual(['account.deactivate github u1']);
+    expect((await t.call('GET', `/v1/reports/deprovisions?to=${from}`)).body.items).toEqual([]);
+    expect((await t.call('GET', '/v1/reports/held-runs')).body.items).toEqual([]);
+  });
+
+  it('lists the audit log newest first, filtered and paged', async () => {
+    const t = await setup(makeRuntime);
+    for (let i = 1; i <= 3; i++) await t.call('POST', '/v1/groups', { body: { id: `g${i}`, name: `G${i}` } });
+    const first = await t.call('GET', '/v1/audit?type=group.&limit=2');
+    expect(first.body.items.map((e: { subject: string }) => e.subject)).toEqual(['g3', 'g2']);
+    expect(first.body.items[0]).toMatchObject({ type: 'group.create', actor: expect.stringMatching(/^token:tok_/), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const second = await t.call('GET', `/v1/audit?type=group.&limit=2&cursor=${first.body.next}`);
+    expect(second.body.items.map((e: { subject: string }) => e.subject)).toEqual(['g1']);
+    expect(second.body.next).toBeUndefined();
+    expect((await t.call('GET', '/v1/audit?type=token.create')).body.items).toHaveLength(4);
+  });
+
+  it('describes every admin route in /openapi.json', async () => {
+    const t = await setup(makeRuntime);
+    const doc = (await t.call('GET', '/openapi.json', { token: null })).body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const path of ['/v1/users', '/v1/users/{id}', '/v1/users/{id}/lifecycle/{operation}', '/v1/users/{id}/password', '/v1/users/{id}/password/change', '/v1/groups/{id}', '/v1/apps', '/v1/rule-sets', '/v1/rule-sets/load', '/v1/rule-sets/{version}/activate', '/v1/simulate', '/v1/runs', '/v1/runs/{id}/approve', '/v1/outbox', '/v1/reports/orphaned-accounts', '/v1/audit']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/v1/users'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(doc.components.schemas.UserCreate.required).toContain('login');
+  });
+}
