@@ -28,6 +28,9 @@ export interface Entitlements {
   actions: number;
 }
 
+/** Process-wide counters for benchmarks and metrics: logins served and time spent in the engine. */
+export const jitCounters = { logins: 0, engineMs: 0 };
+
 export type JitOutcome =
   | { ok: true; value: Entitlements; engineMs: number }
   | { ok: false; status: 401 | 503; code: 'invalid_id_token' | 'unavailable'; reason: string };
@@ -62,6 +65,8 @@ export async function jitLogin(db: Db, idToken: string, options: JitOptions, ctx
   if (!identity.ok) return { ok: false, status: 401, code: 'invalid_id_token', reason: identity.reason };
   const planned = await planIdentities(db, rules.ruleSet, [identity.row], { kind: 'jit', runId: options.newId(), ruleSetVersion: rules.version }, ctx);
   const desired = planned.desired[0];
+  jitCounters.logins++;
+  jitCounters.engineMs += planned.engineMs;
   return {
     ok: true,
     engineMs: planned.engineMs,

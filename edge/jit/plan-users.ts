@@ -9,6 +9,9 @@ import type { Db, WriteContext } from '../db/index.ts';
 import { observedState } from '../db/repos/accounts.ts';
 import type { Identity } from '../db/repos/identities.ts';
 import { createRun } from '../db/repos/runs.ts';
+import { outbox } from '../db/schema.ts';
+import { and, inArray, notInArray } from 'drizzle-orm';
+import { chunkRows, paramLimit } from '../db/index.ts';
 import type { RunKind } from '../db/schema.ts';
 
 export interface PlannedUsers {
@@ -39,7 +42,7 @@ export async function planIdentities(
   const desired = identities.map((identity) => evaluateUser(ruleSet, toUser(identity), evalCtx));
   const planned = plan(ruleSet, desired, observed, evalCtx);
   const engineMs = performance.now() - started;
-  if (planned.actions.length === 0) return { desired, plan: planned, queued: 0, engineMs };
+  if (planned.actions.length === 0 || (await allQueued(db, planned.actions.map((a) => a.id)))) return { desired, plan: planned, queued: 0, engineMs };
   const run = await createRun(
     db,
     {
@@ -56,4 +59,15 @@ export async function planIdentities(
   );
   if (!run.ok) throw new Error(run.message);
   return { desired, plan: planned, runId: options.runId, queued: run.value.queued, engineMs };
+}
+
+/** Every action is already in the outbox (and not dead or cancelled): a new run would queue nothing. */
+async function allQueued(db: Db, ids: readonly string[]): Promise<boolean> {
+  if (ids.length > 1000) return false;
+  let found = 0;
+  for (const chunk of chunkRows(ids, 1, paramLimit(db) - 4)) {
+    const rows = await db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, chunk), notInArray(outbox.status, ['dead', 'cancelled'])));
+    found += rows.length;
+  }
+  return found === ids.length;
 }

@@ -1,0 +1,74 @@
+// HR import throughput: 100,000 synthetic workers (the demo feed's generator, a bigger seed run)
+// parsed, validated, merged and written in one batch, then planned against the demo rules,
+// beside a plain multi-row INSERT of the same identity rows through the same @libsql/client,
+// on fresh embedded files, in one run. Prints figures and ratios; never fails on a number.
+// Run: npm run bench:import [-- --workers 100000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileRules } from '../engine/compile.ts';
+import { loadRulesDir } from '../edge/cli/load-rules.ts';
+import { openLibsql } from '../edge/db/libsql.ts';
+import { migrate } from '../edge/db/migrate.ts';
+import { getIdentities } from '../edge/db/repos/identities.ts';
+import { saveRuleSet } from '../edge/db/repos/rule-sets.ts';
+import { runImport } from '../edge/import/run.ts';
+import { activeRules } from '../edge/jit/active-rules.ts';
+import { planIdentities } from '../edge/jit/plan-users.ts';
+import { demoWorkers, toCsv } from '../scripts/gen-demo-hr.ts';
+
+const { values } = parseArgs({ options: { workers: { type: 'string', default: '100000' }, 'skip-plan': { type: 'boolean', default: false } } });
+const count = Number(values.workers);
+const dir = mkdtempSync(join(tmpdir(), 'roster-bench-import-'));
+const ctx = { at: '2025-06-02T08:00:00.000Z', actor: 'bench' };
+const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+try {
+  const csv = toCsv(demoWorkers(count, 99));
+  console.log(`HR import benchmark: ${fmt(count)} workers (${(csv.length / 1e6).toFixed(1)} MB csv), demo rules, embedded libSQL files`);
+
+  // The import: parse → validate → read → merge (source hr) → one batch, then plan.
+  const db = await openLibsql({ url: `file:${join(dir, 'import.db')}` });
+  await migrate(db);
+  const files = loadRulesDir('rules', process.cwd()).rules;
+  await saveRuleSet(db, { version: compileRules(files).ruleSet.version, files, source: 'rules/' }, ctx, { activate: true });
+  const rules = (await activeRules(db))!;
+  globalThis.gc?.();
+  let t = performance.now();
+  const result = await runImport(db, { runId: 'bench', text: csv, fileName: 'workers.csv', types: rules.ruleSet.settings.attributes ?? {} }, ctx);
+  const importMs = performance.now() - t;
+  if (result.run.status !== 'done') throw new Error(`import failed: ${JSON.stringify(result.errors.slice(0, 3))}`);
+  t = performance.now();
+  const identities = await getIdentities(db, result.written);
+  const planned = values['skip-plan'] ? { plan: { actions: [] }, engineMs: 0 } : await planIdentities(db, rules.ruleSet, identities, { kind: 'import', runId: 'bench-plan', ruleSetVersion: rules.version }, ctx);
+  const planMs = performance.now() - t;
+
+  // The baseline: the same identity rows, one multi-row INSERT per 4,000 bound values, one batch.
+  const rows = identities.map((r) => [r.id, r.login, r.email, r.status, JSON.stringify(r.profile), JSON.stringify(r.sources), null, null, '[]', r.version, r.createdAt, r.updatedAt]);
+  const base = await openLibsql({ url: `file:${join(dir, 'baseline.db')}` });
+  await migrate(base);
+  globalThis.gc?.();
+  t = performance.now();
+  const perStatement = Math.floor(4000 / 12);
+  const statements = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    statements.push({ sql: `INSERT INTO identities (id, login, email, status, profile, sources, password_hash, password_changed_at, password_history, version, created_at, updated_at) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`, args: chunk.flat() });
+  }
+  await base.$client.batch(statements, 'write');
+  const baselineMs = performance.now() - t;
+
+  const importRate = rate(count, importMs);
+  const totalRate = rate(count, importMs + planMs);
+  const baseRate = rate(count, baselineMs);
+  console.log(`  plain multi-row insert (baseline)   ${fmt(Math.round(baselineMs)).padStart(7)} ms   ${fmt(baseRate).padStart(9)} rows/s`);
+  console.log(`  import (parse..write, one batch)    ${fmt(Math.round(importMs)).padStart(7)} ms   ${fmt(importRate).padStart(9)} rows/s   ${(importRate / baseRate).toFixed(2)}× baseline`);
+  console.log(`  plan + outbox (${fmt(planned.plan.actions.length)} actions)      ${fmt(Math.round(planMs)).padStart(7)} ms   engine ${fmt(Math.round(planned.engineMs))} ms`);
+  console.log(`  import + plan                       ${fmt(Math.round(importMs + planMs)).padStart(7)} ms   ${fmt(totalRate).padStart(9)} rows/s   ${(totalRate / baseRate).toFixed(2)}× baseline (target ≥ 0.50×)`);
+  db.$client.close();
+  base.$client.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
