@@ -6,7 +6,10 @@ import type { LibsqlDb } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { getIdentity, updateIdentity } from '../db/repos/identities.ts';
 import { getImportRun } from '../db/repos/import-runs.ts';
+import { startImportRun } from '../db/repos/import-runs.ts';
+import { newIdentityRow } from '../db/repos/identities.ts';
 import { runImport } from './run.ts';
+import { writeImport } from './write.ts';
 
 const ctx = { at: '2025-03-01T09:00:00.000Z', actor: 'test' };
 const types = { level: 'number', startDate: 'date', terminationDate: 'date' } as const;
@@ -129,5 +132,23 @@ describe('runImport', () => {
     const result = await runImport(db, { runId: 'imp3', text: csv(ADA, GRACE), types, plan: async (ids) => (planned.push(ids), { runId: 'run1', actions: 3, held: false }) }, ctx);
     expect(planned).toEqual([['e2']]);
     expect(result.plan).toEqual({ runId: 'run1', actions: 3, held: false });
+  });
+
+  it('a batch whose identity moved meanwhile fails whole: no row, no run outcome, no audit written', async () => {
+    const db = await open();
+    await runImport(db, { runId: 'imp1', text: csv(ADA), types }, ctx);
+    await startImportRun(db, { id: 'imp2', source: 'hr' }, ctx);
+    const audit = await count(db, 'audit_events');
+    // Read at version 1, but someone else already wrote version 2: the import expected 1 → 2.
+    const ada = (await getIdentity(db, 'e1'))!;
+    await updateIdentity(db, 'e1', 1, { profile: { ...ada.profile, title: 'Countess' } }, ctx);
+    const fresh = { ...newIdentityRow({ id: 'e9', login: 'e9@acme.example' }, ctx.at), version: 1 };
+    const stale = { ...ada, profile: { ...ada.profile, title: 'Stale' }, version: 2 };
+    const result = await writeImport(db, 'imp2', [{ row: fresh, expectedVersion: 0, line: 2 }, { row: stale, expectedVersion: 1, line: 3 }], { total: 2, created: 1, updated: 1, failed: 0, errors: [] }, ctx);
+    expect(result).toMatchObject({ ok: false, code: 'stale' });
+    expect(await getIdentity(db, 'e9')).toBeUndefined();
+    expect((await getIdentity(db, 'e1'))?.profile.title).toBe('Countess');
+    expect((await getImportRun(db, 'imp2'))?.status).toBe('running');
+    expect(await count(db, 'audit_events')).toBe(audit + 1);
   });
 });
