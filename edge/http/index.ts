@@ -4,3 +4,7 @@ export { writeContext } from './env.ts';
 export { ApiError, conflict, errorBody, issueDetails, notFound, notFoundHandler, onError, unwrap, validationHook } from './errors.ts';
 export type { ErrorBody } from './errors.ts';
 export { newRouter } from './router.ts';
+export { DEFAULT_BODY_LIMIT, bodyLimits } from './body-limit.ts';
+export { csvResponse, toCsv, wantsCsv } from './csv.ts';
+export { checkIfMatch, contentTag, versionTag } from './etag.ts';
+export { requestLog } from './log.ts';

@@ -56,14 +56,13 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
   const events: AuditEvent[] = [{ ...ctx, type: deleting ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: next.version, runId: run?.id ?? null } }];
   if (run) events.push(runEvent(run, actions, ctx));
   const statements = (): Statement[] => [
-    deleting
-      ? db.delete(identities).where(sql`${identities.id} = ${id} AND ${identities.version} = ${current.version}`)
-      : db
-          .update(identities)
-          // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included).
-          .set({ status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
-          .where(eq(identities.id, id)),
-    ...(deleting ? [db.delete(memberships).where(eq(memberships.userId, id))] : []),
+    db
+      .update(identities)
+      // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included), also
+      // before a delete, so a user changed meanwhile is never deleted on stale grounds.
+      .set({ status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
+      .where(eq(identities.id, id)),
+    ...(deleting ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
     ...(run ? runStatements(db, run, actions, ctx.at) : []),
   ];
   try {

@@ -19,6 +19,10 @@ export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: 
   { name: 'outbox', method: 'GET', path: '/v1/outbox', forbidden: ['scim', 'agent'] },
   { name: 'reports', method: 'GET', path: '/v1/reports/accounts-per-app', forbidden: ['scim', 'agent'] },
   { name: 'audit', method: 'GET', path: '/v1/audit', forbidden: ['scim', 'agent'] },
+  { name: 'lifecycle', method: 'POST', path: '/v1/users/u1/lifecycle/suspend', forbidden: ['read', 'scim', 'agent'] },
+  { name: 'rule sets activate', method: 'POST', path: '/v1/rule-sets/abc/activate', forbidden: ['read', 'scim', 'agent'] },
+  { name: 'runs approve', method: 'POST', path: '/v1/runs/r1/approve', forbidden: ['read', 'scim', 'agent'] },
+  { name: 'apps update', method: 'PATCH', path: '/v1/apps/github', body: { name: 'x' }, forbidden: ['read', 'scim', 'agent'] },
   { name: 'passwords', method: 'POST', path: '/v1/users/u1/password', body: { password: 'x' }, forbidden: ['read', 'scim', 'agent'] },
 ];
 

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
-import { setup } from '../context.ts';
+import { countRows, setup } from '../context.ts';
 import { seed } from './runs.ts';
 
 async function withAccounts(t: ApiContext): Promise<void> {
@@ -76,5 +76,19 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     await t.call('POST', '/v1/users', { body: { id: 'x', login: 'x' } });
     const res = await t.call('POST', '/v1/users/x/lifecycle/suspend');
     expect(res.body).toMatchObject({ user: { status: 'SUSPENDED' }, run: null, actions: [] });
+  });
+
+  it('writes nothing when any part of the batch fails: status, run, actions and audit go together', async () => {
+    // A clock of ids that repeats makes the second run's insert collide, failing its batch.
+    const t = await setup(async () => ({ ...(await makeRuntime()), newId: () => 'same-run-id' }));
+    await withAccounts(t);
+    expect((await t.call('POST', '/v1/users/u1/lifecycle/suspend')).status).toBe(200);
+    const before = await countRows(t.runtime.db);
+    const failed = await t.call('POST', '/v1/users/u1/lifecycle/unsuspend');
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe('internal');
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'SUSPENDED', version: 2 });
+    expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
   });
 }
