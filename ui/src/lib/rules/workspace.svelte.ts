@@ -81,6 +81,13 @@ export function addFiles(files: SourceFile[]): void {
   if (files[0]) selectFile(files[0].path);
 }
 
+/** Opens a whole rule set in place of the working copy (e.g. another repository's rules). */
+export function replaceFiles(files: SourceFile[]): void {
+  workspace.files = files.map((f) => ({ ...f }));
+  workspace.selected = files[0]?.path ?? '';
+  persist();
+}
+
 export function removeFile(path: string): void {
   workspace.files = workspace.files.filter((f) => f.path !== path);
   if (workspace.selected === path) workspace.selected = workspace.files[0]?.path ?? '';
