@@ -92,7 +92,23 @@ function firstInstantAtWall(wall: number, timeZone: string): number {
   return hi;
 }
 
+// A population shares a few thousand dates and a handful of zones, and each boundary costs
+// several Intl formats: remember them. A bounded memo of a pure function (answers never change).
+const boundaries = new Map<string, Result<string>>();
+const BOUNDARY_LIMIT = 50_000;
+
 function dayBoundary(date: string, timeZone: string, offsetDays: number): Result<string> {
+  const key = `${date}|${timeZone}|${offsetDays}`;
+  let result = boundaries.get(key);
+  if (result === undefined) {
+    result = computeDayBoundary(date, timeZone, offsetDays);
+    if (boundaries.size >= BOUNDARY_LIMIT) boundaries.clear();
+    boundaries.set(key, result);
+  }
+  return result;
+}
+
+function computeDayBoundary(date: string, timeZone: string, offsetDays: number): Result<string> {
   const ms = parseDate(date);
   if (ms === undefined) return fail('lifecycle.invalid-date', `invalid date \`${date}\`: expected YYYY-MM-DD`);
   if (!isValidTimeZone(timeZone)) return fail('lifecycle.invalid-time-zone', `unknown time zone \`${String(timeZone)}\`: expected an IANA name such as \`Europe/Paris\``);
