@@ -12,8 +12,10 @@ import { outboxRoutes, runRoutes } from './runs.ts';
 import { simulateRoutes } from './simulate.ts';
 import { userRoutes } from './users.ts';
 import { sessionRoutes } from './session.ts';
+import { taskRoutes } from './tasks.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
+import { SCIM_BODY_LIMIT, scimRoutes } from './scim.ts';
 
 export interface RouteModule {
   /** Mount point, e.g. `/v1/users`. */
@@ -35,6 +37,8 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/reports', routes: reportRoutes },
   { path: '/v1/audit', routes: auditRoutes },
   { path: '/v1/session', routes: sessionRoutes },
+  { path: '/v1/tasks', routes: taskRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },
+  { path: '/scim/v2', routes: scimRoutes, bodyLimit: SCIM_BODY_LIMIT },
 ];

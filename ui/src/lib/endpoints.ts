@@ -39,11 +39,17 @@ export const appAccounts = (id: string) => optional(listAll<AccountRow>(`/v1/app
 
 export const listRuns = (status?: string) => api<Page<RunRow>>(`/v1/runs${q({ status, limit: '100' })}`).then(pageItems);
 export const decideRun = (id: string, decision: 'approve' | 'reject') => api<RunRow>(`/v1/runs/${encodeURIComponent(id)}/${decision}`, { method: 'POST' });
-export const runActions = (id: string) => optional(api<Page<OutboxRow> | OutboxRow[]>(`/v1/runs/${encodeURIComponent(id)}/actions?limit=200`).then(pageItems));
+export const runActions = (id: string) => api<RunRow & { actions: OutboxRow[] }>(`/v1/runs/${encodeURIComponent(id)}?limit=200`).then((run) => run.actions);
 
 export const listTasks = (status?: string) => optional(api<Page<TaskRow> | TaskRow[]>(`/v1/tasks${q({ status })}`).then(pageItems));
 export const completeTask = (id: string) => api<TaskRow>(`/v1/tasks/${encodeURIComponent(id)}/done`, { method: 'POST' });
 
 export const listAudit = (params: Record<string, string | undefined>) => api<Page<AuditRow>>(`/v1/audit${q({ limit: '100', ...params })}`);
+
+/** A date input's `YYYY-MM-DD` as the instant the API wants: the start of that UTC day, or the end. */
+export function dayInstant(day: string, end = false): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  return end ? `${day}T23:59:59.999Z` : `${day}T00:00:00.000Z`;
+}
 export const listOutbox = (params: Record<string, string | undefined>) => optional(api<Page<OutboxRow>>(`/v1/outbox${q({ limit: '500', ...params })}`).then(pageItems));
 export const listImports = () => api<Page<ImportRunRow>>('/v1/imports').then(pageItems);

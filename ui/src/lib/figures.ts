@@ -29,7 +29,7 @@ export function accountsPerApp(rows: readonly Record<string, unknown>[]): Bar[] 
     const label = String(row.appId ?? row.app ?? row.id ?? '?');
     const numeric = Object.entries(row).filter(([k, v]) => typeof v === 'number' && k !== 'version');
     const total = (row.total ?? row.accounts ?? row.count) as number | undefined;
-    const parts = numeric.filter(([k]) => !['total', 'accounts', 'count', 'licenses'].includes(k)).map(([k, v]) => ({ label: k, value: v as number }));
+    const parts = numeric.filter(([k]) => !['total', 'accounts', 'count', 'licenses', 'licensed'].includes(k)).map(([k, v]) => ({ label: k, value: v as number }));
     const value = typeof total === 'number' ? total : parts.reduce((a, p) => a + p.value, 0);
     return { label, value, parts: parts.length > 1 ? parts : undefined } as Bar;
   });
