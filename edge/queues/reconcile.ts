@@ -1,52 +1,48 @@
-// One shard of a reconciliation, as a queue consumer runs it: the identities in the shard's
-// id range are planned against the active rules and the plan is written as one run with its
-// outbox actions (one batch). The run id derives from the reconciliation and the shard, so a
-// redelivered message finds its run written and does nothing twice. Actions of a run that is
-// not held are handed to the dispatch queue at once; the cron's outbox sweep catches the rest.
+// One shard of a reconciliation, as the queue consumer runs it: the identities in the shard's
+// id range go through the reconcile service (edge/services/reconcile.ts) — planned against the
+// active rules and their observed state, written as one run with its outbox actions in one
+// batch. The run id derives from the reconciliation and the shard, so a redelivered message
+// finds its run and does nothing twice. A run that is not held has its actions handed to the
+// dispatch queue at once; the cron's outbox sweep catches anything missed.
 import { and, asc, gte, lt } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
-import { getActiveRuleSet } from '../db/repos/rule-sets.ts';
-import { createRun } from '../db/repos/runs.ts';
+import { getRun } from '../db/repos/runs.ts';
 import { identities } from '../db/schema.ts';
+import { ApiError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { countActions, heldReasons, loadRuleSet, planUsers, toUser } from '../services/engine.ts';
+import { toUser } from '../services/engine.ts';
+import { reconcile } from '../services/reconcile.ts';
 import type { ReconcileMessage } from './messages.ts';
 import { dispatchMessages } from './producer.ts';
 
 export interface ShardOutcome {
-  runId?: string;
+  runId: string;
   users: number;
   actions: number;
-  held: boolean;
-  /** Why nothing was planned (no active rule set, an empty shard, a run already written). */
+  status?: string;
+  /** Why nothing was planned: an empty shard, no active rule set, its run already written. */
   skipped?: string;
 }
 
 export async function reconcileShard(runtime: Runtime, message: ReconcileMessage): Promise<ShardOutcome> {
-  const { db } = runtime;
-  const active = await getActiveRuleSet(db);
-  const ruleSet = active && (await loadRuleSet(db, active.version));
-  if (!active || !ruleSet) return { users: 0, actions: 0, held: false, skipped: 'no active rule set' };
+  const runId = `${message.reconcileId}.${message.shard}`;
   const range: SQL[] = [];
   if (message.fromId !== undefined) range.push(gte(identities.id, message.fromId));
   if (message.toId !== undefined) range.push(lt(identities.id, message.toId));
-  const rows = await db.select().from(identities).where(and(...range)).orderBy(asc(identities.id));
-  if (rows.length === 0) return { users: 0, actions: 0, held: false, skipped: 'empty shard' };
-  const { plan } = await planUsers(db, ruleSet, rows.map(toUser), message.asOf);
-  const outcome: ShardOutcome = { users: rows.length, actions: plan.actions.length, held: plan.held === true };
-  if (plan.actions.length === 0) return outcome;
-  const runId = `${message.reconcileId}.${message.shard}`;
-  const held = heldReasons(plan);
-  const written = await createRun(
-    db,
-    { id: runId, kind: 'reconcile', status: plan.held ? 'held' : 'planned', ruleSetVersion: active.version, asOf: message.asOf, summary: { trigger: message.trigger, shard: message.shard, users: rows.length, actions: countActions(plan) }, heldReasons: held },
-    plan.actions,
-    { at: runtime.now(), actor: `reconcile:${message.trigger}` },
-  );
-  if (!written.ok) return { ...outcome, runId, skipped: 'run already written' };
-  runtime.log({ level: 'info', msg: 'reconcile shard planned', runId, users: rows.length, actions: plan.actions.length, held: outcome.held });
-  if (!plan.held && runtime.enqueue) {
-    for (const m of dispatchMessages(plan.actions.map((a) => a.id))) await runtime.enqueue('dispatch', m);
+  const rows = await runtime.db.select().from(identities).where(and(...range)).orderBy(asc(identities.id));
+  const outcome: ShardOutcome = { runId, users: rows.length, actions: 0 };
+  if (rows.length === 0) return { ...outcome, skipped: 'empty shard' };
+  if (await getRun(runtime.db, runId)) return { ...outcome, skipped: 'run already written' };
+  let result: Awaited<ReturnType<typeof reconcile>>;
+  try {
+    result = await reconcile(runtime, { asOf: message.asOf, users: rows.map(toUser), runId }, { at: runtime.now(), actor: `reconcile:${message.trigger}` });
+  } catch (error) {
+    // Nothing a retry would change: no rules to plan with, or a concurrent delivery wrote the run.
+    if (error instanceof ApiError && (error.code === 'no_active_rule_set' || error.status === 409)) return { ...outcome, skipped: error.message };
+    throw error;
   }
-  return { ...outcome, runId };
+  if (result.run.status === 'planned' && result.queued > 0 && runtime.enqueue) {
+    for (const m of dispatchMessages(result.plan.actions.map((a) => a.id))) await runtime.enqueue('dispatch', m);
+  }
+  return { ...outcome, actions: result.plan.actions.length, status: result.run.status };
 }

@@ -2,7 +2,7 @@
 // The run and all its actions are written in ONE batch (createRun). A plan the safety gates
 // hold is stored `held` with its reasons; its actions wait as `held` (never delivered) until
 // an admin approves (→ pending) or rejects (→ cancelled) the run.
-import type { Plan } from '../../engine/types.ts';
+import type { Plan, User } from '../../engine/types.ts';
 import type { WriteContext } from '../db/index.ts';
 import type { Run } from '../db/repos/index.ts';
 import { createRun, observedState } from '../db/repos/index.ts';
@@ -17,17 +17,29 @@ export interface ReconcileResult {
   queued: number;
 }
 
-export async function reconcile(runtime: Runtime, options: { asOf?: string }, ctx: WriteContext): Promise<ReconcileResult> {
+export interface ReconcileOptions {
+  asOf?: string;
+  /**
+   * Only these users (one shard of a queued reconciliation, edge/queues/reconcile.ts), planned
+   * against their own observed state; default: every identity against all observed state.
+   */
+  users?: readonly User[];
+  /** The run's id; default a new one. A queued shard derives it from its message. */
+  runId?: string;
+}
+
+export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx: WriteContext): Promise<ReconcileResult> {
   const { db } = runtime;
   const ruleSet = await loadRuleSet(db);
   if (!ruleSet) throw new ApiError(409, 'no_active_rule_set', 'no rule set is active: load or upload one and activate it');
-  const users = await allUsers(db);
+  const users = options.users ?? (await allUsers(db));
   const asOf = options.asOf ?? ctx.at;
-  const { plan } = await planUsers(db, ruleSet, users, asOf, await observedState(db));
+  const observed = options.users ? await observedState(db, users.map((u) => u.id)) : await observedState(db);
+  const { plan } = await planUsers(db, ruleSet, users, asOf, observed);
   const reasons = heldReasons(plan);
   const summary = { users: users.length, actions: countActions(plan), diagnostics: plan.diagnostics.length, refused: plan.refused?.length ?? 0 };
   const { run, queued } = unwrap(
-    await createRun(db, { id: runtime.newId(), kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary, heldReasons: reasons }, plan.actions, ctx),
+    await createRun(db, { id: options.runId ?? runtime.newId(), kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary, heldReasons: reasons }, plan.actions, ctx),
   );
   runtime.log({ level: 'info', msg: 'reconcile run', runId: run.id, status: run.status, users: users.length, actions: plan.actions.length });
   return { run, plan, queued };

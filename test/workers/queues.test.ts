@@ -1,38 +1,33 @@
 // Queues in workerd, end to end: the Worker's cron handler produces messages on the real local
 // Queues from wrangler.toml, the broker delivers them to the Worker's `queue` handler, and the
-// consumer does the work against D1 — outbox actions reach their connector, reconcile shards
-// become runs whose actions are dispatched. Plus the consumer's ack/retry/drop rules.
+// consumer does the work against D1 — outbox actions reach their app through the dispatcher and
+// the real `manual` connector (a stored task), reconcile shards become runs whose actions are
+// dispatched. Plus the consumer's ack/retry/drop rules and the producer's refusals.
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashJson } from '../../engine/hash.ts';
 import type { Action, SourceFile } from '../../engine/types.ts';
 import { saveApp } from '../../edge/db/repos/apps.ts';
 import { createIdentity } from '../../edge/db/repos/identities.ts';
+import { listManualTasks } from '../../edge/db/repos/manual-tasks.ts';
 import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { createRun } from '../../edge/db/repos/runs.ts';
 import { outbox, runs } from '../../edge/db/schema.ts';
 import worker from '../../edge/entry/workers.ts';
 import { workersRuntime } from '../../edge/entry/workers-runtime.ts';
 import { consumeBatch, queueHandlers } from '../../edge/queues/consumer.ts';
-import { deliverers } from '../../edge/queues/dispatch.ts';
-import type { Deliverer } from '../../edge/queues/dispatch.ts';
 import type { Runtime } from '../../edge/runtime.ts';
 
 const ctx = { at: '2025-01-01T09:00:00.000Z', actor: 'test' };
-const delivered: Action[] = [];
-const recorder: Deliverer = {
-  deliver: async (action) => {
-    delivered.push(action);
-    return { ok: true };
-  },
-};
-afterEach(() => {
-  deliverers.delete('recorder');
-  delivered.length = 0;
+const task = (id: string, appId: string): Action => ({
+  id,
+  type: 'task.manual',
+  userId: 'u-1',
+  appId,
+  attributes: { task: 'make a badge for `u-1`', operation: 'account.create', owners: ['facilities@acme.test'] },
+  reason: { summary: 'test', rules: [], version: 'v', matched: [] },
 });
-
-const action = (id: string, appId: string): Action => ({ id, type: 'account.create', userId: 'u-1', appId, reason: { summary: 'test', rules: [], version: 'v', matched: [] } });
 
 async function statusOf(runtime: Runtime, id: string): Promise<string | undefined> {
   const [row] = await runtime.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, id));
@@ -46,27 +41,27 @@ async function cron(scheduledTime: number, overrides: Partial<typeof env> = {}):
 describe('queues in workerd', () => {
   it('the cron hands a due action to the dispatch queue and the consumer delivers it; an app without a connector waits', async () => {
     const runtime = await workersRuntime(env);
-    deliverers.set('recorder', recorder);
-    await saveApp(runtime.db, { id: 'wiki', name: 'Wiki', connector: 'recorder', config: {} }, ctx);
+    await saveApp(runtime.db, { id: 'badge', name: 'Badge office', connector: 'manual', config: {} }, ctx);
+    // LDAP is delivered by the on-prem agent, never from a Worker.
     await saveApp(runtime.db, { id: 'ad', name: 'AD', connector: 'ldap', config: {} }, ctx);
-    expect((await createRun(runtime.db, { id: 'run-1', kind: 'reconcile', status: 'planned', asOf: ctx.at }, [action('a-wiki', 'wiki'), action('a-ad', 'ad')], ctx)).ok).toBe(true);
+    expect((await createRun(runtime.db, { id: 'run-1', kind: 'reconcile', status: 'planned', asOf: ctx.at }, [task('a-badge', 'badge'), task('a-ad', 'ad')], ctx)).ok).toBe(true);
 
     await cron(Date.parse('2025-01-01T10:00:00Z'));
 
-    await vi.waitUntil(async () => (await statusOf(runtime, 'a-wiki')) === 'done', { timeout: 10_000, interval: 50 });
-    expect(delivered.map((a) => a.id)).toEqual(['a-wiki']);
+    await vi.waitUntil(async () => (await statusOf(runtime, 'a-badge')) === 'done', { timeout: 10_000, interval: 50 });
+    expect((await listManualTasks(runtime.db)).map((t) => [t.actionId, t.appId, t.owners])).toEqual([['a-badge', 'badge', ['facilities@acme.test']]]);
     expect(await statusOf(runtime, 'a-ad')).toBe('pending');
   });
 
   it('the cron shards a reconciliation; each shard becomes a run whose actions are dispatched, and a repeated cron plans nothing twice', async () => {
     const runtime = await workersRuntime(env);
-    deliverers.set('recorder', recorder);
     const files: SourceFile[] = [
-      { path: 'rules/apps/notes.yaml', text: 'kind: app\nid: notes\nname: Notes\nconnector: scim\n' },
-      { path: 'rules/assignments/notes.yaml', text: 'kind: assignment\nid: eng-notes\nwhen:\n  all:\n    - { fact: department, operator: equal, value: Engineering }\nassign:\n  - { app: notes }\n' },
+      { path: 'rules/apps/locker.yaml', text: 'kind: app\nid: locker\nname: Lockers\nconnector: manual\nowners: [facilities@acme.test]\n' },
+      { path: 'rules/assignments/locker.yaml', text: 'kind: assignment\nid: eng-locker\nwhen:\n  all:\n    - { fact: department, operator: equal, value: Engineering }\nassign:\n  - { app: locker }\n' },
     ];
     await saveRuleSet(runtime.db, { version: hashJson(files), files, source: 'upload' }, ctx, { activate: true });
-    await saveApp(runtime.db, { id: 'notes', name: 'Notes', connector: 'recorder', config: {} }, ctx);
+    await saveApp(runtime.db, { id: 'locker', name: 'Lockers', connector: 'manual', config: {} }, ctx);
+    const lockerTasks = async () => (await listManualTasks(runtime.db, { appId: 'locker' })).map((t) => t.userId).sort();
     const people = [
       ['p1', 'Engineering'],
       ['p2', 'Sales'],
@@ -79,8 +74,8 @@ describe('queues in workerd', () => {
     const scheduledTime = Date.parse('2025-01-02T10:00:00Z');
     await cron(scheduledTime, { ROSTER_RECONCILE_SHARD_SIZE: '2' });
 
-    await vi.waitUntil(() => delivered.length >= 3, { timeout: 15_000, interval: 50 });
-    expect(delivered.map((a) => `${a.type} ${a.userId} ${a.appId}`).sort()).toEqual(['account.create p1 notes', 'account.create p3 notes', 'account.create p5 notes']);
+    await vi.waitUntil(async () => (await lockerTasks()).length >= 3, { timeout: 15_000, interval: 50 });
+    expect(await lockerTasks()).toEqual(['p1', 'p3', 'p5']);
     const shardRuns = await runtime.db.select().from(runs).where(sql`${runs.id} like 'cron-2025-01-02T10:00:00.000Z.%'`);
     // Shards [p1,p2] [p3,p4] [p5]: each has one engineer, so each wrote one run.
     expect(shardRuns.map((r) => r.id).sort()).toEqual(['cron-2025-01-02T10:00:00.000Z.0', 'cron-2025-01-02T10:00:00.000Z.1', 'cron-2025-01-02T10:00:00.000Z.2']);
@@ -89,7 +84,7 @@ describe('queues in workerd', () => {
     // The same cron again: every shard finds its run written; nothing is planned or delivered twice.
     await cron(scheduledTime, { ROSTER_RECONCILE_SHARD_SIZE: '2' });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(delivered).toHaveLength(3);
+    expect(await lockerTasks()).toEqual(['p1', 'p3', 'p5']);
     expect(await runtime.db.select().from(runs).where(sql`${runs.id} like 'cron-2025-01-02T10:00:00.000Z.%'`)).toHaveLength(3);
   });
 
