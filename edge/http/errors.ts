@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Runtime } from '../runtime.ts';
+import { isScimPath, scimErrorResponse } from '../scim/http.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -70,6 +71,8 @@ const HTTP_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthori
 
 export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
   return (err, c) => {
+    // SCIM clients get SCIM error bodies, 401/403 from authentication included (RFC 7644 §3.12).
+    if (isScimPath(c.req.path)) return scimErrorResponse(err, (error) => runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error }));
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
       return c.json(errorBody(err.code, err.message, err.details), err.status);

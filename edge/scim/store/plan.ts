@@ -1,0 +1,40 @@
+// What a SCIM write asks of the engine: the users it touched are evaluated and planned with the
+// active rule set, and the run with its outbox actions joins the SAME batch as the identity
+// write and its audit events (edge/db THE RULE), so a change and the provisioning it causes
+// commit together or not at all (statements from edge/services/run-writes.ts).
+import type { AuditEvent } from '../../audit/chain.ts';
+import type { Db, Statement, WriteContext } from '../../db/index.ts';
+import type { Identity } from '../../db/repos/identities.ts';
+import { heldReasons, loadRuleSet, planUsers, toUser } from '../../services/engine.ts';
+import { newRun, runEvent, runStatements } from '../../services/run-writes.ts';
+
+export interface PlannedWrite {
+  statements: Statement[];
+  events: AuditEvent[];
+  runId?: string;
+  actions: number;
+}
+
+const NOTHING: PlannedWrite = { statements: [], events: [], actions: 0 };
+
+/** Plans `users` as they will be after the write (no active rule set: nothing to plan). */
+export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteContext, newId: () => string): Promise<PlannedWrite> {
+  if (users.length === 0) return NOTHING;
+  const ruleSet = await loadRuleSet(db);
+  if (!ruleSet) return NOTHING;
+  const { plan } = await planUsers(db, ruleSet, users.map(toUser), ctx.at);
+  if (plan.actions.length === 0) return NOTHING;
+  const run = newRun(
+    {
+      id: newId(),
+      kind: 'reconcile',
+      status: plan.held ? 'held' : 'planned',
+      ruleSetVersion: ruleSet.version,
+      asOf: ctx.at,
+      summary: { trigger: 'scim', users: users.length, actions: plan.actions.length },
+      heldReasons: heldReasons(plan),
+    },
+    ctx.at,
+  );
+  return { statements: runStatements(db, run, plan.actions, ctx.at), events: [runEvent(run, plan.actions, ctx)], runId: run.id, actions: plan.actions.length };
+}
