@@ -2,6 +2,7 @@
 // active, a stored or an uploaded rule set, as of any instant. Nothing is written.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RuleSet, SourceFile, User } from '../../engine/types.ts';
+import { observedState } from '../db/repos/index.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { ActionSchema, DiagnosticSchema, SourceFileSchema, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
@@ -43,13 +44,15 @@ export function simulateRoutes(runtime: Runtime) {
     const body = c.req.valid('json');
     const ruleSet = await resolveRuleSet(runtime, body.ruleSet);
     let users: User[];
+    // Every user: read all observed state at once instead of by id.
+    const observed = body.users === undefined ? await observedState(db) : undefined;
     if (body.users === undefined) users = await allUsers(db);
     else if (body.users.every((u) => typeof u === 'string')) {
       const found = await usersByIds(db, body.users as string[]);
       if (found.missing.length > 0) throw notFound(`no user ${found.missing.slice(0, 5).map((id) => `\`${id}\``).join(', ')}${found.missing.length > 5 ? ` and ${found.missing.length - 5} more` : ''}`);
       users = found.users;
     } else users = body.users as User[];
-    const { plan } = await planUsers(db, ruleSet, users, body.asOf ?? runtime.now());
+    const { plan } = await planUsers(db, ruleSet, users, body.asOf ?? runtime.now(), observed);
     const reasons = heldReasons(plan);
     return c.json({ version: plan.version, asOf: plan.asOf, users: users.length, held: reasons.length > 0, heldReasons: reasons, counts: countActions(plan), actions: plan.actions, diagnostics: plan.diagnostics }, 200);
   });
