@@ -1,30 +1,33 @@
 // Cloudflare Workers entry: the same app as `npm start`, over the Runtime built from the env
-// (edge/entry/workers-runtime.ts). `fetch` serves the API, `queue` consumes dispatch and
-// reconcile messages, `scheduled` (the cron in wrangler.toml) sweeps the outbox and shards
-// a reconciliation onto the queues.
+// (edge/entry/workers-runtime.ts). `fetch` serves the API and hands the actions a request
+// queued to the dispatch queue; `queue` consumes dispatch and reconcile messages; `scheduled`
+// (the cron in wrangler.toml) sweeps the outbox and shards a reconciliation onto the queues.
 import { createApp } from '../app.ts';
 import type { QueueBatch } from '../queues/bindings.ts';
 import { consumeBatch } from '../queues/consumer.ts';
-import { scheduledRun } from '../queues/scheduled.ts';
+import { dispatchQueuedSince, scheduledRun } from '../queues/scheduled.ts';
 import type { Runtime } from '../runtime.ts';
 import type { WorkersEnv } from './workers-runtime.ts';
 import { shardSize, workersRuntime } from './workers-runtime.ts';
 
 const apps = new WeakMap<Runtime, ReturnType<typeof createApp>>();
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export default {
-  async fetch(request: Request, env: WorkersEnv): Promise<Response> {
+  async fetch(request: Request, env: WorkersEnv, ctx?: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
     let runtime: Runtime;
     try {
       runtime = await workersRuntime(env);
     } catch (error) {
       // A Worker that cannot start (a missing secret, an unreachable database) says why.
-      const message = error instanceof Error ? error.message : String(error);
-      return Response.json({ error: { code: 'unavailable', message } }, { status: 503 });
+      return Response.json({ error: { code: 'unavailable', message: error instanceof Error ? error.message : String(error) } }, { status: 503 });
     }
     let app = apps.get(runtime);
     if (!app) apps.set(runtime, (app = createApp(runtime)));
-    return app.fetch(request);
+    const started = runtime.now();
+    const response = await app.fetch(request);
+    if (!READS.has(request.method) && response.ok) ctx?.waitUntil(dispatchQueuedSince(runtime, started));
+    return response;
   },
   async queue(batch: QueueBatch, env: WorkersEnv): Promise<void> {
     await consumeBatch(await workersRuntime(env), batch);

@@ -1,6 +1,6 @@
 // The producer side: `runtime.enqueue(name, message)` on Workers, and the two things the cron
 // sends — outbox actions that are due again, and the shards of a reconciliation.
-import { and, asc, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { identities, outbox } from '../db/schema.ts';
 import type { QueueProducer } from './bindings.ts';
@@ -27,6 +27,20 @@ export function dispatchMessages(ids: readonly string[], perMessage = 100): Disp
   const messages: DispatchMessage[] = [];
   for (let i = 0; i < ids.length; i += perMessage) messages.push({ kind: 'dispatch', actionIds: ids.slice(i, i + perMessage) });
   return messages;
+}
+
+/**
+ * Ids of actions queued since `since` and due at `now`: what one API request planned (a run, a
+ * lifecycle operation, a login), handed to the dispatch queue as soon as the request commits.
+ */
+export async function queuedSince(db: Db, since: string, now: string, limit = 1000): Promise<string[]> {
+  const rows = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), gte(outbox.updatedAt, since), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /** Ids of actions due at `now` (pending, or failed and past their retry time), oldest first. */

@@ -2,7 +2,7 @@
 // (first deliveries a producer missed, retries whose time has come), then split the
 // identities into shards and put one reconcile message per shard on the reconcile queue.
 import type { Runtime } from '../runtime.ts';
-import { dispatchMessages, dueActionIds, reconcileShards } from './producer.ts';
+import { dispatchMessages, dueActionIds, queuedSince, reconcileShards } from './producer.ts';
 
 export interface ScheduledReport {
   dispatched: number;
@@ -22,4 +22,21 @@ export async function scheduledRun(runtime: Runtime, scheduledTime: number, opti
   for (const message of shards) await enqueue('reconcile', message);
   runtime.log({ level: 'info', msg: 'scheduled run', reconcileId, dispatched: due.length, shards: shards.length });
   return { dispatched: due.length, shards: shards.length, reconcileId };
+}
+
+/**
+ * After a request that changed something: its newly queued actions go to the dispatch queue.
+ * Never throws: what fails to be enqueued here is still in the outbox for the cron's sweep.
+ */
+export async function dispatchQueuedSince(runtime: Runtime, since: string): Promise<number> {
+  const enqueue = runtime.enqueue;
+  if (!enqueue) return 0;
+  try {
+    const ids = await queuedSince(runtime.db, since, runtime.now());
+    for (const message of dispatchMessages(ids)) await enqueue('dispatch', message);
+    return ids.length;
+  } catch (error) {
+    runtime.log({ level: 'error', msg: 'queued actions not enqueued (the cron will)', error: error instanceof Error ? error.message : String(error) });
+    return 0;
+  }
 }

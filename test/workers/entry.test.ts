@@ -2,10 +2,16 @@
 // local D1 from wrangler.toml: it migrates on first use, serves the public routes, refuses a
 // missing or wrong-scope token on every route group, and says why when it cannot start.
 import { env, SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { hashJson } from '../../engine/hash.ts';
+import type { SourceFile } from '../../engine/types.ts';
 import { createToken } from '../../edge/auth/tokens.ts';
 import type { TokenScope } from '../../edge/auth/tokens.ts';
 import { openD1 } from '../../edge/db/d1.ts';
+import { saveApp } from '../../edge/db/repos/apps.ts';
+import { createIdentity } from '../../edge/db/repos/identities.ts';
+import { listManualTasks } from '../../edge/db/repos/manual-tasks.ts';
+import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import worker from '../../edge/entry/workers.ts';
 import { ROUTE_GROUPS } from '../api/cases/auth.ts';
 
@@ -71,5 +77,27 @@ describe('workers entry: fetch', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('unavailable');
     expect(body.error.message).toContain('ROSTER_SEAL_KEY');
+  });
+
+  it('hands the actions a request queued to the dispatch queue, whose consumer delivers them', async () => {
+    const t = await tokens();
+    const db = openD1(env.DB);
+    const files: SourceFile[] = [
+      { path: 'rules/apps/parking.yaml', text: 'kind: app\nid: parking\nname: Parking\nconnector: manual\nowners: [facilities@acme.test]\n' },
+      { path: 'rules/assignments/parking.yaml', text: 'kind: assignment\nid: sales-parking\nwhen:\n  all:\n    - { fact: department, operator: equal, value: Sales }\nassign:\n  - { app: parking }\n' },
+    ];
+    await saveRuleSet(db, { version: hashJson(files), files, source: 'upload' }, at, { activate: true });
+    await saveApp(db, { id: 'parking', name: 'Parking', connector: 'manual', config: {} }, at);
+    await createIdentity(db, { id: 's1', login: 's1', profile: { department: 'Sales' } }, at);
+
+    const res = await SELF.fetch('https://roster.test/v1/runs', { method: 'POST', headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(201);
+    const { run } = (await res.json()) as { run: { id: string; status: string } };
+    expect(run.status).toBe('planned');
+
+    // No cron: the request itself put the action on the dispatch queue.
+    await vi.waitUntil(async () => (await listManualTasks(db, { appId: 'parking' })).length === 1, { timeout: 10_000, interval: 50 });
+    const outbox = await SELF.fetch(`https://roster.test/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${t.read}` } });
+    expect(((await outbox.json()) as { actions: { status: string }[] }).actions.map((a) => a.status)).toEqual(['done']);
   });
 });
