@@ -66,8 +66,14 @@ export function setWhen(text: string, index: number, condition: Condition): stri
 
 /** A value as the builder shows it in one input: YAML flow (`[FTE, Contractor]`, `5`, `Engineering`). */
 export function showValue(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value === '' || isBareWord(value) ? value : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => (typeof item === 'string' && isBareWord(item) ? item : JSON.stringify(item))).join(', ')}]`;
   return JSON.stringify(value);
+}
+
+/** A string that reads back as itself inside a `[a, b]` list. */
+function isBareWord(text: string): boolean {
+  return /^[^",\][{}]+$/.test(text) && text.trim() === text && !/^-?\d+(\.\d+)?$|^(true|false|null)$/.test(text);
 }
 
 /** What a person typed in the value box: a list, number or boolean when it reads as one, else text. */

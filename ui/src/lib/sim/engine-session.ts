@@ -120,8 +120,8 @@ export function handle(state: SessionState, request: WorkerRequest, clock: () =>
 
 function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFile[] | undefined, asOf: string, clock: () => number): SimulationSummary {
   const started = clock();
+  if (Number.isNaN(Date.parse(asOf))) throw new Error(`\`${asOf}\` is not a date and time`);
   const ctx = makeContext(asOf);
-  if (Number.isNaN(ctx.asOfMs)) throw new Error(`\`${asOf}\` is not a date and time`);
   const compiled = compileRules(files);
   const compiledAt = clock();
   const desired = evaluate(compiled.ruleSet, state.users, ctx);

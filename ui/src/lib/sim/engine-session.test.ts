@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { handle, newSession } from './engine-session.ts';
+
+const app = (id: string) => ({ path: `apps/${id}.yaml`, text: `kind: app\nid: ${id}\nconnector: scim\n` });
+const rule = (dept: string) => ({ path: 'assignments/a.yaml', text: `kind: assignment\nid: eng-github\nwhen:\n  all:\n    - { fact: department, operator: equal, value: ${dept} }\nassign:\n  - { app: github }\n` });
+const users = [
+  { id: 'u1', department: 'Engineering' },
+  { id: 'u2', department: 'Product' },
+  { id: 'u3', department: 'Engineering' },
+];
+const clock = () => 0;
+
+describe('the simulator worker’s session', () => {
+  it('simulates the population, pages and filters actions, and explains one', () => {
+    const state = newSession();
+    handle(state, { type: 'population', users }, clock);
+    const result = handle(state, { type: 'simulate', files: [app('github'), rule('Engineering')], asOf: '2026-01-01T00:00:00Z' }, clock);
+    expect(result.type === 'simulate' && result.summary.actions).toBe(2);
+    expect(result.type === 'simulate' && result.summary.counts).toEqual([{ appId: 'github', type: 'account.create', count: 2 }]);
+    const page = handle(state, { type: 'actions', filter: { text: 'u3' }, offset: 0, limit: 10 }, clock);
+    expect(page.type === 'actions' && page.rows.map((r) => r.userId)).toEqual(['u3']);
+    const why = handle(state, { type: 'explain', userId: 'u3' }, clock);
+    expect(why.type === 'explain' && why.text).toContain('rule `eng-github`');
+  });
+
+  it('compares two rule versions by app and action type', () => {
+    const state = newSession();
+    handle(state, { type: 'population', users }, clock);
+    const result = handle(state, { type: 'simulate', files: [app('github'), rule('Product')], baseFiles: [app('github'), rule('Engineering')], asOf: '2026-01-01T00:00:00Z' }, clock);
+    expect(result.type === 'simulate' && result.summary.diff?.summary).toEqual([{ target: 'github', type: 'account.create', added: 1, removed: 2, changed: 0 }]);
+    const removed = handle(state, { type: 'diff', filter: { kind: 'removed' }, offset: 0, limit: 10 }, clock);
+    expect(removed.type === 'diff' && removed.rows.map((r) => r.userId).sort()).toEqual(['u1', 'u3']);
+  });
+
+  it('says what is wrong in words: unknown user, unreadable date', () => {
+    const state = newSession();
+    handle(state, { type: 'population', users }, clock);
+    expect(() => handle(state, { type: 'simulate', files: [], asOf: 'yesterday' }, clock)).toThrow('`yesterday` is not a date and time');
+    handle(state, { type: 'simulate', files: [app('github'), rule('Engineering')], asOf: '2026-01-01T00:00:00Z' }, clock);
+    expect(() => handle(state, { type: 'explain', userId: 'nobody' }, clock)).toThrow('user `nobody` is not in the population');
+  });
+});
