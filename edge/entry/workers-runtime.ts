@@ -11,6 +11,7 @@ import { queueEnqueuer } from '../queues/producer.ts';
 import type { Runtime } from '../runtime.ts';
 import { createRuntime } from '../runtime.ts';
 import { importSealKey } from '../services/passwords.ts';
+import { storeBootstrapToken } from './bootstrap-token.ts';
 
 /** The bindings, vars and secrets wrangler.toml declares. */
 export interface WorkersEnv {
@@ -19,6 +20,8 @@ export interface WorkersEnv {
   RECONCILE_QUEUE: QueueProducer<unknown>;
   /** Secret: 32 bytes in base64 (`openssl rand -base64 32 | wrangler secret put ROSTER_SEAL_KEY`). */
   ROSTER_SEAL_KEY?: string;
+  /** Secret: the first admin token (`rst_admin_…`), stored hashed at start while no admin token exists. */
+  ROSTER_BOOTSTRAP_TOKEN?: string;
   /** Secrets: a libSQL server (Turso, sqld) to use instead of D1. */
   LIBSQL_URL?: string;
   LIBSQL_AUTH_TOKEN?: string;
@@ -43,6 +46,7 @@ async function build(env: WorkersEnv): Promise<Runtime> {
   if (!env.ROSTER_SEAL_KEY) throw new Error('ROSTER_SEAL_KEY is not set: `openssl rand -base64 32 | npx wrangler secret put ROSTER_SEAL_KEY` (locally: a line in .dev.vars)');
   const db: Db = env.LIBSQL_URL ? openLibsqlWeb({ url: env.LIBSQL_URL, ...(env.LIBSQL_AUTH_TOKEN ? { authToken: env.LIBSQL_AUTH_TOKEN } : {}) }) : openD1(env.DB);
   await migrate(db);
+  if (env.ROSTER_BOOTSTRAP_TOKEN) await storeBootstrapToken(db, env.ROSTER_BOOTSTRAP_TOKEN, new Date().toISOString());
   return createRuntime({
     db,
     sealKey: await importSealKey(env.ROSTER_SEAL_KEY),

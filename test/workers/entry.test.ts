@@ -100,4 +100,22 @@ describe('workers entry: fetch', () => {
     const outbox = await SELF.fetch(`https://roster.test/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${t.read}` } });
     expect(((await outbox.json()) as { actions: { status: string }[] }).actions.map((a) => a.status)).toEqual(['done']);
   });
+
+  it('stores ROSTER_BOOTSTRAP_TOKEN as the first admin token, hashed, once', async () => {
+    await tokens();
+    const bootstrap = `rst_admin_${'C'.repeat(43)}`;
+    const boot = { ...env, ROSTER_BOOTSTRAP_TOKEN: bootstrap };
+    const res = await worker.fetch(new Request('https://roster.test/v1/runs', { headers: { authorization: `Bearer ${bootstrap}` } }), boot);
+    // An admin token exists, so the bootstrap token is not stored…
+    expect(res.status).toBe(401);
+    const stored = await env.DB.prepare('SELECT hash FROM tokens WHERE id = ?').bind('tok_bootstrap').all();
+    expect(stored.results).toEqual([]);
+    // …but in a deployment with no admin token it is, and only its hash.
+    await env.DB.prepare("UPDATE tokens SET revoked_at = '2025-01-01T00:00:00.000Z' WHERE scope = 'admin'").run();
+    const fresh = await worker.fetch(new Request('https://roster.test/v1/runs', { headers: { authorization: `Bearer ${bootstrap}` } }), { ...boot });
+    expect(fresh.status).toBe(200);
+    const row = (await env.DB.prepare('SELECT * FROM tokens WHERE id = ?').bind('tok_bootstrap').all()).results[0] as Record<string, unknown>;
+    expect(row).toMatchObject({ scope: 'admin', revoked_at: null });
+    expect(JSON.stringify(row)).not.toContain(bootstrap);
+  });
 });
