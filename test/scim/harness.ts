@@ -33,7 +33,7 @@ export interface Reply {
 export interface CallOptions {
   token?: string | null;
   body?: unknown;
-  raw?: string | Uint8Array;
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -69,7 +69,7 @@ export async function scim(): Promise<Scim> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? tokens.scim : options.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    let body: string | Uint8Array | undefined = options.raw;
+    let body: string | undefined = options.raw;
     if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/scim+json';
     const res = await app.request(`http://roster.test/scim/v2${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
