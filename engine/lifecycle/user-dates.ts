@@ -14,31 +14,68 @@ export function effectiveDates(ruleSet: RuleSet, user: User, ctx: EvalContext, d
   if (start === undefined && termination === undefined) return undefined;
   const timeZone = timeZoneOf(ruleSet, user, diagnostics);
   if (start !== undefined && termination !== undefined && termination < start) termination = undefined;
+  const days = ruleSet.settings.lifecycle?.stageDaysBeforeStart ?? 0;
+  const found = instantsOf(start, termination, timeZone, days);
+  for (const { attribute, diagnostic } of found.problems) {
+    diagnostics.push({ ...diagnostic, message: `user \`${user.id}\` \`${attribute}\`: ${diagnostic.message}` });
+  }
 
   const dates: EffectiveDates = { timeZone, phase: 'active' };
-  const read = (result: ReturnType<typeof localStartOfDay>, attribute: string): string | undefined => {
-    if (result.ok) return result.value;
-    for (const d of result.diagnostics) diagnostics.push({ ...d, message: `user \`${user.id}\` \`${attribute}\`: ${d.message}` });
-    return undefined;
-  };
-  if (start !== undefined) {
-    const days = ruleSet.settings.lifecycle?.stageDaysBeforeStart ?? 0;
-    dates.startAt = read(localStartOfDay(start, timeZone), 'startDate');
-    if (dates.startAt !== undefined) dates.stagingAt = read(stagingInstant(start, timeZone, days), 'startDate');
-  }
-  if (termination !== undefined) dates.terminationAt = read(localEndOfDay(termination, timeZone), 'terminationDate');
-
-  const at = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
-  const terminationMs = at(dates.terminationAt);
-  const startMs = at(dates.startAt);
-  const stagingMs = at(dates.stagingAt);
+  if (found.startAt !== undefined) dates.startAt = found.startAt;
+  if (found.stagingAt !== undefined) dates.stagingAt = found.stagingAt;
+  if (found.terminationAt !== undefined) dates.terminationAt = found.terminationAt;
+  const { startMs, stagingMs, terminationMs } = found;
   if (terminationMs !== undefined && ctx.asOfMs >= terminationMs) dates.phase = 'terminated';
   else if (startMs !== undefined && ctx.asOfMs < startMs) dates.phase = stagingMs !== undefined && ctx.asOfMs >= stagingMs ? 'staged' : 'pre-hire';
   else if (terminationMs !== undefined) dates.phase = 'terminating';
-  if (dates.startAt === undefined) delete dates.startAt;
-  if (dates.stagingAt === undefined) delete dates.stagingAt;
-  if (dates.terminationAt === undefined) delete dates.terminationAt;
   return dates;
+}
+
+interface Instants {
+  startAt?: string;
+  stagingAt?: string;
+  terminationAt?: string;
+  startMs?: number;
+  stagingMs?: number;
+  terminationMs?: number;
+  problems: { attribute: string; diagnostic: Diagnostic }[];
+}
+
+// Workers share start dates, termination dates and zones: the instants are worked out once per
+// combination (a bounded memo of a pure function) and only the phase is decided per worker.
+const instantsMemo = new Map<string, Instants>();
+const INSTANTS_LIMIT = 50_000;
+
+function instantsOf(start: string | undefined, termination: string | undefined, timeZone: string, days: number): Instants {
+  const key = `${start ?? ''}|${termination ?? ''}|${timeZone}|${days}`;
+  let found = instantsMemo.get(key);
+  if (found === undefined) {
+    found = computeInstants(start, termination, timeZone, days);
+    if (instantsMemo.size >= INSTANTS_LIMIT) instantsMemo.clear();
+    instantsMemo.set(key, found);
+  }
+  return found;
+}
+
+function computeInstants(start: string | undefined, termination: string | undefined, timeZone: string, days: number): Instants {
+  const found: Instants = { problems: [] };
+  const read = (result: ReturnType<typeof localStartOfDay>, attribute: string): string | undefined => {
+    if (result.ok) return result.value;
+    for (const diagnostic of result.diagnostics) found.problems.push({ attribute, diagnostic });
+    return undefined;
+  };
+  if (start !== undefined) {
+    found.startAt = read(localStartOfDay(start, timeZone), 'startDate');
+    if (found.startAt !== undefined) found.stagingAt = read(stagingInstant(start, timeZone, days), 'startDate');
+  }
+  if (termination !== undefined) found.terminationAt = read(localEndOfDay(termination, timeZone), 'terminationDate');
+  if (found.startAt !== undefined) found.startMs = Date.parse(found.startAt);
+  else delete found.startAt;
+  if (found.stagingAt !== undefined) found.stagingMs = Date.parse(found.stagingAt);
+  else delete found.stagingAt;
+  if (found.terminationAt !== undefined) found.terminationMs = Date.parse(found.terminationAt);
+  else delete found.terminationAt;
+  return found;
 }
 
 /** Statuses the dates may move: an explicit SUSPENDED or DEPROVISIONED from the source stands. */
