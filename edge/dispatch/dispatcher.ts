@@ -20,8 +20,6 @@ import { settle } from './settle.ts';
 export interface DispatcherOptions extends LaneOptions {
   /** How often to look for due work when idle (ms, default 500). */
   pollMs?: number;
-  /** Due actions read per look (default 200). */
-  batchSize?: number;
   /** A `delivering` action older than this is taken back (ms, default 5 min). */
   leaseMs?: number;
   random?: () => number;
@@ -52,6 +50,8 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
   const { db } = runtime;
   const lanes = new Map<string, Lane>();
   const inFlight = new Map<string, Promise<void>>();
+  const inFlightByApp = new Map<string, number>();
+  const inFlightFor = (appId: string) => inFlightByApp.get(appId) ?? 0;
   const counts: DispatchCounts = { delivered: 0, already: 0, retried: 0, dead: 0, quarantines: 0, recovered: 0 };
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   let lastRecovery = 0;
@@ -69,8 +69,7 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
     for (const id of lanes.keys()) if (!seen.has(id)) lanes.delete(id);
   }
 
-  async function due(now: string, ids?: readonly string[]): Promise<OutboxRow[]> {
-    if (ids === undefined) return dueActions(db, now, { limit: options.batchSize ?? 200 });
+  async function byIds(now: string, ids: readonly string[]): Promise<OutboxRow[]> {
     const rows: OutboxRow[] = [];
     for (const chunk of chunkRows(ids, 1, paramLimit(db))) rows.push(...(await db.select().from(outbox).where(inArray(outbox.id, chunk))));
     return rows.filter((r) => (r.status === 'pending' || r.status === 'failed') && r.nextAttemptAt <= now);
@@ -85,26 +84,31 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
       counts.recovered += recovered.length;
     }
     await refreshLanes();
-    const rows = await due(now, ids);
     const picked: OutboxRow[] = [];
-    const taken = new Map<string, number>();
-    for (const row of rows) {
-      if (inFlight.has(row.id) || row.appId === null) continue;
-      if (row.payload.notBefore !== undefined && row.payload.notBefore > now) continue;
-      const lane = lanes.get(row.appId);
-      if (!lane) continue;
-      const n = taken.get(lane.app.id) ?? 0;
-      if (n >= capacity(lane, now)) continue;
-      taken.set(lane.app.id, n + 1);
-      picked.push(row);
+    const given = ids === undefined ? undefined : await byIds(now, ids);
+    for (const lane of lanes.values()) {
+      const room = capacity(lane, now);
+      if (room === 0) continue;
+      // Only as many rows as the lane can start: reading more would be parsed for nothing.
+      const rows = given ? given.filter((r) => r.appId === lane.app.id) : await dueActions(db, now, { appId: lane.app.id, limit: room + inFlightFor(lane.app.id) });
+      let n = 0;
+      for (const row of rows) {
+        if (n >= room) break;
+        if (inFlight.has(row.id)) continue;
+        if (row.payload.notBefore !== undefined && row.payload.notBefore > now) continue;
+        picked.push(row);
+        n++;
+      }
     }
     if (picked.length === 0) return 0;
     const claimed = await claimActions(db, picked.map((r) => r.id), now);
     for (const row of claimed) {
       const lane = lanes.get(row.appId as string) as Lane;
       if (lane.app.status === 'quarantined') lane.probing = true;
+      inFlightByApp.set(lane.app.id, inFlightFor(lane.app.id) + 1);
       const job = deliver(lane, row).finally(() => {
         inFlight.delete(row.id);
+        inFlightByApp.set(lane.app.id, inFlightFor(lane.app.id) - 1);
         wake?.();
       });
       inFlight.set(row.id, job);

@@ -37,19 +37,25 @@ function meta(rec: Rec | undefined) {
   return { created: (rec?.meta as { created?: Date } | undefined)?.created ?? at, lastModified: at };
 }
 
+interface Declared {
+  ingress(handler: (resource: { id?: string }, instance: Record<string, unknown>) => unknown): Declared;
+  egress(handler: (resource: { id?: string; filter?: { match(values: unknown[]): unknown[] } }) => unknown): Declared;
+  degress(handler: (resource: { id?: string }) => void): Declared;
+}
+
 function declare(): void {
   if (declared) return;
   declared = true;
-  const { Error: ScimError } = SCIMMY.Types;
+  const fail = (status: number, scimType: string | null, detail: string) => new SCIMMY.Types.Error(status, scimType as string, detail);
   for (const [Resource, store, kind] of [
     [SCIMMY.Resources.User, state.users, 'user'],
     [SCIMMY.Resources.Group, state.groups, 'group'],
   ] as const) {
-    (SCIMMY.Resources.declare(Resource) as typeof Resource)
+    (SCIMMY.Resources.declare(Resource) as unknown as Declared)
       .ingress((resource: { id?: string }, instance: Record<string, unknown>) => {
         if (resource.id) {
           const current = store.get(resource.id);
-          if (!current) throw new ScimError(404, null, `${kind} ${resource.id} not found`);
+          if (!current) throw fail(404, null, `${kind} ${resource.id} not found`);
           const next = { ...JSON.parse(JSON.stringify(instance)), id: resource.id, meta: meta(current) } as Rec;
           // `password` is returned "never", so it does not survive serialising: keep it apart.
           const password = (instance as { password?: unknown }).password ?? current.password;
@@ -59,7 +65,7 @@ function declare(): void {
         }
         if (kind === 'user' && state.unique) {
           const name = String(instance.userName).toLowerCase();
-          for (const u of store.values()) if (String(u.userName).toLowerCase() === name) throw new ScimError(409, 'uniqueness', `userName ${instance.userName} is taken`);
+          for (const u of store.values()) if (String(u.userName).toLowerCase() === name) throw fail(409, 'uniqueness', `userName ${instance.userName} is taken`);
         }
         const id = `${kind[0]}${++state.next}`;
         const rec = { ...JSON.parse(JSON.stringify(instance)), id, meta: meta(undefined) } as Rec;
@@ -69,16 +75,32 @@ function declare(): void {
       .egress((resource: { id?: string; filter?: { match(values: unknown[]): unknown[] } }) => {
         if (resource.id) {
           const rec = store.get(resource.id);
-          if (!rec) throw new ScimError(404, null, `${kind} ${resource.id} not found`);
+          if (!rec) throw fail(404, null, `${kind} ${resource.id} not found`);
           return rec;
         }
         const all = [...store.values()];
-        return resource.filter ? resource.filter.match(all) : all;
+        return resource.filter ? resource.filter.match(candidates(resource.filter, all)) : all;
       })
       .degress((resource: { id?: string }) => {
-        if (!resource.id || !store.delete(resource.id)) throw new ScimError(404, null, `${kind} ${resource.id} not found`);
+        if (!resource.id || !store.delete(resource.id)) throw fail(404, null, `${kind} ${resource.id} not found`);
       });
   }
+}
+
+/**
+ * SCIMMY's `match` coerces every resource it looks at (~40 µs each): for `attr eq "v"` clauses
+ * (the lookups connectors make) a plain scan picks a superset first and SCIMMY decides on it.
+ */
+function candidates(filter: unknown, all: Rec[]): Rec[] {
+  if (!Array.isArray(filter)) return all;
+  const clauses: [string, string][] = [];
+  for (const expression of filter as Record<string, unknown>[]) {
+    const entries = Object.entries(expression);
+    const [key, test] = entries[0] ?? [];
+    if (entries.length !== 1 || !Array.isArray(test) || test[0] !== 'eq' || typeof test[1] !== 'string' || !/^[A-Za-z]+$/.test(key as string)) return all;
+    clauses.push([key as string, test[1].toLowerCase()]);
+  }
+  return all.filter((rec) => clauses.some(([key, value]) => String(rec[key] ?? '').toLowerCase() === value));
 }
 
 export async function startScimServer(options: ScimServerOptions = {}): Promise<ScimServer> {
@@ -129,6 +151,9 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   server.keepAliveTimeout = 1000;
+  // SCIMMY compiles its schemas on first use (~1 s under load): warm it before the test's clock starts.
+  await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/scim/v2/Users?filter=userName%20eq%20%22warm-up%22`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
+  requests.clear();
   const { port } = server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   return {

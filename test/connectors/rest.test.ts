@@ -1,0 +1,90 @@
+// The generic web-service connector against a small real HTTP app started in the test: the
+// shared suite, then templates, lookups and config errors.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkConfig } from '../../edge/connectors/registry.ts';
+import type { RestConfig } from '../../edge/connectors/rest/config.ts';
+import { restConnector } from '../../edge/connectors/rest/index.ts';
+import type { Db } from '../../edge/db/index.ts';
+import { connectorCases } from './connector.case.ts';
+import { action, deps, memoryDb } from './helpers.ts';
+import { startRestApp } from './peers/rest-app.ts';
+
+let db: Db;
+beforeAll(async () => {
+  db = await memoryDb();
+});
+
+/** The app file's `config` for the test app: endpoints and JSON templates per action type. */
+const config = (baseUrl: string): RestConfig => ({
+  baseUrl,
+  auth: { type: 'bearer', token: 'rest-token' },
+  idField: 'data.id',
+  lookup: { method: 'GET', path: '/api/users?ref={{userId}}' },
+  actions: {
+    'account.create': { method: 'POST', path: '/api/users', body: { ref: '{{userId}}', login: '{{attributes.login}}', email: '{{attributes.email}}', displayName: 'User {{attributes.login}}' } },
+    'account.update': { method: 'PATCH', path: '/api/users/{{externalId}}', body: '{{changes}}' },
+    'account.deactivate': { method: 'POST', path: '/api/users/{{externalId}}/disable' },
+    'account.reactivate': { method: 'POST', path: '/api/users/{{externalId}}/enable' },
+    'account.delete': { method: 'DELETE', path: '/api/users/{{externalId}}', alreadyOn: [404] },
+  },
+});
+
+const createFor = (userId: string) => action('account.create', { userId, appId: 'app', attributes: { login: userId, email: `${userId}@example.com` } });
+
+connectorCases('rest', {
+  lifecycle: true,
+  unsupported: 'group.create',
+  async start() {
+    const app = await startRestApp();
+    const byRef = (ref: string) => [...app.users.values()].find((u) => u.ref === ref);
+    return {
+      connector: restConnector.create(config(app.url), deps(db)),
+      create: createFor,
+      account: async (userId) => {
+        const u = byRef(userId);
+        return u ? { active: u.enabled, attributes: { ...u } } : undefined;
+      },
+      count: async () => app.users.size,
+      close: () => app.close(),
+    };
+  },
+});
+
+describe('rest connector', () => {
+  it('renders templates with typed values, sends the action id as Idempotency-Key and records the app\'s id', async () => {
+    const app = await startRestApp();
+    try {
+      const create = createFor('u-tpl');
+      const result = await restConnector.create(config(app.url), deps(db)).apply({ action: create });
+      expect(result).toMatchObject({ ok: true, effect: 'applied', account: { externalId: 'r1', status: 'active' } });
+      expect(app.users.get('r1')).toMatchObject({ ref: 'u-tpl', login: 'u-tpl', email: 'u-tpl@example.com', displayName: 'User u-tpl', enabled: true });
+      expect(app.keys).toContain(create.id);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a template that needs a missing value is a dead letter naming it, and nothing is sent', async () => {
+    const app = await startRestApp();
+    try {
+      const noLookup = { ...config(app.url), lookup: undefined };
+      const result = await restConnector.create(noLookup, deps(db)).apply({ action: action('account.create', { userId: 'u-x', appId: 'app', attributes: { email: 'x@example.com' } }) });
+      expect(result).toMatchObject({ ok: false, retryable: false });
+      expect(!result.ok && result.error).toMatch(/`attributes.login`/);
+      expect(app.users.size).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('an unreachable app is retryable', async () => {
+    const result = await restConnector.create({ ...config('http://127.0.0.1:9'), timeoutMs: 500 }, deps(db)).apply({ action: createFor('u-down') });
+    expect(result).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it('reports config errors by path', () => {
+    const checked = checkConfig(restConnector.config, { baseUrl: 'http://x', actions: { 'account.create': { method: 'FETCH', path: 'users' }, 'account.frobnicate': { method: 'GET', path: '/' } } });
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.errors.join('\n')).toMatch(/`actions.account.create.method`[\s\S]*`actions.account.create.path`/);
+  });
+});
