@@ -102,11 +102,13 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     // The diff: GitHub accounts move from Engineering to Product.
     const summary = page.getByRole('table', { name: 'changes by app and action type' });
     await expect.poll(() => summary.textContent()).toContain('github');
-    const changes = page.getByRole('table', { name: 'changes' });
+    const changes = page.getByRole('table', { name: 'changes', exact: true });
     expect(await changes.textContent()).toContain('account.create');
     await shot('simulator');
     // Explain the first planned github action.
-    await page.getByLabel('app', { exact: true }).selectOption('github');
+    await page.getByLabel('filter actions by app').selectOption('github');
+    await page.getByLabel('filter actions by user or text').fill('eng-github');
+    await expect.poll(() => page.getByRole('table', { name: 'planned actions' }).textContent()).toContain('rule `eng-github` assigns `github`');
     const firstExplain = page.getByRole('table', { name: 'planned actions' }).getByRole('button', { name: /^explain/ }).first();
     await firstExplain.click();
     const explanation = page.locator('#explanation');
