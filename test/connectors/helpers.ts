@@ -12,11 +12,11 @@ export async function memoryDb(): Promise<Db> {
 }
 
 let n = 0;
+let ids = 0;
 export function action(type: ActionType, fields: Partial<Action> & { attributes?: Record<string, Json> } = {}): Action {
   return { id: `${type}-${++n}`, type, reason: { summary: 'test', rules: [], version: 'v1', matched: [] }, ...fields };
 }
 
 export function deps(db: Db, appId = 'app', extra: Partial<ConnectorDeps> & { mailer?: Mailer } = {}): ConnectorDeps {
-  let id = 0;
-  return { appId, appName: appId.toUpperCase(), fetch, now: () => new Date().toISOString(), db, newId: () => `id-${++id}`, ...extra };
+  return { appId, appName: appId.toUpperCase(), fetch, now: () => new Date().toISOString(), db, newId: () => `id-${++ids}`, ...extra };
 }
