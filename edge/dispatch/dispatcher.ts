@@ -59,7 +59,11 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
   let wake: (() => void) | undefined;
   const ctx = () => ({ at: runtime.now(), actor: 'dispatcher' });
 
-  async function refreshLanes(): Promise<void> {
+  let refreshedAt = -Infinity;
+  async function refreshLanes(nowMs: number): Promise<void> {
+    // Apps change rarely; this process's own quarantines update its lanes at once.
+    if (nowMs - refreshedAt < 1000 && lanes.size > 0) return;
+    refreshedAt = nowMs;
     const apps = await listApps(db);
     const seen = new Set<string>();
     for (const app of apps) {
@@ -83,7 +87,7 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
       const recovered = await recoverInterrupted(db, addMs(now, -leaseMs), ctx(), [...inFlight.keys()]);
       counts.recovered += recovered.length;
     }
-    await refreshLanes();
+    await refreshLanes(ids === undefined ? nowMs : Number.POSITIVE_INFINITY);
     const picked: OutboxRow[] = [];
     const given = ids === undefined ? undefined : await byIds(now, ids);
     for (const lane of lanes.values()) {

@@ -150,7 +150,7 @@ export async function startScimServer(options: ScimServerOptions = {}): Promise<
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = 10_000;
   // SCIMMY compiles its schemas on first use (~1 s under load): warm it before the test's clock starts.
   await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/scim/v2/Users?filter=userName%20eq%20%22warm-up%22`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
   requests.clear();
