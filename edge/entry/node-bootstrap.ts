@@ -14,10 +14,10 @@ import { saveRuleSet } from '../db/repos/rule-sets.ts';
 import { identities, importRuns } from '../db/schema.ts';
 import { importWorkers } from '../import/service.ts';
 import { activeRules } from '../jit/active-rules.ts';
-import { planIdentities } from '../jit/plan-users.ts';
 import type { Runtime } from '../runtime.ts';
 import { createRuntime } from '../runtime.ts';
 import { importSealKey } from '../services/passwords.ts';
+import { reconcile } from '../services/reconcile.ts';
 import { compileRules } from '../../engine/compile.ts';
 
 export interface NodeConfig {
@@ -86,7 +86,7 @@ export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promis
   await saveRuleSet(db, { version: ruleSet.version, files: ruleFiles, source: 'rules/' }, ctx(), { activate: true });
 
   if (config.demoFile && existsSync(config.demoFile) && (await firstStart(db))) {
-    const result = await importWorkers(db, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: relative(process.cwd(), config.demoFile) || config.demoFile, newId: runtime.newId }, ctx());
+    const result = await importWorkers(runtime, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: relative(process.cwd(), config.demoFile) || config.demoFile }, ctx());
     notes.push(`imported the demo HR feed: ${result.run.created} workers${result.errors.length ? `, ${result.errors.length} errors` : ''}`);
   }
   const reconciled = await reconcileAll(runtime, ctx());
@@ -102,12 +102,9 @@ async function firstStart(db: LibsqlDb): Promise<boolean> {
   return Number(people?.n ?? 0) === 0 && Number(imports?.n ?? 0) === 0;
 }
 
-/** Plans every identity once; actions already queued are not queued twice (ids are idempotency keys). */
+/** Plans every identity once (the reconcile service); actions already queued are not queued twice. */
 export async function reconcileAll(runtime: Runtime, ctx: WriteContext): Promise<{ users: number; queued: number }> {
-  const rules = await activeRules(runtime.db);
-  if (!rules) return { users: 0, queued: 0 };
-  const rows = await runtime.db.select().from(identities);
-  if (rows.length === 0) return { users: 0, queued: 0 };
-  const planned = await planIdentities(runtime.db, rules.ruleSet, rows, { kind: 'reconcile', runId: runtime.newId(), ruleSetVersion: rules.version }, ctx);
-  return { users: rows.length, queued: planned.queued };
+  if (!(await activeRules(runtime.db))) return { users: 0, queued: 0 };
+  const { run, queued } = await reconcile(runtime, {}, ctx);
+  return { users: Number(run.summary.users ?? 0), queued };
 }

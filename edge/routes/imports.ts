@@ -83,8 +83,8 @@ export function importRoutes(runtime: Runtime): OpenAPIHono<AppEnv> {
     if (!format) throw new ApiError(415, 'unsupported_media_type', `send the file as \`text/csv\` or \`application/json\`, not \`${type || '(none)'}\``);
     const text = await c.req.text();
     const result = await importWorkers(
-      runtime.db,
-      { runId: runtime.newId(), text, format, fileName: query.fileName, mode: query.mode ?? 'full', skipInvalid: query.skipInvalid === 'true', newId: runtime.newId },
+      runtime,
+      { runId: runtime.newId(), text, format, fileName: query.fileName, mode: query.mode ?? 'full', skipInvalid: query.skipInvalid === 'true' },
       writeContext(runtime, c.get('auth')),
     );
     const body = { run: result.run, errors: result.errors.slice(0, MAX_RESPONSE_ERRORS), unchanged: result.unchanged, ...(result.plan ? { plan: result.plan } : {}) };

@@ -33,12 +33,13 @@ ${DB_USAGE}`,
     if (file === undefined) throw new CliError('import: missing FILE (a csv or json file of workers)');
     const text = readInputFile(file, 'import', io.cwd);
     const ctx = { at: io.now().toISOString(), actor: 'cli' };
-    const [{ importWorkers }, { activeRules }, { saveRuleSet }, { compileRules }, { loadRulesDir }] = await Promise.all([
+    const [{ importWorkers }, { activeRules }, { saveRuleSet }, { compileRules }, { loadRulesDir }, { createRuntime }] = await Promise.all([
       import('../../import/service.ts'),
       import('../../jit/active-rules.ts'),
       import('../../db/repos/rule-sets.ts'),
       import('../../../engine/compile.ts'),
       import('../load-rules.ts'),
+      import('../../runtime.ts'),
     ]);
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
     const result = await withDatabase(args, io, 'import', async (db) => {
@@ -51,8 +52,10 @@ ${DB_USAGE}`,
         }
       }
       try {
+        // The CLI's runtime: its clock is the command's, its log stays quiet (the summary says it all).
+        const runtime = await createRuntime({ db, now: () => ctx.at, log: () => {} });
         return await importWorkers(
-          db,
+          runtime,
           {
             runId: crypto.randomUUID(),
             text,
@@ -60,7 +63,6 @@ ${DB_USAGE}`,
             mode: args.values.incremental === true ? 'incremental' : 'full',
             skipInvalid: args.values['skip-invalid'] === true,
             plan: args.values['no-plan'] !== true,
-            newId: () => crypto.randomUUID(),
             ...(bar ? { onProgress: bar.update } : {}),
           },
           ctx,
