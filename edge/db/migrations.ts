@@ -44,4 +44,14 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `identities_login_nocase` ON `identities` (\"login\" COLLATE NOCASE);",
     ],
   },
+  {
+    name: "0002_connectors",
+    statements: [
+      "CREATE TABLE `app_import_items` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`import_id` text NOT NULL,\n\t`app_id` text NOT NULL,\n\t`external_id` text NOT NULL,\n\t`situation` text NOT NULL,\n\t`candidates` text NOT NULL,\n\t`matched_by` text,\n\t`user_id` text,\n\t`account` text NOT NULL,\n\t`decision` text NOT NULL,\n\t`decided_at` text,\n\t`decided_by` text\n);",
+      "CREATE INDEX `app_import_items_import` ON `app_import_items` (`import_id`,`situation`);",
+      "CREATE INDEX `app_import_items_pending` ON `app_import_items` (`app_id`,`decision`);",
+      "CREATE TABLE `drift_findings` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`check_id` text NOT NULL,\n\t`app_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`user_id` text,\n\t`group_id` text,\n\t`detail` text NOT NULL,\n\t`found_at` text NOT NULL\n);",
+      "CREATE INDEX `drift_findings_app` ON `drift_findings` (`app_id`,`check_id`);",
+    ],
+  },
 ];

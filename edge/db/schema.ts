@@ -245,3 +245,50 @@ export const scimResources = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.resourceType, t.id] }), index('scim_resources_external').on(t.resourceType, t.externalId), index('scim_resources_source').on(t.source, t.resourceType)],
 );
+
+/** Import from apps: what each account read from an app is, against Roster's identities. */
+export const IMPORT_SITUATIONS = ['linked', 'unlinked', 'unmatched', 'deleted', 'disputed'] as const;
+export type ImportSituation = (typeof IMPORT_SITUATIONS)[number];
+/** `pending`: waits for an admin; `confirmed`/`auto`: linked by an admin or by the app's autoConfirm; `none`: nothing to decide. */
+export const IMPORT_DECISIONS = ['pending', 'confirmed', 'auto', 'rejected', 'none'] as const;
+export type ImportDecision = (typeof IMPORT_DECISIONS)[number];
+
+export const appImportItems = sqliteTable(
+  'app_import_items',
+  {
+    /** `<importId>:<externalId>`. */
+    id: text('id').primaryKey(),
+    importId: text('import_id').notNull(),
+    appId: text('app_id').notNull(),
+    /** The app's id for the account (`deleted` items: the link's last known id). */
+    externalId: text('external_id').notNull(),
+    situation: text('situation').$type<ImportSituation>().notNull(),
+    /** Identities the matching rules found (one for unlinked, several for disputed). */
+    candidates: text('candidates', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Which rule matched (`email = email`). */
+    matchedBy: text('matched_by'),
+    userId: text('user_id'),
+    account: text('account', { mode: 'json' }).$type<JsonObject>().notNull(),
+    decision: text('decision').$type<ImportDecision>().notNull(),
+    decidedAt: text('decided_at'),
+    decidedBy: text('decided_by'),
+  },
+  (t) => [index('app_import_items_import').on(t.importId, t.situation), index('app_import_items_pending').on(t.appId, t.decision)],
+);
+
+/** Drift: where an app's observed accounts and memberships differ from the desired state. */
+export const driftFindings = sqliteTable(
+  'drift_findings',
+  {
+    id: text('id').primaryKey(),
+    /** The comparison that found it (one per app per check). */
+    checkId: text('check_id').notNull(),
+    appId: text('app_id').notNull(),
+    kind: text('kind').notNull(),
+    userId: text('user_id'),
+    groupId: text('group_id'),
+    detail: text('detail', { mode: 'json' }).$type<JsonObject>().notNull(),
+    foundAt: text('found_at').notNull(),
+  },
+  (t) => [index('drift_findings_app').on(t.appId, t.checkId)],
+);
