@@ -59,7 +59,7 @@ export function ldapFailure(error: unknown, what: string): AgentFailure {
   if (code !== undefined) {
     const known = LDAP_CODES[code];
     const name = known?.name ?? 'unknown';
-    return { ok: false, error: `${what}: ldap ${code} ${name}: ${message}`, retryable: known?.retryable ?? false, ldapCode: code };
+    return { ok: false, error: `${what}: ldap ${code} ${name}${message ? `: ${message}` : ''}`, retryable: known?.retryable ?? false, ldapCode: code };
   }
   if (isUnreachable(error)) return { ok: false, error: `${what}: directory unreachable: ${message}`, retryable: true, unreachable: true };
   return { ok: false, error: `${what}: ${message}`, retryable: true };

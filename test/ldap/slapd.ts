@@ -117,12 +117,12 @@ export async function startSlapd(): Promise<Slapd> {
 }
 
 /** The base entry and the OUs the suites use, as the root DN. */
-export async function seedBase(url: string, ous: string[] = ['people', 'groups', 'Engineering', 'Sales']): Promise<void> {
+export async function seedBase(url: string, ous: string[] = ['people', 'groups', 'Engineering,ou=people', 'Sales,ou=people']): Promise<void> {
   const client = new Client({ url });
   await client.bind(ROOT_DN, ROOT_PW);
   try {
     await client.add(BASE, { objectClass: ['top', 'dcObject', 'organization'], dc: 'example', o: 'Example' });
-    for (const ou of ous) await client.add(`ou=${ou},${BASE}`, { objectClass: ['top', 'organizationalUnit'], ou });
+    for (const ou of ous) await client.add(`ou=${ou},${BASE}`, { objectClass: ['top', 'organizationalUnit'], ou: ou.split(',')[0] as string });
   } finally {
     await client.unbind();
   }
