@@ -16,6 +16,7 @@ import { taskRoutes } from './tasks.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
 import { SCIM_BODY_LIMIT, scimRoutes } from './scim.ts';
+import { agentRoutes, delegatedLoginRoutes } from './agent.ts';
 
 export interface RouteModule {
   /** Mount point, e.g. `/v1/users`. */
@@ -41,4 +42,6 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },
   { path: '/scim/v2', routes: scimRoutes, bodyLimit: SCIM_BODY_LIMIT },
+  { path: '/v1/agent', routes: agentRoutes, bodyLimit: 16 * 1024 * 1024 },
+  { path: '/v1/login', routes: (runtime) => delegatedLoginRoutes(runtime) },
 ];

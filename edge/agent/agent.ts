@@ -1,0 +1,144 @@
+// The agent process: long-polls the edge for its directory's actions, applies each with the
+// directory handlers, reports each result, and answers delegated logins. It waits with growing
+// backoff while the edge or the directory is away, and never drops a result: a report is
+// retried until the edge takes it (or says the action is no longer waiting for one).
+import type { AgentConfig } from './config.ts';
+import type { Directory } from './directory.ts';
+import { applyWork } from './apply.ts';
+import { escapeFilter, fromDirectory } from './mapping.ts';
+import type { AgentResult, AgentWork } from './wire.ts';
+import { isUnreachable } from './errors.ts';
+
+export interface AgentOptions {
+  edge: string;
+  token: string;
+  config: AgentConfig;
+  directory: Directory;
+  fetch?: typeof fetch;
+  /** Seconds the edge holds a poll open. */
+  waitSeconds?: number;
+  /** Seconds before the edge hands an unanswered action out again. */
+  leaseSeconds?: number;
+  log?(line: Record<string, unknown>): void;
+  signal?: AbortSignal;
+}
+
+interface Pulled {
+  items: AgentWork[];
+  logins: { id: string; username: string; password: string }[];
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export class EdgeError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export function createAgent(options: AgentOptions) {
+  const { config, directory } = options;
+  const doFetch = options.fetch ?? fetch;
+  const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  const base = options.edge.replace(/\/$/, '');
+  const app = encodeURIComponent(config.app);
+  const stats = { applied: 0, already: 0, failed: 0, reported: 0 };
+  let delay = config.backoff.minMs;
+  const backoff = async () => {
+    await sleep(delay * (0.5 + Math.random() / 2), options.signal);
+    delay = Math.min(delay * 2, config.backoff.maxMs);
+  };
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new EdgeError(response.status, `edge answered ${response.status} to ${method} ${path.split('?')[0]}: ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** Reports until the edge takes it; 404/409 mean it no longer waits for this result. */
+  async function report(id: string, result: AgentResult): Promise<void> {
+    for (;;) {
+      try {
+        await call('POST', `/v1/agent/actions/${encodeURIComponent(id)}/result?app=${app}`, result);
+        stats.reported++;
+        return;
+      } catch (error) {
+        if (error instanceof EdgeError && (error.status === 404 || error.status === 409)) return log({ level: 'warn', msg: 'result not taken', id, error: error.message });
+        if (options.signal?.aborted) return;
+        log({ level: 'warn', msg: 'edge unreachable; result kept', id, error: String(error) });
+        await backoff();
+      }
+    }
+  }
+
+  async function login(item: Pulled['logins'][number]): Promise<void> {
+    let answer: { ok: boolean; entry?: Record<string, unknown>; error?: string };
+    try {
+      const { users } = config;
+      const found = await directory.search(users.base, { filter: `(&${users.filter}(${users.key}=${escapeFilter(item.username)}))`, attributes: ['*'] });
+      const entry = found.length === 1 ? found[0] : undefined;
+      const ok = entry ? await directory.verifyBind(entry.dn, item.password) : false;
+      answer = ok && entry ? { ok: true, entry: { ...fromDirectory(entry, users.map), dn: entry.dn } } : { ok: false };
+    } catch (error) {
+      answer = { ok: false, error: isUnreachable(error) ? 'directory unreachable' : 'directory error' };
+    }
+    await call('POST', `/v1/agent/logins/${encodeURIComponent(item.id)}?app=${app}`, answer).catch((error) => log({ level: 'warn', msg: 'login answer not taken', error: String(error) }));
+  }
+
+  async function handle(work: AgentWork): Promise<void> {
+    const result = (await applyWork(directory, work)) as AgentResult;
+    if (result.ok) stats[result.effect === 'applied' ? 'applied' : 'already']++;
+    else stats.failed++;
+    log({ level: result.ok ? 'info' : 'warn', msg: 'action', id: work.id, type: work.action.type, ...(result.ok ? { effect: result.effect } : { error: result.error, retryable: result.retryable }) });
+    await report(work.id, result);
+  }
+
+  /** One poll: wait for the directory, pull, apply in order, report. Returns how many actions it handled. */
+  async function once(): Promise<number> {
+    try {
+      await directory.probe();
+    } catch (error) {
+      log({ level: 'warn', msg: 'directory unreachable; waiting', error: String(error) });
+      await backoff();
+      return 0;
+    }
+    let pulled: Pulled;
+    try {
+      pulled = (await call('GET', `/v1/agent/actions?app=${app}&wait=${options.waitSeconds ?? 25}&lease=${options.leaseSeconds ?? 300}`)) as Pulled;
+    } catch (error) {
+      if (options.signal?.aborted) return 0;
+      if (error instanceof EdgeError && (error.status === 401 || error.status === 403 || error.status === 404)) throw error;
+      log({ level: 'warn', msg: 'edge unreachable; retrying', error: String(error) });
+      await backoff();
+      return 0;
+    }
+    delay = config.backoff.minMs;
+    await Promise.all(pulled.logins.map(login));
+    for (const work of pulled.items) {
+      if (options.signal?.aborted) break; // unreported actions come back after the lease
+      await handle(work);
+    }
+    return pulled.items.length;
+  }
+
+  return {
+    stats,
+    once,
+    async run(): Promise<void> {
+      log({ level: 'info', msg: 'agent started', app: config.app, directory: config.directory.url, edge: base });
+      while (!options.signal?.aborted) await once();
+      await directory.close();
+    },
+  };
+}
