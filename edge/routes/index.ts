@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { Runtime } from '../runtime.ts';
 import { appRoutes } from './apps.ts';
+import { connectorRoutes } from './connectors.ts';
 import { auditRoutes } from './audit.ts';
 import { groupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
@@ -39,6 +40,7 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/audit', routes: auditRoutes },
   { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/tasks', routes: taskRoutes },
+  { path: '/v1/connectors', routes: connectorRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },
   { path: '/scim/v2', routes: scimRoutes, bodyLimit: SCIM_BODY_LIMIT },
