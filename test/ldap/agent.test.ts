@@ -1,0 +1,119 @@
+// The agent end to end: a real edge (HTTP, libSQL), a real slapd, the agent pulling over HTTP.
+// Actions land exactly once (read back from the directory), the directory stopped and started
+// mid-run loses nothing and spends no tries, and delegated login binds through the agent.
+import { Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent } from '../../edge/agent/agent.ts';
+import { createDirectory } from '../../edge/agent/directory.ts';
+import { outboxCounts } from '../../edge/db/repos/outbox.ts';
+import { getIdentityByLogin } from '../../edge/db/repos/identities.ts';
+import { listAccounts } from '../../edge/db/repos/accounts.ts';
+import type { Edge } from './edge.ts';
+import { people, queue, startEdge, waitFor } from './edge.ts';
+import { action, openldapConfig } from './fixtures.ts';
+import type { Slapd } from './slapd.ts';
+import { BASE, ROOT_DN, ROOT_PW, haveSlapd, seedBase, startSlapd } from './slapd.ts';
+
+const run = haveSlapd();
+
+describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
+  let slapd: Slapd;
+  let edge: Edge;
+  beforeAll(async () => {
+    slapd = await startSlapd();
+    await seedBase(slapd.url);
+    edge = await startEdge();
+  }, 30_000);
+  afterAll(async () => {
+    await edge?.close();
+    await slapd?.destroy();
+  });
+
+  const count = async (filter: string) => {
+    const c = new Client({ url: slapd.url });
+    await c.bind(ROOT_DN, ROOT_PW);
+    try {
+      return (await c.search(`ou=people,${BASE}`, { filter, attributes: ['uid'] })).searchEntries;
+    } finally {
+      await c.unbind();
+    }
+  };
+  const startAgent = (logs: Record<string, unknown>[] = []) => {
+    const controller = new AbortController();
+    const config = openldapConfig(slapd.url);
+    const agent = createAgent({ edge: edge.url, token: edge.agentToken, config, directory: createDirectory(config, ROOT_PW), waitSeconds: 1, leaseSeconds: 5, signal: controller.signal, log: (l) => logs.push(l) });
+    const running = agent.run();
+    return { agent, stop: async () => (controller.abort(), await running) };
+  };
+
+  it('applies queued actions once, reports them, and the edge records the accounts', async () => {
+    const creates = people(20, 'a');
+    const group = { groupId: 'eng', appId: 'corp-ldap', attributes: { name: 'eng' } };
+    await queue(edge.db, [...creates, action('group.create', { ...group, id: 'g1', userId: undefined }), action('membership.add', { ...group, id: 'm1', userId: creates[0]?.userId as string })]);
+    const { agent, stop } = startAgent();
+    await waitFor(async () => ((await outboxCounts(edge.db)).done ?? 0) >= 22, 30_000);
+    await stop();
+    expect(await count('(uid=a*)')).toHaveLength(20);
+    expect(agent.stats.failed).toBeLessThanOrEqual(1); // membership may come before the group once, then it is retried
+    const accounts = await listAccounts(edge.db, { appId: 'corp-ldap' });
+    expect(accounts.ok && accounts.value.items.find((a) => a.userId === 'a00000')?.externalId).toBe(`cn=Person a00000,ou=Engineering,ou=people,${BASE}`);
+  }, 60_000);
+
+  it('rejects a token without the agent scope and an app that is not a directory', async () => {
+    const viaAdmin = await fetch(`${edge.url}/v1/agent/actions?app=nope&wait=0`, { headers: { authorization: `Bearer ${edge.agentToken}` } });
+    expect(viaAdmin.status).toBe(404);
+    const none = await fetch(`${edge.url}/v1/agent/actions?app=corp-ldap&wait=0`);
+    expect(none.status).toBe(401);
+  });
+
+  it('survives the directory stopped mid-run and restarted: every action once, no try spent', async () => {
+    await queue(edge.db, people(60, 'b'));
+    const { agent, stop } = startAgent();
+    await waitFor(async () => (await count('(uid=b*)')).length >= 10, 30_000, 20);
+    await slapd.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    await slapd.start();
+    await waitFor(async () => ((await outboxCounts(edge.db)).done ?? 0) >= 22 + 60, 60_000);
+    await stop();
+    const entries = await count('(uid=b*)');
+    expect(entries).toHaveLength(60);
+    expect(new Set(entries.map((e) => e.uid)).size).toBe(60);
+    const counts = await outboxCounts(edge.db);
+    expect(counts.dead ?? 0).toBe(0);
+    console.log(`directory restart: ${agent.stats.applied} applied, ${agent.stats.already} already there, ${agent.stats.failed} failed (unreachable, released)`);
+  }, 90_000);
+
+  it('reports bad DNs and constraint violations as dead actions with the LDAP code', async () => {
+    const bad = action('account.create', { id: 'bad-dn', userId: 'bad', appId: 'corp-ldap', attributes: { uid: 'bad', cn: 'Bad', sn: 'B', ou: 'Nowhere' } });
+    const constraint = action('account.create', { id: 'bad-constraint', userId: 'bad2', appId: 'corp-ldap', attributes: { uid: 'bad2', cn: 'Bad Two', sn: 'B', ou: 'Sales', displayName: ['x', 'y'] } });
+    await queue(edge.db, [bad, constraint]);
+    const { stop } = startAgent();
+    await waitFor(async () => ((await outboxCounts(edge.db)).dead ?? 0) >= 2, 30_000);
+    await stop();
+    const rows = await edge.db.$client.execute("select id, last_error from outbox where status = 'dead' order by id");
+    expect(rows.rows.map((r) => [r.id, r.last_error])).toEqual([
+      ['bad-constraint', expect.stringMatching(/ldap 19 constraintViolation/)],
+      ['bad-dn', expect.stringMatching(/ldap 32 noSuchObject/)],
+    ]);
+  }, 60_000);
+
+  it('delegated login binds as the user: JIT on success, the same 401 for a wrong password and an unknown user', async () => {
+    const { stop } = startAgent();
+    const c = new Client({ url: slapd.url });
+    await c.bind(ROOT_DN, ROOT_PW);
+    await c.add(`cn=Dee Login,ou=Sales,ou=people,${BASE}`, { objectClass: ['inetOrgPerson'], cn: 'Dee Login', sn: 'Login', uid: 'dee', mail: 'dee@example.com', userPassword: 'Dee-pass-1' });
+    await c.unbind();
+    const login = (username: string, password: string) =>
+      fetch(`${edge.url}/v1/login/delegated`, { method: 'POST', headers: { authorization: `Bearer ${edge.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ app: 'corp-ldap', username, password }) }).then(async (r) => ({ status: r.status, body: await r.text() }));
+    const wrong = await login('dee', 'nope');
+    const unknown = await login('nobody', 'nope');
+    expect(wrong.status).toBe(401);
+    expect(unknown).toEqual(wrong);
+    expect(await getIdentityByLogin(edge.db, 'dee')).toBeUndefined();
+    const ok = await login('dee', 'Dee-pass-1');
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ login: 'dee', created: true });
+    expect(await getIdentityByLogin(edge.db, 'dee')).toMatchObject({ login: 'dee', email: 'dee@example.com', status: 'ACTIVE' });
+    await stop();
+  }, 60_000);
+});
