@@ -5,7 +5,7 @@ import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../edge/agent/agent.ts';
 import { createDirectory } from '../../edge/agent/directory.ts';
-import { outboxCounts } from '../../edge/db/repos/outbox.ts';
+import { getAction, outboxCounts } from '../../edge/db/repos/outbox.ts';
 import { getIdentityByLogin } from '../../edge/db/repos/identities.ts';
 import { listAccounts } from '../../edge/db/repos/accounts.ts';
 import type { Edge } from './edge.ts';
@@ -90,8 +90,8 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     const { stop } = startAgent();
     await waitFor(async () => ((await outboxCounts(edge.db)).dead ?? 0) >= 2, 30_000);
     await stop();
-    const rows = await edge.db.$client.execute("select id, last_error from outbox where status = 'dead' order by id");
-    expect(rows.rows.map((r) => [r.id, r.last_error])).toEqual([
+    const rows = await Promise.all(['bad-constraint', 'bad-dn'].map((id) => getAction(edge.db, id)));
+    expect(rows.map((r) => [r?.id, r?.lastError])).toEqual([
       ['bad-constraint', expect.stringMatching(/ldap 19 constraintViolation/)],
       ['bad-dn', expect.stringMatching(/ldap 32 noSuchObject/)],
     ]);
