@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileRules } from './compile.ts';
 import { makeContext } from './context.ts';
 import { evaluate, evaluateUser } from './evaluate.ts';
 import { fixtureRuleSet } from './golden/fixture.ts';
@@ -110,5 +111,21 @@ describe('evaluate', () => {
     const out = evaluate(rules, [ada, { id: 'nobody' }], ctx);
     expect(out.map((d) => d.userId)).toEqual(['ada', 'nobody']);
     expect(out[0]).toEqual(evaluateUser(rules, ada, ctx));
+  });
+});
+
+describe('groups given outside the rules', () => {
+  it('are read by rules through `groups`, and are not desired memberships of their own', () => {
+    const { ruleSet, diagnostics } = compileRules([
+      { path: 'a.yaml', text: 'kind: app\nid: vpn\nconnector: scim\n' },
+      { path: 'b.yaml', text: 'kind: assignment\nid: oncall-vpn\nwhen: { all: [ { fact: groups, operator: contains, value: oncall } ] }\nassign: [ { app: vpn } ]\n' },
+    ]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const ctx = makeContext('2026-01-01T00:00:00Z');
+    const user = { id: 'u1' };
+    expect(evaluateUser(ruleSet, user, ctx).accounts).toEqual([]);
+    const desired = evaluateUser(ruleSet, user, ctx, { assignedGroups: new Map([['u1', ['oncall']]]) });
+    expect(desired.accounts.map((a) => a.appId)).toEqual(['vpn']);
+    expect(desired.groups).toEqual([]);
   });
 });

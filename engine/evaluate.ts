@@ -44,6 +44,8 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext, opt
     memberships.push(...imported);
     view.groups = imported.map((m) => m.groupId);
   }
+  const assigned = prepared.readsGroups ? options.assignedGroups?.get(user.id) : undefined;
+  if (assigned && assigned.length > 0) view.groups = [...(view.groups as string[]), ...assigned];
   for (const group of ruleSet.groups) {
     if (!group.condition.test(view, ctx)) continue;
     memberships.push({ groupId: group.id, because: matchedGroup(group, view, ctx) });
@@ -88,6 +90,11 @@ export function evaluateUser(ruleSet: RuleSet, user: User, ctx: EvalContext, opt
 export interface EvaluateOptions {
   /** Groups as the apps hold them: members of imported groups (group sync) come from here. */
   appGroups?: readonly ObservedAppGroup[];
+  /**
+   * Groups given outside the rules (pushed by an IdP over SCIM, set by an admin), by user id.
+   * Rules read them through `groups` like any other; the plan never adds or removes them.
+   */
+  assignedGroups?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Desired state for a population, in the order given. */

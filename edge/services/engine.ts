@@ -56,8 +56,24 @@ export interface Planned {
 export async function planUsers(db: Db, ruleSet: RuleSet, users: readonly User[], asOf: string, observed?: ObservedState): Promise<Planned> {
   const ctx = makeContext(asOf);
   const state = observed ?? (await observedState(db, users.map((u) => u.id)));
-  const desired = evaluate(ruleSet, users, ctx);
+  const desired = evaluate(ruleSet, users, ctx, { appGroups: state.appGroups, assignedGroups: assignedGroups(ruleSet, state) });
   return { desired, plan: plan(ruleSet, desired, state, ctx), observed: state };
+}
+
+/**
+ * Stored memberships of groups the rules do not manage (pushed over SCIM, set by an admin):
+ * rules read them through `groups`, so an IdP's group push provisions downstream.
+ */
+export function assignedGroups(ruleSet: RuleSet, state: ObservedState): Map<string, string[]> {
+  const managed = new Set([...ruleSet.groups.map((g) => g.id), ...(ruleSet.importedGroups ?? []).map((g) => g.groupId)]);
+  const byUser = new Map<string, string[]>();
+  for (const { userId, groupId } of state.memberships) {
+    if (managed.has(groupId)) continue;
+    const list = byUser.get(userId);
+    if (list) list.push(groupId);
+    else byUser.set(userId, [groupId]);
+  }
+  return byUser;
 }
 
 /** Why a plan is held, one line each (empty when it is not). */

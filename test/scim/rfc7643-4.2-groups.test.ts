@@ -3,6 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Scim } from './harness.ts';
+import { recordAccounts } from '../../edge/db/repos/accounts.ts';
+import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { GROUP, PATCH_OP, scim } from './harness.ts';
 
 let s: Scim;
@@ -51,5 +53,28 @@ describe('RFC 7643 §4.2 Groups', () => {
     expect((await s.call('DELETE', `/Groups/${g.id}`)).status).toBe(204);
     expect((await s.call('GET', `/Groups/${g.id}`)).status).toBe(404);
     expect(await s.rows('memberships')).toBe(0);
+  });
+});
+
+describe('RFC 7643 §4.2 Groups provision downstream', () => {
+  it('adding a member plans what rules reading that group grant, in the same batch; removing plans it away', async () => {
+    const ada = await s.createUser('ada');
+    const g = (await s.call('POST', '/Groups', { body: { schemas: [GROUP], displayName: 'On call' } })).body;
+    const files = [
+      { path: 'vpn.yaml', text: 'kind: app\nid: vpn\nconnector: manual\nowners: [it@acme.test]\n' },
+      { path: 'oncall.yaml', text: `kind: assignment\nid: oncall-vpn\nwhen: { all: [ { fact: groups, operator: contains, value: ${g.id} } ] }\nassign: [ { app: vpn } ]\n` },
+    ];
+    await saveRuleSet(s.db, { version: 'v-groups', files, source: 'test' }, { at: s.runtime.now(), actor: 'test' }, { activate: true });
+    const add = await s.call('PATCH', `/Groups/${g.id}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: ada.id }] }] } });
+    expect(add.status).toBe(204);
+    const queued = await s.db.all<{ type: string; user_id: string; app_id: string; payload: string }>(sql`SELECT type, user_id, app_id, payload FROM outbox`);
+    expect(queued).toEqual([expect.objectContaining({ type: 'task.manual', user_id: ada.id, app_id: 'vpn' })]);
+    expect(JSON.parse(queued[0]!.payload).reason.rules).toEqual(['oncall-vpn']);
+
+    // The app now holds the account; taking Ada out of the group takes it away (manual app: a task).
+    await recordAccounts(s.db, [{ userId: ada.id, appId: 'vpn', status: 'active' }], { at: s.runtime.now(), actor: 'test' });
+    await s.call('PATCH', `/Groups/${g.id}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${ada.id}"]` }] } });
+    const latest = await s.db.all<{ type: string; payload: string }>(sql`SELECT o.type, o.payload FROM outbox o JOIN runs r ON r.id = o.run_id ORDER BY r.created_at DESC LIMIT 1`);
+    expect(JSON.parse(latest[0]!.payload)).toMatchObject({ type: 'task.manual', attributes: { operation: 'account.deactivate' } });
   });
 });

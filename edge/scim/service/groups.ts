@@ -71,7 +71,7 @@ export async function getGroup(sc: ScimContext, req: ScimRequest, id: string): P
 export async function createGroup(sc: ScimContext, req: ScimRequest): Promise<ScimResponse> {
   const write = toWrite(coerceResource(GROUP_TYPE, req.body));
   const id = sc.newId();
-  await saveGroup(sc.db, { id, before: undefined, write, owner: sc.caller.source }, sc.write);
+  await saveGroup(sc.db, { id, before: undefined, write, owner: sc.caller.source }, sc.write, () => sc.newId());
   return respond(sc, await load(sc, id), 201, req);
 }
 
@@ -80,7 +80,7 @@ export async function replaceGroup(sc: ScimContext, req: ScimRequest, id: string
   checkWritable(sc.caller, before.scim, `group \`${id}\``);
   checkIfMatch(req, versionOf(sc, before));
   const write = toWrite(coerceResource(GROUP_TYPE, req.body));
-  await saveGroup(sc.db, { id, before, write, owner: sc.caller.source }, sc.write);
+  await saveGroup(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, () => sc.newId());
   return respond(sc, await load(sc, id), 200, req);
 }
 
@@ -91,7 +91,7 @@ export async function patchGroup(sc: ScimContext, req: ScimRequest, id: string):
   const ops = readPatchRequest(req.body);
   const current = coerceResource(GROUP_TYPE, toScimGroup(before, sc.base));
   const write = toWrite(coerceResource(GROUP_TYPE, applyPatch(GROUP_TYPE, current, ops)));
-  if (!sameJson(write, fromScimGroup(current))) await saveGroup(sc.db, { id, before, write, owner: sc.caller.source }, sc.write);
+  if (!sameJson(write, fromScimGroup(current))) await saveGroup(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, () => sc.newId());
   const after = await load(sc, id);
   // RFC 7644 §3.5.2: 204 is allowed; members of large groups are not echoed unless asked for.
   if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) return { status: 204, headers: { ETag: versionOf(sc, after) } };
@@ -102,6 +102,6 @@ export async function removeGroup(sc: ScimContext, req: ScimRequest, id: string)
   const before = await load(sc, id);
   checkWritable(sc.caller, before.scim, `group \`${id}\``);
   checkIfMatch(req, versionOf(sc, before));
-  await deleteGroup(sc.db, before, sc.write);
+  await deleteGroup(sc.db, before, sc.write, () => sc.newId());
   return { status: 204 };
 }

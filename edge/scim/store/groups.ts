@@ -7,10 +7,12 @@ import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, JsonObject, Statement, WriteContext } from '../../db/index.ts';
 import { chunkRows, paramLimit } from '../../db/index.ts';
 import type { Group } from '../../db/repos/groups.ts';
+import { getIdentities } from '../../db/repos/identities.ts';
 import { groups, identities, memberships, scimResources } from '../../db/schema.ts';
 import { badRequest } from '../errors.ts';
 import type { GroupView, GroupWrite } from '../resource/group-map.ts';
 import type { ScimRow } from '../resource/meta.ts';
+import { planWrite } from './plan.ts';
 import type { ListQuery } from './users.ts';
 import { SCIM_SOURCE, displayOf, r } from './users.ts';
 
@@ -57,27 +59,41 @@ export interface SaveGroup {
   owner: string;
 }
 
-/** Creates or replaces a group, its SCIM memberships and its SCIM row, in one batch. */
-export async function saveGroup(db: Db, input: SaveGroup, ctx: WriteContext): Promise<void> {
+/**
+ * Creates or replaces a group, its SCIM memberships and its SCIM row, in one batch, with the
+ * run its members' new memberships cause (rules read SCIM groups through `groups`).
+ */
+export async function saveGroup(db: Db, input: SaveGroup, ctx: WriteContext, newId: () => string): Promise<void> {
   const { before, write, id } = input;
   await checkMembers(db, write.members);
   const had = new Set(before?.members.map((m) => m.id) ?? []);
   const added = write.members.filter((m) => !had.has(m));
   const removed = [...had].filter((m) => !write.members.includes(m));
   const scimRow: ScimRow = { resourceType: 'Group', id, source: before?.scim?.source ?? input.owner, externalId: write.externalId, createdAt: before?.scim?.createdAt ?? ctx.at, updatedAt: ctx.at };
-  const event = { ...ctx, type: before ? 'group.update' : 'group.create', subject: id, data: { via: 'scim', source: scimRow.source, name: write.name, added, removed } as JsonObject };
+  const planned = await planWrite(db, await getIdentities(db, [...added, ...removed]), ctx, newId, { groupId: id, added, removed });
+  const event = {
+    ...ctx,
+    type: before ? 'group.update' : 'group.create',
+    subject: id,
+    data: { via: 'scim', source: scimRow.source, name: write.name, added, removed, ...(planned.runId ? { runId: planned.runId } : {}) } as JsonObject,
+  };
   const statements = (): Statement[] => [
     before ? db.update(groups).set({ name: write.name }).where(eq(groups.id, id)) : db.insert(groups).values({ id, name: write.name, description: null, source: SCIM_SOURCE }),
     db.insert(scimResources).values(scimRow).onConflictDoUpdate({ target: [scimResources.resourceType, scimResources.id], set: { externalId: scimRow.externalId, updatedAt: ctx.at } }),
     ...chunkRows(removed, 1, paramLimit(db) - 1).map((chunk) => db.delete(memberships).where(and(eq(memberships.groupId, id), inArray(memberships.userId, chunk)))),
     ...chunkRows(added, 3, paramLimit(db)).map((chunk) => db.insert(memberships).values(chunk.map((userId) => ({ userId, groupId: id, source: SCIM_SOURCE }))).onConflictDoNothing()),
+    ...planned.statements,
   ];
-  await writeWithAudit(db, [event], statements);
+  await writeWithAudit(db, [event, ...planned.events], statements);
 }
 
-export async function deleteGroup(db: Db, view: GroupView, ctx: WriteContext): Promise<void> {
+export async function deleteGroup(db: Db, view: GroupView, ctx: WriteContext, newId: () => string): Promise<void> {
   const id = view.group.id;
-  await writeWithAudit(db, [{ ...ctx, type: 'group.delete', subject: id, data: { via: 'scim', name: view.group.name, members: view.members.length } }], () => [
+  const members = view.members.map((m) => m.id);
+  const planned = await planWrite(db, await getIdentities(db, members), ctx, newId, { groupId: id, added: [], removed: members });
+  const event = { ...ctx, type: 'group.delete', subject: id, data: { via: 'scim', name: view.group.name, members: members.length, ...(planned.runId ? { runId: planned.runId } : {}) } as JsonObject };
+  await writeWithAudit(db, [event, ...planned.events], () => [
+    ...planned.statements,
     db.delete(memberships).where(eq(memberships.groupId, id)),
     db.delete(scimResources).where(and(eq(scimResources.resourceType, 'Group'), eq(scimResources.id, id))),
     db.delete(groups).where(eq(groups.id, id)),

@@ -5,6 +5,7 @@
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, Statement, WriteContext } from '../../db/index.ts';
 import type { Identity } from '../../db/repos/identities.ts';
+import { observedState } from '../../db/repos/index.ts';
 import { heldReasons, loadRuleSet, planUsers, toUser } from '../../services/engine.ts';
 import { newRun, runEvent, runStatements } from '../../services/run-writes.ts';
 
@@ -17,12 +18,20 @@ export interface PlannedWrite {
 
 const NOTHING: PlannedWrite = { statements: [], events: [], actions: 0 };
 
+/** A group's members as they will be after the write: rules read them through `groups`. */
+export interface MembershipChange {
+  groupId: string;
+  added: readonly string[];
+  removed: readonly string[];
+}
+
 /** Plans `users` as they will be after the write (no active rule set: nothing to plan). */
-export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteContext, newId: () => string): Promise<PlannedWrite> {
+export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteContext, newId: () => string, change?: MembershipChange): Promise<PlannedWrite> {
   if (users.length === 0) return NOTHING;
   const ruleSet = await loadRuleSet(db);
   if (!ruleSet) return NOTHING;
-  const { plan } = await planUsers(db, ruleSet, users.map(toUser), ctx.at);
+  const observed = change ? afterChange(await observedState(db, users.map((u) => u.id)), change) : undefined;
+  const { plan } = await planUsers(db, ruleSet, users.map(toUser), ctx.at, observed);
   if (plan.actions.length === 0) return NOTHING;
   const run = newRun(
     {
@@ -37,4 +46,13 @@ export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteCo
     ctx.at,
   );
   return { statements: runStatements(db, run, plan.actions, ctx.at), events: [runEvent(run, plan.actions, ctx)], runId: run.id, actions: plan.actions.length };
+}
+
+function afterChange(observed: Awaited<ReturnType<typeof observedState>>, change: MembershipChange): typeof observed {
+  const removed = new Set(change.removed);
+  const memberships = observed.memberships.filter((m) => m.groupId !== change.groupId || !removed.has(m.userId));
+  for (const userId of change.added) {
+    if (!memberships.some((m) => m.userId === userId && m.groupId === change.groupId)) memberships.push({ userId, groupId: change.groupId });
+  }
+  return { ...observed, memberships };
 }
