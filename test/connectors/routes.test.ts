@@ -45,7 +45,7 @@ describe('/v1/connectors', () => {
     await quarantineApp(db, 'crm', '2025-01-01T10:00:00.000Z', '12 of the last 20 requests failed; last: GET /Users timed out after 10000 ms', ctx);
     const res = await api.call('GET', '/v1/connectors/apps', { token: api.tokens.read });
     expect(res.status).toBe(200);
-    const byId = Object.fromEntries((res.body.items as { id: string }[]).map((a) => [a.id, a]));
+    const byId = Object.fromEntries((res.body.items as { id: string; configErrors: string[] }[]).map((a) => [a.id, a]));
     expect(byId.crm).toMatchObject({ status: 'quarantined', quarantinedUntil: '2025-01-01T10:00:00.000Z', quarantineReason: '12 of the last 20 requests failed; last: GET /Users timed out after 10000 ms', configErrors: [], outbox: { pending: 3 } });
     expect(byId.wiki?.configErrors.join('; ')).toMatch(/`baseUrl`.*`auth`/);
   });
