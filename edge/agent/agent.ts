@@ -8,6 +8,8 @@ import { applyWork } from './apply.ts';
 import { escapeFilter, fromDirectory } from './mapping.ts';
 import type { AgentResult, AgentWork } from './wire.ts';
 import { isUnreachable } from './errors.ts';
+import type { ImportMode } from './read.ts';
+import { readDirectory } from './read.ts';
 
 export interface AgentOptions {
   edge: string;
@@ -132,9 +134,29 @@ export function createAgent(options: AgentOptions) {
     return pulled.items.length;
   }
 
+  /** Reads the directory and pushes it to the edge; a failed read is pushed as failed (never as empty). */
+  async function importOnce(mode: ImportMode, since?: string): Promise<{ summary: unknown; cursor?: string; entries: number; readMs: number }> {
+    let body: unknown;
+    let cursor: string | undefined;
+    let entries = 0;
+    let readMs = 0;
+    try {
+      const read = await readDirectory(directory, mode, since);
+      cursor = read.cursor;
+      entries = read.accounts.length;
+      readMs = read.ms;
+      body = { mode, ok: true, accounts: read.accounts, groups: read.groups };
+    } catch (error) {
+      body = { mode, ok: false, error: `directory read failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const summary = await call('POST', `/v1/agent/imports?app=${app}`, body);
+    return { summary, entries, readMs, ...(cursor !== undefined ? { cursor } : {}) };
+  }
+
   return {
     stats,
     once,
+    importOnce,
     async run(): Promise<void> {
       log({ level: 'info', msg: 'agent started', app: config.app, directory: config.directory.url, edge: base });
       while (!options.signal?.aborted) await once();

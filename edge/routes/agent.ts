@@ -12,6 +12,8 @@ import { newRouter } from '../http/router.ts';
 import { IdParam, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { delegatedLogin } from '../agent/server/delegated.ts';
+import type { PushedRead } from '../agent/server/import.ts';
+import { importPushed } from '../agent/server/import.ts';
 import { answerLogin, pendingLogins } from '../agent/server/logins.ts';
 
 const tags = ['agent'];
@@ -54,6 +56,18 @@ const login = createRoute({
   responses: { 200: json(z.object({ id: z.string() })), ...errorResponses(400, 404) },
 });
 
+const RemoteAccountSchema = z.object({ externalId: z.string().min(1), attributes: z.record(z.string(), jsonValue), active: z.boolean() });
+const RemoteGroupSchema = z.object({ externalId: z.string().min(1), name: z.string(), groupId: z.string().optional(), members: z.array(z.string()) });
+const mode = z.enum(['full', 'incremental']);
+const imports = createRoute({
+  method: 'post', path: '/imports', tags, security, summary: 'push a directory read (full or incremental) for correlation; a failed read is pushed as such',
+  request: {
+    query: AppQuery,
+    body: jsonBody(z.union([z.object({ mode, ok: z.literal(true), accounts: z.array(RemoteAccountSchema), groups: z.array(RemoteGroupSchema).default([]) }), z.object({ mode, ok: z.literal(false), error: z.string().max(2000) })])),
+  },
+  responses: { 200: json(z.record(z.string(), jsonValue)), ...errorResponses(400, 404, 409, 413) },
+});
+
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
   const t = setTimeout(resolve, ms);
   signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
@@ -92,6 +106,12 @@ export function agentRoutes(runtime: Runtime) {
     const reported = await reportResult(runtime.db, target, id, c.req.valid('json') as AgentResult, writeContext(runtime, c.get('auth')));
     if (!reported.ok) throw reported.code === 'not_found' ? notFound(reported.message) : new ApiError(409, 'conflict', reported.message);
     return c.json({ id, outcome: reported.outcome }, 200);
+  });
+
+  app.openapi(imports, async (c) => {
+    const target = await directoryApp(c.req.valid('query').app);
+    const summary = await importPushed(runtime, target, c.req.valid('json') as PushedRead);
+    return c.json(summary as unknown as Record<string, unknown>, 200);
   });
 
   app.openapi(login, async (c) => {

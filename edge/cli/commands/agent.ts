@@ -13,8 +13,11 @@ export const agentCommand: Command = {
   --config FILE     the agent config (YAML/JSON): app, directory (url, bindDN, secretEnv or
                     secretFile, tls), users and groups (base, rdn, container, map, key, disable)
   --wait SECONDS    how long the edge holds a poll open (default 25)
-  --lease SECONDS   after this long without a result the edge hands an action out again (default 300)`,
-  options: { edge: { type: 'string' }, token: { type: 'string' }, config: { type: 'string' }, wait: { type: 'string' }, lease: { type: 'string' } },
+  --lease SECONDS   after this long without a result the edge hands an action out again (default 300)
+  --import MODE     read the directory once (full, or incremental from --since: modifyTimestamp
+                    on OpenLDAP, uSNChanged on AD), push it to the edge, print the summary and
+                    the next cursor, and exit`,
+  options: { edge: { type: 'string' }, token: { type: 'string' }, config: { type: 'string' }, wait: { type: 'string' }, lease: { type: 'string' }, import: { type: 'string' }, since: { type: 'string' } },
   maxPositionals: 0,
   async run(args, io) {
     const edge = requireString(args, 'edge', 'agent');
@@ -42,16 +45,31 @@ export const agentCommand: Command = {
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const directory = createDirectory(loaded.config, loaded.secret, loaded.ca);
     const agent = createAgent({
       edge,
       token,
       config: loaded.config,
-      directory: createDirectory(loaded.config, loaded.secret, loaded.ca),
+      directory,
       waitSeconds,
       leaseSeconds,
       signal: controller.signal,
       log: (line) => io.out(JSON.stringify(line)),
     });
+    const mode = optionalString(args, 'import');
+    if (mode !== undefined) {
+      if (mode !== 'full' && mode !== 'incremental') throw new CliError(`agent: \`--import\` is full or incremental, not \`${mode}\``);
+      try {
+        const pushed = await agent.importOnce(mode, optionalString(args, 'since'));
+        io.out(JSON.stringify({ entries: pushed.entries, readMs: Math.round(pushed.readMs), ...(pushed.cursor ? { cursor: pushed.cursor } : {}), summary: pushed.summary }));
+        return EXIT_OK;
+      } catch (error) {
+        io.err(`agent: import: ${error instanceof Error ? error.message : String(error)}`);
+        return EXIT_FAILED;
+      } finally {
+        await directory.close();
+      }
+    }
     try {
       await agent.run();
     } catch (error) {
