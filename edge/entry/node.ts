@@ -4,6 +4,7 @@
 // outbox table, so nothing is lost between starts.
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
+import { startBackground } from '../dispatch/background.ts';
 import { bootstrap, readConfig } from './node-bootstrap.ts';
 import { serveUi } from './ui-static.ts';
 
@@ -12,6 +13,8 @@ const log = (event: { level: string; msg: string }) => (event.level === 'error' 
 const started = await bootstrap(config, log);
 const app = createApp(started.runtime);
 serveUi(app);
+// The dispatcher delivers the outbox to the apps. Opt-in: the demo apps name no real endpoints.
+const background = process.env.ROSTER_DISPATCH === '1' ? startBackground(started.runtime) : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const host = info.address.includes(':') ? `[${info.address}]` : info.address;
@@ -28,7 +31,9 @@ function stop(signal: string): void {
   console.log(`${signal}: stopping (finishing requests in flight)`);
   const force = setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 10_000);
   force.unref();
-  server.close(() => {
+  server.close(async () => {
+    // In-flight deliveries settle before the database closes; the rest stays in the outbox.
+    await background?.stop();
     started.db.$client.close();
     console.log('stopped');
     process.exitCode = 0;
