@@ -66,6 +66,7 @@ export async function startSlapd(): Promise<Slapd> {
       `rootpw ${ROOT_PW}`,
       `directory ${dir}`,
       'maxsize 1073741824',
+      'dbnosync',
       'index objectClass eq',
       'index uid,cn,mail eq',
       'access to attrs=userPassword by self write by anonymous auth by * none',
