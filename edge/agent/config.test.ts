@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadAgentConfig } from './config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+const base = 'app: corp-ldap\ndirectory:\n  url: ldaps://dc.example.com\n  bindDN: cn=svc,dc=example,dc=com\n';
+const users = 'users:\n  base: ou=people,dc=example,dc=com\n';
+
+describe('agent config', () => {
+  it('reads the bind secret from an environment variable', () => {
+    const file = write('env.yaml', `${base}  secretEnv: LDAP_PW\n${users}`);
+    const loaded = loadAgentConfig(file, { LDAP_PW: 's3cret' });
+    expect(loaded).toMatchObject({ ok: true, secret: 's3cret', config: { directory: { flavour: 'openldap', tls: { startTLS: false, rejectUnauthorized: true } }, users: { rdn: 'cn={cn}', key: 'uid' } } });
+    expect(loadAgentConfig(file, {})).toEqual({ ok: false, error: 'environment variable `LDAP_PW` (the bind secret) is not set' });
+  });
+  it('reads it from a file beside the config, without the trailing newline', () => {
+    write('pw', 'from-file\n');
+    expect(loadAgentConfig(write('file.yaml', `${base}  secretFile: pw\n${users}`), {})).toMatchObject({ ok: true, secret: 'from-file' });
+  });
+  it('refuses a config without a secret or with a bad URL, naming the path', () => {
+    expect(loadAgentConfig(write('none.yaml', `${base}${users}`), {})).toMatchObject({ ok: false, error: expect.stringContaining('names no bind secret') });
+    const bad = loadAgentConfig(write('bad.yaml', `app: x\ndirectory:\n  url: http://x\n  bindDN: cn=a\n  secretEnv: X\n${users}`), { X: 'y' });
+    expect(bad.ok === false && bad.error).toMatch(/`directory\.url` must start with ldap:\/\/ or ldaps:\/\//);
+  });
+});
