@@ -1,9 +1,9 @@
 // A real OpenLDAP for a suite: its own slapd on a free loopback port, from a slapd.conf generated
 // in a temp dir (mdb; core, cosine, inetorgperson, nis and msuser for AD-shaped entries), killed
 // by pid afterwards. Without /usr/sbin/slapd a suite skips with a notice, except under CI=true.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,8 @@ export async function freePort(): Promise<number> {
 
 export interface Slapd {
   url: string;
+  /** PEM of the self-signed certificate, when started with `tls` (StartTLS on the same port). */
+  ca?: string;
   port: number;
   dir: string;
   /** Stops slapd (SIGTERM, by pid) and waits for it to exit; the data stays. */
@@ -47,8 +49,13 @@ export interface Slapd {
   destroy(): Promise<void>;
 }
 
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), 'roster-slapd-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  if (options.tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  }
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}/`;
   const conf = join(dir, 'slapd.conf');
@@ -57,6 +64,7 @@ export async function startSlapd(): Promise<Slapd> {
     [
       ...SCHEMAS.map((s) => `include /etc/ldap/schema/${s}.schema`),
       `pidfile ${join(dir, 'slapd.pid')}`,
+      ...(options.tls ? [`TLSCertificateFile ${cert}`, `TLSCertificateKeyFile ${key}`] : []),
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
       'sizelimit unlimited',
@@ -106,6 +114,7 @@ export async function startSlapd(): Promise<Slapd> {
   await start();
   return {
     url,
+    ...(options.tls ? { ca: readFileSync(cert, 'utf8') } : {}),
     port,
     dir,
     start,
