@@ -83,6 +83,21 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     console.log(`directory restart: ${agent.stats.applied} applied, ${agent.stats.already} already there, ${agent.stats.failed} failed (unreachable, released)`);
   }, 90_000);
 
+  it('keeps its results while the edge is away and reports them when it is back', async () => {
+    await queue(edge.db, people(40, 'e'));
+    const logs: Record<string, unknown>[] = [];
+    const { stop } = startAgent(logs);
+    await waitFor(async () => (await count('(uid=e*)')).length >= 5, 30_000, 20);
+    await edge.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    edge.start();
+    await waitFor(async () => ((await outboxCounts(edge.db)).done ?? 0) >= 22 + 60 + 40, 60_000);
+    await stop();
+    expect(await count('(uid=e*)')).toHaveLength(40);
+    expect((await outboxCounts(edge.db)).dead ?? 0).toBe(0);
+    expect(logs.some((l) => String(l.msg).startsWith('edge unreachable'))).toBe(true);
+  }, 90_000);
+
   it('reports bad DNs and constraint violations as dead actions with the LDAP code', async () => {
     const bad = action('account.create', { id: 'bad-dn', userId: 'bad', appId: 'corp-ldap', attributes: { uid: 'bad', cn: 'Bad', sn: 'B', ou: 'Nowhere' } });
     const constraint = action('account.create', { id: 'bad-constraint', userId: 'bad2', appId: 'corp-ldap', attributes: { uid: 'bad2', cn: 'Bad Two', sn: 'B', ou: 'Sales', displayName: ['x', 'y'] } });

@@ -25,6 +25,10 @@ export interface Edge {
   runtime: Runtime;
   agentToken: string;
   adminToken: string;
+  /** Stops serving (the database stays), as if the edge went away. */
+  stop(): Promise<void>;
+  /** Serves again on the same port. */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -37,15 +41,29 @@ export async function startEdge(appConfig: Record<string, unknown> = {}): Promis
   const adminToken = (await createToken(db, { scope: 'admin', name: 'admin' }, ctx)).token;
   await saveApp(db, { id: 'corp-ldap', name: 'Corporate directory', connector: 'ldap', config: { retry: { baseMs: 200, maxMs: 1000 }, ...appConfig } }, ctx);
   const port = await freePort();
-  const server: ServerType = serve({ fetch: createApp(runtime).fetch, hostname: '127.0.0.1', port });
+  const app = createApp(runtime);
+  let server: ServerType | undefined = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+  const stop = async () => {
+    const current = server as (ServerType & { closeAllConnections?: () => void }) | undefined;
+    server = undefined;
+    if (!current) return;
+    await new Promise<void>((resolve) => {
+      current.close(() => resolve());
+      current.closeAllConnections?.();
+    });
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     db,
     runtime,
     agentToken,
     adminToken,
+    stop,
+    start() {
+      server ??= serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+    },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
