@@ -112,23 +112,40 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     ]);
   }, 60_000);
 
-  it('delegated login binds as the user: JIT on success, the same 401 for a wrong password and an unknown user', async () => {
+  it('delegated login binds as the user: JIT on success, rules queue its actions, the same 401 for a wrong password and an unknown user', async () => {
+    const files = [
+      { path: 'apps/corp-ldap.yaml', text: "kind: app\nid: corp-ldap\nname: Corporate directory\nconnector: ldap\nattributes:\n  uid: { expr: 'user.login' }\n  cn: { expr: 'user.cn' }\n  sn: { expr: 'user.sn' }\n  mail: { expr: 'user.email' }\n  ou: { expr: 'user.ou' }\n" },
+      { path: 'assignments/directory.yaml', text: "kind: assignment\nid: sales-directory\nwhen:\n  all:\n    - { fact: ou, operator: equal, value: Sales }\nassign:\n  - { app: corp-ldap }\n" },
+    ];
+    const uploaded = await fetch(`${edge.url}/v1/rule-sets`, { method: 'POST', headers: { authorization: `Bearer ${edge.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ files, activate: true }) });
+    expect(uploaded.status, await uploaded.clone().text()).toBeLessThan(300);
     const { stop } = startAgent();
     const c = new Client({ url: slapd.url });
     await c.bind(ROOT_DN, ROOT_PW);
-    await c.add(`cn=Dee Login,ou=Sales,ou=people,${BASE}`, { objectClass: ['inetOrgPerson'], cn: 'Dee Login', sn: 'Login', uid: 'dee', mail: 'dee@example.com', userPassword: 'Dee-pass-1' });
+    await c.add(`cn=Dee Login,ou=Sales,ou=people,${BASE}`, { objectClass: ['inetOrgPerson'], cn: 'Dee Login', sn: 'Login', uid: 'dee', mail: 'dee@example.com', ou: 'Sales', userPassword: 'Dee-pass-1' });
     await c.unbind();
     const login = (username: string, password: string) =>
       fetch(`${edge.url}/v1/login/delegated`, { method: 'POST', headers: { authorization: `Bearer ${edge.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ app: 'corp-ldap', username, password }) }).then(async (r) => ({ status: r.status, body: await r.text() }));
+    const before = await outboxCounts(edge.db);
     const wrong = await login('dee', 'nope');
     const unknown = await login('nobody', 'nope');
     expect(wrong.status).toBe(401);
     expect(unknown).toEqual(wrong);
+    expect(await login('dee', '')).toEqual(wrong);
     expect(await getIdentityByLogin(edge.db, 'dee')).toBeUndefined();
+    expect(await outboxCounts(edge.db)).toEqual(before);
     const ok = await login('dee', 'Dee-pass-1');
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body)).toMatchObject({ login: 'dee', created: true });
-    expect(await getIdentityByLogin(edge.db, 'dee')).toMatchObject({ login: 'dee', email: 'dee@example.com', status: 'ACTIVE' });
+    expect(JSON.parse(ok.body)).toMatchObject({ login: 'dee', created: true, actions: 1 });
+    const identity = await getIdentityByLogin(edge.db, 'dee');
+    expect(identity).toMatchObject({ login: 'dee', email: 'dee@example.com', status: 'ACTIVE', profile: { ou: 'Sales', cn: 'Dee Login' } });
+    // The queued account.create reaches the agent, which finds the entry by uid and links it.
+    await waitFor(async () => {
+      const accounts = await listAccounts(edge.db, { appId: 'corp-ldap' });
+      return accounts.ok && accounts.value.items.some((a) => a.userId === identity?.id);
+    }, 30_000);
+    const accounts = await listAccounts(edge.db, { appId: 'corp-ldap' });
+    expect(accounts.ok && accounts.value.items.find((a) => a.userId === identity?.id)?.externalId).toBe(`cn=Dee Login,ou=Sales,ou=people,${BASE}`);
     await stop();
   }, 60_000);
 });
