@@ -112,9 +112,13 @@ function computeDayBoundary(date: string, timeZone: string, offsetDays: number):
   const ms = parseDate(date);
   if (ms === undefined) return fail('lifecycle.invalid-date', `invalid date \`${date}\`: expected YYYY-MM-DD`);
   if (!isValidTimeZone(timeZone)) return fail('lifecycle.invalid-time-zone', `unknown time zone \`${String(timeZone)}\`: expected an IANA name such as \`Europe/Paris\``);
-  const instant = firstInstantAtWall(ms + offsetDays * DAY_MS, timeZone);
+  const wall = ms + offsetDays * DAY_MS;
+  // UTC's wall clock is the instant itself: no offsets to look up.
+  const instant = UTC_ZONES.has(timeZone) ? wall : firstInstantAtWall(wall, timeZone);
   return { ok: true, value: new Date(instant).toISOString(), diagnostics: [] };
 }
+
+const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu', 'Universal', 'Zulu']);
 
 /** The instant the local day `date` begins in `timeZone` (ISO-8601, UTC). */
 export function localStartOfDay(date: string, timeZone: string): Result<string> {
