@@ -72,7 +72,8 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     const total = 300;
     await queue(edge.db, people(total, 'k'));
     const first = startAgent();
-    await waitFor(async () => (await entries()).length >= 40, 60_000, 20);
+    // Kill while a claimed batch is unanswered (between batches nothing is in flight).
+    await waitFor(async () => (await entries()).length >= 40 && ((await outboxCounts(edge.db)).delivering ?? 0) > 0, 60_000, 5);
     process.kill(first.child.pid as number, 'SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     const atKill = await outboxCounts(edge.db);
