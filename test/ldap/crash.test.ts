@@ -55,8 +55,8 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
       await c.unbind();
     }
   };
-  const startAgent = () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/roster.mjs'), 'agent', '--edge', edge.url, '--config', join(dir, 'agent.yaml'), '--wait', '1', '--lease', '5'], {
+  const startAgent = (extra: string[] = ['--wait', '1', '--lease', '5']) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/roster.mjs'), 'agent', '--edge', edge.url, '--config', join(dir, 'agent.yaml'), ...extra], {
       cwd: ROOT,
       env: { ...process.env, ROSTER_AGENT_TOKEN: edge.agentToken },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,4 +91,12 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     console.log(`agent SIGKILL: ${atKill.delivering} in flight at the kill, ${total} entries, ${already} re-delivered actions found already applied`);
     expect(second.output()).toContain('"msg":"agent stopped"');
   }, 150_000);
+
+  it('roster agent --import full reads the directory once, pushes it and prints the summary and cursor', async () => {
+    const { child, output } = startAgent(['--import', 'full']);
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    const line = JSON.parse(output().trim().split('\n').pop() as string);
+    expect(line).toMatchObject({ entries: 300, cursor: expect.stringMatching(/^\d{14}Z$/), summary: { health: 'ok', counts: { linked: 300, deleted: 0 } } });
+  }, 60_000);
 });
