@@ -79,6 +79,11 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     expect(new Set(entries.map((e) => e.uid)).size).toBe(60);
     const counts = await outboxCounts(edge.db);
     expect(counts.dead ?? 0).toBe(0);
+    // An unreachable directory gives actions back without spending a try (a shutdown answered
+    // with an LDAP code, e.g. 52 unavailable, is an ordinary retry: at most one more).
+    const rows = await Promise.all(people(60, 'b').map((a) => getAction(edge.db, a.id)));
+    expect(rows.filter((r) => (r?.attempts ?? 0) > 2)).toEqual([]);
+    expect(rows.filter((r) => r?.attempts === 1).length).toBeGreaterThanOrEqual(58);
     console.log(`directory restart: ${agent.stats.applied} applied, ${agent.stats.already} already there, ${agent.stats.failed} failed (unreachable, released)`);
   }, 90_000);
 
