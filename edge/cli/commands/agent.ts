@@ -6,7 +6,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, optionalString, requireString } from '.
 export const agentCommand: Command = {
   name: 'agent',
   summary: 'run the directory agent: pull actions from the edge, apply them to LDAP/AD, push imports',
-  usage: `roster agent --edge URL --token TOKEN --config FILE [--wait SECONDS] [--lease SECONDS] [--import full|incremental]
+  usage: `roster agent --edge URL --token TOKEN --config FILE [--wait SECONDS] [--lease SECONDS] [--import full|incremental [--since CURSOR]]
 
   --edge URL        the Roster edge (e.g. https://roster.example.com)
   --token TOKEN     an \`agent\` token (\`roster token create --scope agent\`); or ROSTER_AGENT_TOKEN
