@@ -154,4 +154,19 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     expect((await getAccount(edge.db, identity?.id as string, 'corp-ldap'))?.externalId).toBe(`cn=Dee Login,ou=Sales,ou=people,${BASE}`);
     await stop();
   }, 60_000);
+
+  it('a login while the directory is down is 503 unavailable (not a wrong password) and writes nothing', async () => {
+    const { stop } = startAgent();
+    await slapd.stop();
+    const before = await outboxCounts(edge.db);
+    const started = Date.now();
+    const response = await fetch(`${edge.url}/v1/login/delegated`, { method: 'POST', headers: { authorization: `Bearer ${edge.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ app: 'corp-ldap', username: 'newbie', password: 'whatever' }) });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await getIdentityByLogin(edge.db, 'newbie')).toBeUndefined();
+    expect(await outboxCounts(edge.db)).toEqual(before);
+    await stop();
+    await slapd.start();
+  }, 60_000);
 });
