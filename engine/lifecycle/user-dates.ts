@@ -20,6 +20,8 @@ export function effectiveDates(ruleSet: RuleSet, user: User, ctx: EvalContext, d
     diagnostics.push({ ...diagnostic, message: `user \`${user.id}\` \`${attribute}\`: ${diagnostic.message}` });
   }
 
+  // Workers sharing dates and a zone share one (frozen) answer per `asOf`.
+  if (found.datesAsOf === ctx.asOfMs && found.dates !== undefined) return found.dates;
   const dates: EffectiveDates = { timeZone, phase: 'active' };
   if (found.startAt !== undefined) dates.startAt = found.startAt;
   if (found.stagingAt !== undefined) dates.stagingAt = found.stagingAt;
@@ -28,7 +30,9 @@ export function effectiveDates(ruleSet: RuleSet, user: User, ctx: EvalContext, d
   if (terminationMs !== undefined && ctx.asOfMs >= terminationMs) dates.phase = 'terminated';
   else if (startMs !== undefined && ctx.asOfMs < startMs) dates.phase = stagingMs !== undefined && ctx.asOfMs >= stagingMs ? 'staged' : 'pre-hire';
   else if (terminationMs !== undefined) dates.phase = 'terminating';
-  return dates;
+  found.dates = Object.freeze(dates) as EffectiveDates;
+  found.datesAsOf = ctx.asOfMs;
+  return found.dates;
 }
 
 interface Instants {
@@ -39,20 +43,35 @@ interface Instants {
   stagingMs?: number;
   terminationMs?: number;
   problems: { attribute: string; diagnostic: Diagnostic }[];
+  /** The last answer worked out from these instants, and the `asOf` it is for. */
+  dates?: EffectiveDates;
+  datesAsOf?: number;
 }
 
 // Workers share start dates, termination dates and zones: the instants are worked out once per
 // combination (a bounded memo of a pure function) and only the phase is decided per worker.
-const instantsMemo = new Map<string, Instants>();
+// Keyed zone → staging days → start → termination, without building a string per worker.
+type Memo = Map<string, Map<number, Map<string, Map<string, Instants>>>>;
+const instantsMemo: Memo = new Map();
+let memoSize = 0;
 const INSTANTS_LIMIT = 50_000;
 
 function instantsOf(start: string | undefined, termination: string | undefined, timeZone: string, days: number): Instants {
-  const key = `${start ?? ''}|${termination ?? ''}|${timeZone}|${days}`;
-  let found = instantsMemo.get(key);
+  let byDays = instantsMemo.get(timeZone);
+  if (byDays === undefined) instantsMemo.set(timeZone, (byDays = new Map()));
+  let byStart = byDays.get(days);
+  if (byStart === undefined) byDays.set(days, (byStart = new Map()));
+  let byTermination = byStart.get(start ?? '');
+  if (byTermination === undefined) byStart.set(start ?? '', (byTermination = new Map()));
+  let found = byTermination.get(termination ?? '');
   if (found === undefined) {
+    if (memoSize >= INSTANTS_LIMIT) {
+      instantsMemo.clear();
+      memoSize = 0;
+    }
     found = computeInstants(start, termination, timeZone, days);
-    if (instantsMemo.size >= INSTANTS_LIMIT) instantsMemo.clear();
-    instantsMemo.set(key, found);
+    byTermination.set(termination ?? '', found);
+    memoSize++;
   }
   return found;
 }
