@@ -5,6 +5,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
+import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
 import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
@@ -28,12 +29,9 @@ export interface RunInput {
 
 const OUTBOX_COLUMNS = 14;
 
-/**
- * Writes the run and its actions. An action id already queued is not queued twice (the id is
- * the idempotency key); one left `dead` or `cancelled` by an earlier run is queued again.
- */
-export async function createRun(db: Db, input: RunInput, actions: readonly Action[], ctx: WriteContext): Promise<Outcome<{ run: Run; queued: number }, 'exists'>> {
-  const run: Run = {
+/** A run row as stored for `input`, created at `at`. */
+export function newRun(input: RunInput, at: string): Run {
+  return {
     id: input.id,
     kind: input.kind,
     status: input.status,
@@ -41,11 +39,21 @@ export async function createRun(db: Db, input: RunInput, actions: readonly Actio
     asOf: input.asOf,
     summary: input.summary ?? {},
     heldReasons: input.heldReasons ?? [],
-    createdAt: ctx.at,
+    createdAt: at,
     decidedAt: null,
     decidedBy: null,
   };
-  const status = input.status === 'held' ? 'held' : 'pending';
+}
+
+/**
+ * The statements that store a run and its outbox actions, for `createRun` and for callers that
+ * must put them in ONE batch with another change (a status change, a password change, a SCIM
+ * write). An action id already queued is not queued twice (the id is the idempotency key); one
+ * left `dead` or `cancelled` by an earlier run is queued again. Each outbox statement returns the
+ * ids it queued.
+ */
+export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
+  const status = run.status === 'held' ? 'held' : 'pending';
   const rows: OutboxRow[] = actions.map((action) => ({
     id: action.id,
     runId: run.id,
@@ -58,14 +66,11 @@ export async function createRun(db: Db, input: RunInput, actions: readonly Actio
     status,
     attempts: 0,
     lastError: null,
-    nextAttemptAt: action.notBefore !== undefined && action.notBefore > ctx.at ? action.notBefore : ctx.at,
-    createdAt: ctx.at,
-    updatedAt: ctx.at,
+    nextAttemptAt: action.notBefore !== undefined && action.notBefore > at ? action.notBefore : at,
+    createdAt: at,
+    updatedAt: at,
   }));
-  const counts: Record<string, number> = {};
-  for (const action of actions) counts[action.type] = (counts[action.type] ?? 0) + 1;
-  const event = { ...ctx, type: 'run.create', subject: run.id, data: { kind: run.kind, status: run.status, ruleSetVersion: run.ruleSetVersion, actions: counts, heldReasons: run.heldReasons } };
-  const statements = (): Statement[] => [
+  return [
     db.insert(runs).values(run),
     ...chunkRows(rows, OUTBOX_COLUMNS, paramLimit(db)).map((chunk) =>
       db
@@ -79,6 +84,20 @@ export async function createRun(db: Db, input: RunInput, actions: readonly Actio
         .returning({ id: outbox.id }),
     ),
   ];
+}
+
+/** The audit event that records a run. */
+export function runEvent(run: Run, actions: readonly Action[], ctx: WriteContext): AuditEvent {
+  const counts: JsonObject = {};
+  for (const action of actions) counts[action.type] = ((counts[action.type] as number | undefined) ?? 0) + 1;
+  return { ...ctx, type: 'run.create', subject: run.id, data: { kind: run.kind, status: run.status, ruleSetVersion: run.ruleSetVersion, actions: counts, heldReasons: run.heldReasons } };
+}
+
+/** Writes the run and its actions (see `runStatements`) with its audit event, in one batch. */
+export async function createRun(db: Db, input: RunInput, actions: readonly Action[], ctx: WriteContext): Promise<Outcome<{ run: Run; queued: number }, 'exists'>> {
+  const run = newRun(input, ctx.at);
+  const event = runEvent(run, actions, ctx);
+  const statements = (): Statement[] => runStatements(db, run, actions, ctx.at);
   let results: unknown[];
   try {
     results = await writeWithAudit(db, [event], statements);
