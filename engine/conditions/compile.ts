@@ -3,7 +3,7 @@ import { isFactRef } from './check.ts';
 import { resolveOperator, evaluateDynamic } from './operators/registry.ts';
 import { parsePath, resolvePath } from './path.ts';
 
-// Conditions become plain closures: no eval, no `new Function` (Workers forbid both).
+// Conditions become plain closures: no code generation of any kind (Workers forbid it).
 // `test` is the hot path; `trace` re-walks the tree and records every value it saw.
 
 type Test = (user: User, ctx: EvalContext) => boolean;

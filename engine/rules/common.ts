@@ -1,7 +1,7 @@
 // Field schemas shared by several rule kinds.
 import { z } from 'zod';
 
-// zod compiles fast parsers with `new Function` where a runtime allows it. The engine must run
+// zod compiles fast parsers by generating code where a runtime allows it. The engine must run
 // the same everywhere, Workers included, so it never asks.
 z.config({ jitless: true });
 
