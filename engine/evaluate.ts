@@ -227,6 +227,12 @@ function desiredAccount(
     });
     return undefined;
   }
+  // Most targets map nothing: they share one frozen empty record instead of two new objects each.
+  if (target.mappings.length === 0) {
+    return target.role === undefined
+      ? { appId: app.id, attributes: NO_ATTRIBUTES, createOnly: NO_NAMES, because: [because] }
+      : { appId: app.id, role: target.role, attributes: NO_ATTRIBUTES, createOnly: NO_NAMES, because: [because] };
+  }
   const attributes: Record<string, Json> = {};
   const createOnly: string[] = [];
   // The compiler gives each target its effective mappings: the app's, with the assignment's
@@ -254,6 +260,9 @@ function desiredAccount(
     ? { appId: app.id, attributes, createOnly, because: [because] }
     : { appId: app.id, role: target.role, attributes, createOnly, because: [because] };
 }
+
+const NO_ATTRIBUTES = Object.freeze({}) as Record<string, Json>;
+const NO_NAMES = Object.freeze([]) as unknown as string[];
 
 function byAppId(a: DesiredAccount, b: DesiredAccount): number {
   return a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0;
