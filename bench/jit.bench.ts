@@ -4,7 +4,6 @@
 // (evaluate + plan, measured inside the handler). Never fails on a number.
 // Run: npm run bench:jit [-- --users 1000 --seconds 10 --connections 10]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,18 +18,10 @@ import { jitCounters } from '../edge/jit/login.ts';
 import { jitRoutes } from '../edge/routes/jit.ts';
 import { createRuntime } from '../edge/runtime.ts';
 import { startIssuer } from '../test/jit/jwks-server.ts';
+import { autocannon } from './autocannon.ts';
 import { syntheticRules, syntheticUsers } from './synthetic.ts';
 
 // autocannon publishes no types: the part of its API used here.
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
-interface CannonResult {
-  requests: { total: number; average: number };
-  latency: { p50: number; p99: number; max: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: (CannonRequest & { setupRequest?(req: CannonRequest): CannonRequest })[] }) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
 const userCount = Number(values.users);

@@ -6,7 +6,6 @@
 // is an index lookup, not a scan. Never fails on a number.
 // Run: npm run bench:scim [-- --users 100000 --seconds 10 --connections 10]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,18 +23,11 @@ import { scimRoutes } from '../edge/routes/scim.ts';
 import { parseFilter } from '../edge/scim/filter/parse.ts';
 import { filterSql } from '../edge/scim/query/filter-sql.ts';
 import { userTargets } from '../edge/scim/query/targets.ts';
+import { autocannon } from './autocannon.ts';
+import type { CannonResult } from './autocannon.ts';
 import { r } from '../edge/scim/store/users.ts';
 
 // autocannon publishes no types: the part of its API used here.
-interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
-interface CannonResult {
-  requests: { total: number; average: number };
-  latency: { p50: number; p99: number; max: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: (CannonRequest & { setupRequest?(req: CannonRequest): CannonRequest })[] }) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
 const userCount = Number(values.users);
