@@ -31,7 +31,8 @@ const path: fc.Arbitrary<AttrPath> = fc.record({ attr: name, sub: fc.option(name
   if (p.sub !== undefined) out.sub = p.sub;
   return out;
 });
-const value = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+// JSON has no -0: printed, it reads back as 0, so the generator does not make it.
+const value = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)), fc.boolean(), fc.constant(null));
 const leaf = (p: fc.Arbitrary<AttrPath>): fc.Arbitrary<Filter> =>
   fc.oneof(fc.record({ type: fc.constant('compare' as const), path: p, op: fc.constantFrom(...COMPARE_OPS), value }), fc.record({ type: fc.constant('present' as const), path: p }));
 const simple = path.map((p) => ({ attr: p.attr }));
