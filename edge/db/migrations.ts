@@ -54,4 +54,14 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `drift_findings_app` ON `drift_findings` (`app_id`,`check_id`);",
     ],
   },
+  {
+    name: "0003_agent",
+    statements: [
+      "CREATE TABLE `agent_cursors` (\n\t`app_id` text PRIMARY KEY NOT NULL,\n\t`cursor` text NOT NULL,\n\t`import_id` text,\n\t`updated_at` text NOT NULL\n);",
+      "CREATE TABLE `delegated_logins` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`app_id` text NOT NULL,\n\t`username` text NOT NULL,\n\t`sealed_password` text,\n\t`status` text NOT NULL,\n\t`answer` text,\n\t`created_at` text NOT NULL,\n\t`expires_at` text NOT NULL\n);",
+      "CREATE INDEX `delegated_logins_app` ON `delegated_logins` (`app_id`,`status`);",
+      "CREATE TABLE `run_status_changes` (\n\t`run_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`from_status` text NOT NULL,\n\t`to_status` text NOT NULL,\n\tPRIMARY KEY(`run_id`, `user_id`)\n);",
+      "CREATE INDEX `run_status_changes_user` ON `run_status_changes` (`user_id`);",
+    ],
+  },
 ];

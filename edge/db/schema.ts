@@ -292,3 +292,54 @@ export const driftFindings = sqliteTable(
   },
   (t) => [index('drift_findings_app').on(t.appId, t.checkId)],
 );
+
+/**
+ * Identity status changes a held run carries (a directory import that would deprovision too
+ * many users): nothing changes until the run is approved, then each user still in `fromStatus`
+ * moves to `toStatus` in the same batch that releases the run's actions; a rejection drops them.
+ */
+export const runStatusChanges = sqliteTable(
+  'run_status_changes',
+  {
+    runId: text('run_id').notNull(),
+    userId: text('user_id').notNull(),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.userId] }), index('run_status_changes_user').on(t.userId)],
+);
+
+/** `pending`: waits for an agent; `taken`: an agent has it (the sealed password is gone); `answered`. */
+export const DELEGATED_LOGIN_STATUSES = ['pending', 'taken', 'answered'] as const;
+export type DelegatedLoginStatus = (typeof DELEGATED_LOGIN_STATUSES)[number];
+
+/**
+ * Delegated logins between the request that asks and the agent poll that answers (which may run
+ * in another process or Workers isolate). The password is sealed and cleared when an agent takes
+ * it; a row lives until the asking request reads its answer or `expiresAt` passes.
+ */
+export const delegatedLogins = sqliteTable(
+  'delegated_logins',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').notNull(),
+    username: text('username').notNull(),
+    /** AES-GCM sealed (services/passwords.ts `seal`), bound to the row id; null once taken. */
+    sealedPassword: text('sealed_password'),
+    status: text('status').$type<DelegatedLoginStatus>().notNull(),
+    /** The agent's answer: `{ok, entry?, error?}`. */
+    answer: text('answer', { mode: 'json' }).$type<JsonObject>(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('delegated_logins_app').on(t.appId, t.status)],
+);
+
+/** Where a directory's next incremental import starts (`modifyTimestamp` or `uSNChanged`), reported by its agent. */
+export const agentCursors = sqliteTable('agent_cursors', {
+  appId: text('app_id').primaryKey(),
+  cursor: text('cursor').notNull(),
+  /** The import that reported it. */
+  importId: text('import_id'),
+  updatedAt: text('updated_at').notNull(),
+});
