@@ -1,14 +1,22 @@
 // The simulation worker: the engine runs here so the page never stalls, however big the run.
+// The population is read here too (parsed, or fetched from the API), never on the page.
 import { handle, newSession } from '../lib/sim/engine-session.ts';
-import type { WorkerMessage, WorkerRequest } from '../lib/sim/protocol.ts';
+import { readPopulation } from '../lib/sim/population-source.ts';
+import type { WorkerMessage, WorkerRequest, WorkerResult } from '../lib/sim/protocol.ts';
 
 const state = newSession();
 
-self.onmessage = (event: MessageEvent<{ id: number; request: WorkerRequest }>) => {
+async function answer(request: WorkerRequest): Promise<WorkerResult> {
+  if (request.type !== 'population-source') return handle(state, request, () => performance.now());
+  const users = await readPopulation(request.source);
+  return handle(state, { type: 'population', users }, () => performance.now());
+}
+
+self.onmessage = async (event: MessageEvent<{ id: number; request: WorkerRequest }>) => {
   const { id, request } = event.data;
   let message: WorkerMessage;
   try {
-    message = { id, ok: true, result: handle(state, request, () => performance.now()) };
+    message = { id, ok: true, result: await answer(request) };
   } catch (error) {
     message = { id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

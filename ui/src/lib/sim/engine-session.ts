@@ -5,9 +5,10 @@ import { makeContext } from '../../../../engine/context.ts';
 import { evaluate } from '../../../../engine/evaluate.ts';
 import { explainUser, renderExplain } from '../../../../engine/explain.ts';
 import { plan } from '../../../../engine/plan.ts';
-import type { Action, ObservedState, RuleSet, SourceFile, User } from '../../../../engine/types.ts';
+import type { Action, ObservedState, Plan, RuleSet, SourceFile, User } from '../../../../engine/types.ts';
 import { compareSides, simulateSide } from '../../../../edge/cli/diff.ts';
 import type { ActionChange, PlanDiff, SimulatedSide } from '../../../../edge/cli/diff.ts';
+import { evaluateChanged } from '../../../../edge/cli/diff-reuse.ts';
 import type { ActionFilter, ActionRow, CountRow, DiffRow, SimulationSummary, WorkerRequest, WorkerResult } from './protocol.ts';
 
 const EMPTY_OBSERVED: ObservedState = { accounts: [], memberships: [] };
@@ -51,12 +52,17 @@ function changeRow(change: ActionChange): DiffRow {
   return { ...toRow(action), kind: change.kind, summary: change.summary, rules: change.rules };
 }
 
+/**
+ * What the worker keeps between requests. Only the plans stay: desired states (one profile
+ * copy per user) are dropped once planned and compared, and an explanation is computed again
+ * for the one user asked about.
+ */
 export interface SessionState {
   users: User[];
   byId: Map<string, User>;
   observed: ObservedState;
-  head?: { ruleSet: RuleSet; side: SimulatedSide; asOf: string };
-  base?: { ruleSet: RuleSet; side: SimulatedSide };
+  head?: { ruleSet: RuleSet; plan: Plan; asOf: string };
+  base?: { ruleSet: RuleSet; plan: Plan };
   diff?: PlanDiff;
 }
 
@@ -64,8 +70,11 @@ export function newSession(): SessionState {
   return { users: [], byId: new Map(), observed: EMPTY_OBSERVED };
 }
 
+/** Requests answered synchronously; a population source is read by the worker first. */
+export type SessionRequest = Exclude<WorkerRequest, { type: 'population-source' }>;
+
 /** Answers one request; throws an Error with a readable message for bad requests. */
-export function handle(state: SessionState, request: WorkerRequest, clock: () => number): WorkerResult {
+export function handle(state: SessionState, request: SessionRequest, clock: () => number): WorkerResult {
   switch (request.type) {
     case 'population': {
       state.users = request.users;
@@ -83,7 +92,7 @@ export function handle(state: SessionState, request: WorkerRequest, clock: () =>
     case 'simulate':
       return { type: 'simulate', summary: simulate(state, request.files, request.baseFiles, request.asOf, clock) };
     case 'actions': {
-      const actions = state.head?.side.plan.actions ?? [];
+      const actions = state.head?.plan.actions ?? [];
       const rows: ActionRow[] = [];
       let total = 0;
       for (const action of actions) {
@@ -122,15 +131,25 @@ function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFil
   const started = clock();
   if (Number.isNaN(Date.parse(asOf))) throw new Error(`\`${asOf}\` is not a date and time`);
   const ctx = makeContext(asOf);
+  const options = state.observed.appGroups ? { appGroups: state.observed.appGroups } : {};
+  state.head = undefined;
+  state.base = undefined;
+  state.diff = undefined;
+  // The compared version first: the working copy then re-evaluates only the users a changed
+  // assignment rule reaches (everyone when anything else changed), as `roster diff` does.
+  let base: { ruleSet: RuleSet; side: SimulatedSide; errors: number } | undefined;
+  if (baseFiles) {
+    const compiled = compileRules(baseFiles);
+    base = { ruleSet: compiled.ruleSet, side: simulateSide(compiled.ruleSet, state.users, state.observed, ctx), errors: compiled.diagnostics.filter((d) => d.severity === 'error').length };
+  }
+  const baseMs = clock() - started;
   const compiled = compileRules(files);
   const compiledAt = clock();
-  const desired = evaluate(compiled.ruleSet, state.users, ctx);
+  const desired = (base && evaluateChanged(base.side.desired, base.ruleSet, compiled.ruleSet, state.users, ctx, options)) ?? evaluate(compiled.ruleSet, state.users, ctx, options);
   const evaluatedAt = clock();
   const side: SimulatedSide = { desired, plan: plan(compiled.ruleSet, desired, state.observed, ctx) };
   const plannedAt = clock();
-  state.head = { ruleSet: compiled.ruleSet, side, asOf };
-  state.base = undefined;
-  state.diff = undefined;
+  state.head = { ruleSet: compiled.ruleSet, plan: side.plan, asOf };
   const summary: SimulationSummary = {
     version: compiled.ruleSet.version,
     users: state.users.length,
@@ -140,21 +159,20 @@ function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFil
     compileDiagnostics: compiled.diagnostics.slice(0, MAX_DIAGNOSTICS),
     held: side.plan.held === true,
     holds: side.plan.holds ?? [],
-    timings: { compileMs: compiledAt - started, evaluateMs: evaluatedAt - compiledAt, planMs: plannedAt - evaluatedAt, totalMs: 0 },
+    timings: { compileMs: compiledAt - started - baseMs, evaluateMs: evaluatedAt - compiledAt, planMs: plannedAt - evaluatedAt, totalMs: 0 },
   };
-  if (baseFiles) {
-    const base = compileRules(baseFiles);
-    const baseSide = simulateSide(base.ruleSet, state.users, state.observed, ctx);
-    state.base = { ruleSet: base.ruleSet, side: baseSide };
-    const diff = compareSides(baseSide, side);
+  if (base) {
+    const diff = compareSides(base.side, side);
+    state.base = { ruleSet: base.ruleSet, plan: base.side.plan };
     state.diff = diff;
+    summary.timings.compareMs = baseMs + (clock() - plannedAt);
     summary.diff = {
       baseVersion: base.ruleSet.version,
-      baseActions: baseSide.plan.actions.length,
+      baseActions: base.side.plan.actions.length,
       unchanged: diff.unchanged,
       changes: diff.changes.length,
       summary: diff.summary.map((row) => ({ ...row })),
-      baseErrors: base.diagnostics.filter((d) => d.severity === 'error').length,
+      baseErrors: base.errors,
     };
   }
   summary.timings.totalMs = clock() - started;

@@ -2,6 +2,7 @@
 // keeps the population and the last plans, the page asks for pages of rows and explanations.
 import type { ExplainNode } from '../../../../engine/explain.ts';
 import type { ActionType, Diagnostic, ObservedState, PlanHold, SourceFile, User } from '../../../../engine/types.ts';
+import type { PopulationSource } from './population-source.ts';
 
 export interface ActionRow {
   id: string;
@@ -49,7 +50,8 @@ export interface SimulationSummary {
   compileDiagnostics: Diagnostic[];
   held: boolean;
   holds: PlanHold[];
-  timings: { compileMs: number; evaluateMs: number; planMs: number; totalMs: number };
+  /** The working copy's compile, evaluate and plan; `compareMs`: the compared version's simulation and the diff. */
+  timings: { compileMs: number; evaluateMs: number; planMs: number; compareMs?: number; totalMs: number };
   diff?: {
     baseVersion: string;
     baseActions: number;
@@ -62,6 +64,8 @@ export interface SimulationSummary {
 
 export type WorkerRequest =
   | { type: 'population'; users: User[]; observed?: ObservedState }
+  /** Read inside the worker (the page posts a File or the text, never the parsed users). */
+  | { type: 'population-source'; source: PopulationSource }
   | { type: 'simulate'; files: SourceFile[]; baseFiles?: SourceFile[]; asOf: string }
   | { type: 'actions'; filter: ActionFilter; offset: number; limit: number }
   | { type: 'diff'; filter: ActionFilter & { kind?: string }; offset: number; limit: number }
