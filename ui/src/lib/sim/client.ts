@@ -1,7 +1,8 @@
 // The page's side of the simulation worker: one request in flight per call, answered by id.
 import type { WorkerMessage, WorkerRequest, WorkerResult } from './protocol.ts';
 
-type Result<T extends WorkerRequest['type']> = Extract<WorkerResult, { type: T }>;
+/** The answer to a request: same type name, except a population source answers as a population. */
+type Result<T extends WorkerRequest['type']> = Extract<WorkerResult, { type: T extends 'population-source' ? 'population' : T }>;
 
 export class SimulationClient {
   private worker: Worker;
