@@ -1,7 +1,8 @@
 // The agent process: long-polls the edge for its directory's actions, applies each with the
 // directory handlers, reports each result, and answers delegated logins. It waits with growing
 // backoff while the edge or the directory is away, and never drops a result: a report is
-// retried until the edge takes it (or says the action is no longer waiting for one).
+// retried until the edge takes it (or says the action is no longer waiting for one). With an
+// `import` schedule it also pushes directory reads, resuming from the cursor the edge keeps.
 import type { AgentConfig } from './config.ts';
 import type { Directory } from './directory.ts';
 import { applyWork } from './apply.ts';
@@ -134,32 +135,67 @@ export function createAgent(options: AgentOptions) {
     return pulled.items.length;
   }
 
-  /** Reads the directory and pushes it to the edge; a failed read is pushed as failed (never as empty). */
-  async function importOnce(mode: ImportMode, since?: string): Promise<{ summary: unknown; cursor?: string; entries: number; readMs: number }> {
-    let body: unknown;
+  /** The cursor the edge keeps for this directory: where the last healthy import ended. */
+  async function storedCursor(): Promise<string | undefined> {
+    const stored = (await call('GET', `/v1/agent/imports/cursor?app=${app}`)) as { cursor: string | null };
+    return stored.cursor ?? undefined;
+  }
+
+  /**
+   * Reads the directory and pushes it to the edge with the new cursor; a failed read is pushed as
+   * failed (never as empty). An incremental import without `since` starts from the edge's cursor.
+   */
+  async function importOnce(mode: ImportMode, since?: string): Promise<{ summary: unknown; since?: string; cursor?: string; entries: number; readMs: number }> {
+    const from = mode === 'incremental' ? (since ?? (await storedCursor())) : undefined;
+    let body: Record<string, unknown>;
     let cursor: string | undefined;
     let entries = 0;
     let readMs = 0;
     try {
-      const read = await readDirectory(directory, mode, since);
+      const read = await readDirectory(directory, mode, from);
       cursor = read.cursor;
       entries = read.accounts.length;
       readMs = read.ms;
-      body = { mode, ok: true, accounts: read.accounts, groups: read.groups };
+      body = { mode, ok: true, accounts: read.accounts, groups: read.groups, ...(cursor !== undefined ? { cursor } : {}) };
     } catch (error) {
       body = { mode, ok: false, error: `directory read failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     const summary = await call('POST', `/v1/agent/imports?app=${app}`, body);
-    return { summary, entries, readMs, ...(cursor !== undefined ? { cursor } : {}) };
+    return { summary, entries, readMs, ...(from !== undefined ? { since: from } : {}), ...(cursor !== undefined ? { cursor } : {}) };
+  }
+
+  /**
+   * Imports on a schedule while the agent runs: the first one resumes from the edge's cursor
+   * (a full read when the edge has none), then incremental ones, and every `fullEvery`-th a full
+   * read (the only way an OpenLDAP deletion is seen).
+   */
+  async function importLoop(schedule: NonNullable<AgentConfig['import']>): Promise<void> {
+    for (let n = 0; !options.signal?.aborted; n++) {
+      try {
+        const stored = await storedCursor();
+        if (n === 0) log({ level: 'info', msg: stored === undefined ? 'no import cursor on the edge: full import' : 'import resumes from the edge cursor', cursor: stored ?? null });
+        const mode: ImportMode = stored === undefined || (schedule.fullEvery !== undefined && n > 0 && n % schedule.fullEvery === 0) ? 'full' : 'incremental';
+        const pushed = await importOnce(mode, stored);
+        const summary = pushed.summary as { health?: string; held?: unknown; deprovisioned?: string[] };
+        log({ level: 'info', msg: 'import', mode, since: pushed.since ?? null, cursor: pushed.cursor ?? null, entries: pushed.entries, health: summary.health, deprovisioned: summary.deprovisioned?.length ?? 0, held: summary.held !== undefined });
+      } catch (error) {
+        if (options.signal?.aborted) break;
+        log({ level: 'warn', msg: 'import failed; next one at the usual time', error: String(error) });
+      }
+      await sleep(schedule.everySeconds * 1000, options.signal);
+    }
   }
 
   return {
     stats,
     once,
     importOnce,
+    storedCursor,
     async run(): Promise<void> {
       log({ level: 'info', msg: 'agent started', app: config.app, directory: config.directory.url, edge: base });
+      const imports = config.import ? importLoop(config.import) : Promise.resolve();
       while (!options.signal?.aborted) await once();
+      await imports;
       await directory.close();
     },
   };

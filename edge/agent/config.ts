@@ -59,6 +59,11 @@ export const agentConfigSchema = z.object({
       filter: z.string().default('(objectClass=groupOfNames)'),
     })
     .optional(),
+  /**
+   * Imports the running agent pushes on its own: every `everySeconds` an incremental read from
+   * the cursor the edge keeps (a full read when it has none), and every `fullEvery`-th a full one.
+   */
+  import: z.object({ everySeconds: z.number().int().positive(), fullEvery: z.number().int().positive().optional() }).optional(),
   /** Seconds between reconnect attempts grow from `min` to `max`. */
   backoff: z.object({ minMs: z.number().int().positive().default(250), maxMs: z.number().int().positive().default(30_000) }).default({ minMs: 250, maxMs: 30_000 }),
 });

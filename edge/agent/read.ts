@@ -1,7 +1,11 @@
 // The directory as a source: users and groups read with paged searches (RFC 2696). A full read
 // returns every entry (so the edge can tell which ones are gone); an incremental read returns
 // entries changed since a cursor: `modifyTimestamp` on OpenLDAP, `uSNChanged` on AD. The new
-// cursor is the highest value seen (`>=` re-reads the boundary entry, which is harmless).
+// cursor is the highest value seen. `modifyTimestamp` has one-second resolution, so the read is
+// `>=` the cursor (it re-reads the boundary second, which is harmless). An update sequence
+// number is unique per change on a domain controller, so AD reads `>=` cursor + 1: exactly the
+// changes after the last one seen. AD orders `uSNChanged` as an integer (64-bit: BigInt here);
+// a cursor is per domain controller, so an agent keeps to one DC (its `directory.url`).
 import type { Entry } from 'ldapts';
 import type { RemoteAccount, RemoteGroup } from '../connectors/types.ts';
 import type { Directory } from './directory.ts';
@@ -18,7 +22,7 @@ export interface DirectoryRead {
   ms: number;
 }
 
-const OPERATIONAL = ['dn', 'objectClass', 'userPassword', 'unicodePwd', 'modifyTimestamp', 'uSNChanged', 'nTSecurityDescriptor', 'instanceType', 'objectCategory'];
+const OPERATIONAL = ['dn', 'objectClass', 'userPassword', 'unicodePwd', 'modifyTimestamp', 'uSNChanged', 'uSNCreated', 'nTSecurityDescriptor', 'instanceType', 'objectCategory'];
 
 export function isActive(dir: Directory, entry: Entry): boolean {
   const { config } = dir;
@@ -27,14 +31,31 @@ export function isActive(dir: Directory, entry: Entry): boolean {
   return !disable || !all(entry, disable.attribute).includes(disable.disabled);
 }
 
-const later = (a: string | undefined, b: string | undefined, numeric: boolean) => (a === undefined ? b : b === undefined ? a : (numeric ? Number(b) > Number(a) : b > a) ? b : a);
+const USN = /^\d{1,20}$/;
+const GENERALIZED_TIME = /^\d{10,14}(?:[.,]\d+)?(?:Z|[+-]\d{2,4})$/;
+
+const later = (a: string | undefined, b: string | undefined, numeric: boolean) => {
+  if (a === undefined) return b;
+  if (b === undefined || (numeric && !USN.test(b))) return a;
+  return (numeric ? BigInt(b) > BigInt(a) : b > a) ? b : a;
+};
+
+/** The filter part that selects entries changed since `since`; throws on a cursor of the wrong shape. */
+export function changedSince(ad: boolean, since: string): string {
+  if (ad) {
+    if (!USN.test(since)) throw new Error(`an AD cursor is a uSNChanged number, not \`${since}\``);
+    return `(uSNChanged>=${BigInt(since) + 1n})`;
+  }
+  if (!GENERALIZED_TIME.test(since)) throw new Error(`an OpenLDAP cursor is a modifyTimestamp (GeneralizedTime), not \`${since}\``);
+  return `(modifyTimestamp>=${since})`;
+}
 
 export async function readDirectory(dir: Directory, mode: ImportMode, since?: string): Promise<DirectoryRead> {
   const started = performance.now();
   const { config } = dir;
   const ad = config.directory.flavour === 'ad';
   const cursorAttribute = ad ? 'uSNChanged' : 'modifyTimestamp';
-  const changed = mode === 'incremental' && since !== undefined ? `(${cursorAttribute}>=${since})` : '';
+  const changed = mode === 'incremental' && since !== undefined ? changedSince(ad, since) : '';
   const entries = await dir.search(config.users.base, { filter: changed ? `(&${config.users.filter}${changed})` : config.users.filter, attributes: ['*', cursorAttribute] });
   let cursor = since;
   const accounts = entries.map((entry) => {

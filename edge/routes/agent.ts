@@ -14,7 +14,8 @@ import type { Runtime } from '../runtime.ts';
 import { delegatedLogin } from '../agent/server/delegated.ts';
 import type { PushedRead } from '../agent/server/import.ts';
 import { importPushed } from '../agent/server/import.ts';
-import { answerLogin, pendingLogins } from '../agent/server/logins.ts';
+import { getCursor } from '../agent/server/cursor.ts';
+import { answerLogin, takeLogins } from '../agent/server/logins.ts';
 
 const tags = ['agent'];
 const security = [{ bearer: [] }];
@@ -59,13 +60,25 @@ const login = createRoute({
 const RemoteAccountSchema = z.object({ externalId: z.string().min(1), attributes: z.record(z.string(), jsonValue), active: z.boolean() });
 const RemoteGroupSchema = z.object({ externalId: z.string().min(1), name: z.string(), groupId: z.string().optional(), members: z.array(z.string()) });
 const mode = z.enum(['full', 'incremental']);
+/** `modifyTimestamp` (GeneralizedTime) or `uSNChanged` (an integer). */
+const CursorSchema = z.string().regex(/^[0-9A-Za-z.+-]{1,64}$/, 'must be a GeneralizedTime or an integer');
 const imports = createRoute({
   method: 'post', path: '/imports', tags, security, summary: 'push a directory read (full or incremental) for correlation; a failed read is pushed as such',
   request: {
     query: AppQuery,
-    body: jsonBody(z.union([z.object({ mode, ok: z.literal(true), accounts: z.array(RemoteAccountSchema), groups: z.array(RemoteGroupSchema).default([]) }), z.object({ mode, ok: z.literal(false), error: z.string().max(2000) })])),
+    body: jsonBody(
+      z.union([
+        z.object({ mode, ok: z.literal(true), accounts: z.array(RemoteAccountSchema), groups: z.array(RemoteGroupSchema).default([]), cursor: CursorSchema.optional() }),
+        z.object({ mode, ok: z.literal(false), error: z.string().max(2000), cursor: CursorSchema.optional() }),
+      ]),
+    ),
   },
   responses: { 200: json(z.record(z.string(), jsonValue)), ...errorResponses(400, 404, 409, 413) },
+});
+const cursor = createRoute({
+  method: 'get', path: '/imports/cursor', tags, security, summary: "where the directory's next incremental import starts (the cursor of its last healthy import)",
+  request: { query: AppQuery },
+  responses: { 200: json(z.object({ cursor: z.string().nullable(), importId: z.string().nullable(), updatedAt: z.string().nullable() })), ...errorResponses(400, 404, 409) },
 });
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
@@ -90,7 +103,7 @@ export function agentRoutes(runtime: Runtime) {
     const deadline = Date.now() + wait * 1000;
     const signal = c.req.raw.signal;
     for (;;) {
-      const logins = pendingLogins(appId);
+      const logins = await takeLogins(runtime.db, runtime.sealKey, appId, runtime.now());
       const claimed = await claimFor(runtime.db, appId, limit, runtime.now());
       if (claimed.length > 0 || logins.length > 0 || Date.now() >= deadline || signal.aborted) {
         const items = await Promise.all(claimed.map((row) => toWork(runtime.db, runtime.sealKey, row)));
@@ -114,10 +127,16 @@ export function agentRoutes(runtime: Runtime) {
     return c.json(summary as unknown as Record<string, unknown>, 200);
   });
 
+  app.openapi(cursor, async (c) => {
+    const target = await directoryApp(c.req.valid('query').app);
+    const stored = await getCursor(runtime.db, target.id);
+    return c.json({ cursor: stored?.cursor ?? null, importId: stored?.importId ?? null, updatedAt: stored?.updatedAt ?? null }, 200);
+  });
+
   app.openapi(login, async (c) => {
     const appId = c.req.valid('query').app;
     const id = c.req.valid('param').id;
-    if (!answerLogin(appId, id, c.req.valid('json'))) throw notFound(`no pending login \`${id}\``);
+    if (!(await answerLogin(runtime.db, appId, id, c.req.valid('json')))) throw notFound(`no pending login \`${id}\``);
     return c.json({ id }, 200);
   });
   return app;
@@ -136,7 +155,7 @@ export function delegatedLoginRoutes(runtime: Runtime, options: { timeoutMs?: nu
     const body = c.req.valid('json');
     const target = await getApp(runtime.db, body.app);
     if (!target || target.connector !== 'ldap') throw notFound(`no directory app \`${body.app}\``);
-    const outcome = await delegatedLogin(runtime.db, body, { newId: runtime.newId, ...options }, writeContext(runtime, c.get('auth')));
+    const outcome = await delegatedLogin(runtime.db, body, { newId: runtime.newId, now: runtime.now, sealKey: runtime.sealKey, ...options }, writeContext(runtime, c.get('auth')));
     if (!outcome.ok) throw new ApiError(outcome.status, outcome.code, outcome.message);
     return c.json(outcome.value, 200);
   });

@@ -1,5 +1,6 @@
 // A real OpenLDAP for a suite: its own slapd on a free loopback port, from a slapd.conf generated
-// in a temp dir (mdb; core, cosine, inetorgperson, nis and msuser for AD-shaped entries), killed
+// in a temp dir (mdb; core, cosine, inetorgperson, nis and msuser for AD-shaped entries, the
+// latter with uSNChanged ordered as AD orders it: see msuserSchemaWithUsnOrdering), killed
 // by pid afterwards. Without /usr/sbin/slapd a suite skips with a notice, except under CI=true.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,7 +14,24 @@ export const SLAPD = '/usr/sbin/slapd';
 export const BASE = 'dc=example,dc=com';
 export const ROOT_DN = `cn=admin,${BASE}`;
 export const ROOT_PW = 'root-secret';
-const SCHEMAS = ['core', 'cosine', 'inetorgperson', 'nis', 'msuser'];
+const SCHEMAS = ['core', 'cosine', 'inetorgperson', 'nis'];
+
+/**
+ * msuser.schema with `uSNChanged` and `uSNCreated` given integer matching rules. Real AD orders
+ * them (an agent reads `(uSNChanged>=N)` for its incremental import), but the schema file that
+ * ships with OpenLDAP declares them with a syntax only, so slapd cannot answer an ordering
+ * filter on them. slapd does not maintain them either: the suites write them as AD would (a
+ * number from one counter that grows with every change) when they add or change an entry.
+ */
+export function msuserSchemaWithUsnOrdering(text: string): string {
+  let patched = text;
+  for (const name of ['uSNChanged', 'uSNCreated']) {
+    const before = patched;
+    patched = patched.replace(new RegExp(`(NAME '${name}'\\s+SYNTAX 'MSADlargeInteger')`), '$1\n\tEQUALITY integerMatch\n\tORDERING integerOrderingMatch');
+    if (patched === before) throw new Error(`msuser.schema: no \`${name}\` definition to patch`);
+  }
+  return patched;
+}
 
 /** True when slapd can run here; prints how to install it otherwise (and fails under CI). */
 export function haveSlapd(): boolean {
@@ -59,10 +77,13 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}/`;
   const conf = join(dir, 'slapd.conf');
+  const msuser = join(dir, 'msuser.schema');
+  writeFileSync(msuser, msuserSchemaWithUsnOrdering(readFileSync('/etc/ldap/schema/msuser.schema', 'utf8')));
   writeFileSync(
     conf,
     [
       ...SCHEMAS.map((s) => `include /etc/ldap/schema/${s}.schema`),
+      `include ${msuser}`,
       `pidfile ${join(dir, 'slapd.pid')}`,
       ...(options.tls ? [`TLSCertificateFile ${cert}`, `TLSCertificateKeyFile ${key}`] : []),
       'modulepath /usr/lib/ldap',

@@ -1,7 +1,8 @@
 // `POST /v1/login/delegated`: a login checked by the directory (an LDAP bind through the agent).
 // On success an identity unknown to Roster is created just in time from the directory entry,
 // the rules are evaluated for it and its actions queued; on failure nothing is written and the
-// answer is the same whether the user exists or not.
+// answer is the same whether the user exists or not. The login waits for the agent in the
+// database (logins.ts), so the request and the agent's poll need not share a process.
 import type { Db, WriteContext } from '../../db/index.ts';
 import { createIdentity, getIdentityByLogin } from '../../db/repos/identities.ts';
 import { activeRules } from '../../jit/active-rules.ts';
@@ -17,9 +18,17 @@ export const LDAP_SOURCE = 'ldap';
 
 export const INVALID = { ok: false, status: 401, code: 'invalid_credentials', message: 'invalid username or password' } as const;
 
-export async function delegatedLogin(db: Db, input: { app: string; username: string; password: string }, options: { newId(): string; timeoutMs?: number }, ctx: WriteContext): Promise<DelegatedOutcome> {
+export interface DelegatedOptions {
+  newId(): string;
+  now(): string;
+  /** Seals the password while it waits in the database for the agent. */
+  sealKey: CryptoKey;
+  timeoutMs?: number;
+}
+
+export async function delegatedLogin(db: Db, input: { app: string; username: string; password: string }, options: DelegatedOptions, ctx: WriteContext): Promise<DelegatedOutcome> {
   if (input.username === '' || input.password === '') return INVALID;
-  const answer = await requestLogin(input.app, options.newId(), input.username, input.password, options.timeoutMs ?? 10_000);
+  const answer = await requestLogin(db, { appId: input.app, id: options.newId(), username: input.username, password: input.password }, { sealKey: options.sealKey, now: options.now, timeoutMs: options.timeoutMs ?? 10_000 });
   if (!answer) return { ok: false, status: 503, code: 'unavailable', message: `no directory agent for app \`${input.app}\` answered` };
   if (!answer.ok) return answer.error ? { ok: false, status: 503, code: 'unavailable', message: 'the directory could not check the login' } : INVALID;
   const rules = await activeRules(db);

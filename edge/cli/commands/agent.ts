@@ -15,8 +15,9 @@ export const agentCommand: Command = {
   --wait SECONDS    how long the edge holds a poll open (default 25)
   --lease SECONDS   after this long without a result the edge hands an action out again (default 300)
   --import MODE     read the directory once (full, or incremental from --since: modifyTimestamp
-                    on OpenLDAP, uSNChanged on AD), push it to the edge, print the summary and
-                    the next cursor, and exit`,
+                    on OpenLDAP, uSNChanged on AD; without --since, from the cursor the edge
+                    kept from the last healthy import), push it to the edge with the new
+                    cursor, print the summary and the cursor, and exit`,
   options: { edge: { type: 'string' }, token: { type: 'string' }, config: { type: 'string' }, wait: { type: 'string' }, lease: { type: 'string' }, import: { type: 'string' }, since: { type: 'string' } },
   maxPositionals: 0,
   async run(args, io) {
@@ -61,7 +62,7 @@ export const agentCommand: Command = {
       if (mode !== 'full' && mode !== 'incremental') throw new CliError(`agent: \`--import\` is full or incremental, not \`${mode}\``);
       try {
         const pushed = await agent.importOnce(mode, optionalString(args, 'since'));
-        io.out(JSON.stringify({ entries: pushed.entries, readMs: Math.round(pushed.readMs), ...(pushed.cursor ? { cursor: pushed.cursor } : {}), summary: pushed.summary }));
+        io.out(JSON.stringify({ entries: pushed.entries, readMs: Math.round(pushed.readMs), ...(pushed.since ? { since: pushed.since } : {}), ...(pushed.cursor ? { cursor: pushed.cursor } : {}), summary: pushed.summary }));
         return EXIT_OK;
       } catch (error) {
         io.err(`agent: import: ${error instanceof Error ? error.message : String(error)}`);

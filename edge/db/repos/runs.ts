@@ -10,6 +10,7 @@ import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.
 import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { outbox, runs } from '../schema.ts';
+import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
 
@@ -115,7 +116,8 @@ export async function getRun(db: Db, id: string): Promise<Run | undefined> {
 }
 
 /**
- * Approves or rejects a held run and releases or cancels its held actions, together. The
+ * Approves or rejects a held run and releases or cancels its held actions (and applies or drops
+ * the identity status changes it carries), together. The
  * status guard is inside the UPDATE: a run decided meanwhile fails the batch (`not_held`).
  */
 export async function decideRun(db: Db, id: string, decision: 'approve' | 'reject', ctx: WriteContext): Promise<Outcome<Run, 'not_found' | 'not_held'>> {
@@ -123,9 +125,11 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
   if (!current) return fail('not_found', `no run \`${id}\``);
   if (current.status !== 'held') return fail('not_held', `run \`${id}\` is \`${current.status}\`, not held`);
   const next: RunStatus = decision === 'approve' ? 'approved' : 'rejected';
+  // Identity status changes the run carries (a directory import's deprovisions) go with it.
+  const changes = decideStatusChanges(db, id, await runStatusChangesOf(db, id), decision, ctx);
   let results: unknown[];
   try {
-    results = await writeWithAudit(db, [{ ...ctx, type: `run.${decision}`, subject: id }], () => [
+    results = await writeWithAudit(db, [{ ...ctx, type: `run.${decision}`, subject: id }, ...changes.events], () => [
       db
         .update(runs)
         .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
@@ -135,6 +139,7 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
         .update(outbox)
         .set({ status: decision === 'approve' ? 'pending' : 'cancelled', nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${ctx.at})`, updatedAt: ctx.at })
         .where(and(eq(outbox.runId, id), eq(outbox.status, 'held'))),
+      ...changes.statements(),
     ]);
   } catch (error) {
     if (isConstraintError(error, 'runs.status')) return fail('not_held', `run \`${id}\` was decided meanwhile`);

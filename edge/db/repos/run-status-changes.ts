@@ -1,0 +1,58 @@
+// Identity status changes that wait with a held run (a directory import that would deprovision
+// more users than the safety thresholds allow). Nothing changes while the run is held; the
+// decision applies or drops them in the same batch that releases or cancels the run's actions.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { AuditEvent } from '../../audit/chain.ts';
+import type { Db, Statement, WriteContext } from '../index.ts';
+import { chunkRows, paramLimit } from '../index.ts';
+import { identities, runStatusChanges } from '../schema.ts';
+
+export type RunStatusChange = typeof runStatusChanges.$inferSelect;
+
+/** Inserts the changes a held run carries. */
+export function statusChangeInserts(db: Db, changes: readonly RunStatusChange[]): Statement[] {
+  return chunkRows(changes, 4, paramLimit(db)).map((chunk) => db.insert(runStatusChanges).values(chunk).onConflictDoNothing());
+}
+
+/** A run's changes, each with the user's status now (null when the identity is gone). */
+export async function runStatusChangesOf(db: Db, runId: string): Promise<(RunStatusChange & { currentStatus: string | null })[]> {
+  return db
+    .select({ runId: runStatusChanges.runId, userId: runStatusChanges.userId, fromStatus: runStatusChanges.fromStatus, toStatus: runStatusChanges.toStatus, currentStatus: identities.status })
+    .from(runStatusChanges)
+    .leftJoin(identities, eq(identities.id, runStatusChanges.userId))
+    .where(eq(runStatusChanges.runId, runId));
+}
+
+/** Of `userIds`, those a held run will change when approved. */
+export async function usersWaitingInHeldRuns(db: Db, userIds: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const chunk of chunkRows(userIds, 1, paramLimit(db))) {
+    for (const row of await db.select({ userId: runStatusChanges.userId }).from(runStatusChanges).where(inArray(runStatusChanges.userId, chunk))) out.add(row.userId);
+  }
+  return out;
+}
+
+/**
+ * What a decision on run `runId` does to its status changes: an approval moves each user still
+ * in `fromStatus` to `toStatus` (a user changed meanwhile is left alone), and either decision
+ * removes them. With the audit events that record each change.
+ */
+export function decideStatusChanges(db: Db, runId: string, changes: readonly (RunStatusChange & { currentStatus: string | null })[], decision: 'approve' | 'reject', ctx: WriteContext): { statements: () => Statement[]; events: AuditEvent[] } {
+  if (changes.length === 0) return { statements: () => [], events: [] };
+  const mine = and(eq(runStatusChanges.runId, runId), sql`${runStatusChanges.userId} = ${identities.id}`);
+  const column = (c: typeof runStatusChanges.toStatus | typeof runStatusChanges.fromStatus) => sql`(SELECT ${c} FROM ${runStatusChanges} WHERE ${mine})`;
+  const statements = (): Statement[] => [
+    ...(decision === 'approve'
+      ? [
+          db
+            .update(identities)
+            .set({ status: column(runStatusChanges.toStatus), version: sql`${identities.version} + 1`, updatedAt: ctx.at })
+            .where(and(inArray(identities.id, db.select({ id: runStatusChanges.userId }).from(runStatusChanges).where(eq(runStatusChanges.runId, runId))), sql`${identities.status} = ${column(runStatusChanges.fromStatus)}`)),
+        ]
+      : []),
+    db.delete(runStatusChanges).where(eq(runStatusChanges.runId, runId)),
+  ];
+  const events: AuditEvent[] =
+    decision === 'approve' ? changes.filter((c) => c.currentStatus === c.fromStatus).map((c) => ({ ...ctx, type: 'identity.lifecycle', subject: c.userId, data: { operation: 'deactivate', from: c.fromStatus, to: c.toStatus, runId, approved: true } })) : [];
+  return { statements, events };
+}
