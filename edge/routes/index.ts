@@ -18,6 +18,7 @@ import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
 import { SCIM_BODY_LIMIT, scimRoutes } from './scim.ts';
 import { agentRoutes, delegatedLoginRoutes } from './agent.ts';
+import { appLinkRoutes, matchRoutes, userLinkRoutes } from './links.ts';
 
 export interface RouteModule {
   /** Mount point, e.g. `/v1/users`. */
@@ -30,8 +31,10 @@ export interface RouteModule {
 export const routeModules: RouteModule[] = [
   { path: '/health', routes: healthRoutes },
   { path: '/v1/users', routes: userRoutes },
+  { path: '/v1/users', routes: userLinkRoutes },
   { path: '/v1/groups', routes: groupRoutes },
   { path: '/v1/apps', routes: appRoutes },
+  { path: '/v1/apps', routes: appLinkRoutes },
   { path: '/v1/rule-sets', routes: ruleSetRoutes, bodyLimit: 4 * 1024 * 1024 },
   { path: '/v1/simulate', routes: simulateRoutes, bodyLimit: 4 * 1024 * 1024 },
   { path: '/v1/runs', routes: runRoutes },
@@ -41,6 +44,7 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/tasks', routes: taskRoutes },
   { path: '/v1/connectors', routes: connectorRoutes },
+  { path: '/v1/connectors', routes: matchRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },
   { path: '/v1/jit', routes: (runtime) => jitRoutes(runtime) },
   { path: '/scim/v2', routes: scimRoutes, bodyLimit: SCIM_BODY_LIMIT },
