@@ -29,6 +29,8 @@ export interface Edge {
   stop(): Promise<void>;
   /** Serves again on the same port. */
   start(): void;
+  /** A second edge process over the same database file: its own connection, runtime and port (the same seal key, as ROSTER_SEAL_KEY gives every process). */
+  twin(): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,22 @@ export async function startEdge(appConfig: Record<string, unknown> = {}): Promis
     stop,
     start() {
       server ??= serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+    },
+    async twin() {
+      const other = await openLibsql({ url: `file:${join(dir, 'roster.db')}` });
+      const otherRuntime = await createRuntime({ db: other, sealKey: runtime.sealKey, log: () => {} });
+      const otherPort = await freePort();
+      const otherServer = serve({ fetch: createApp(otherRuntime).fetch, hostname: '127.0.0.1', port: otherPort }) as ServerType & { closeAllConnections?: () => void };
+      return {
+        url: `http://127.0.0.1:${otherPort}`,
+        async close() {
+          await new Promise<void>((resolve) => {
+            otherServer.close(() => resolve());
+            otherServer.closeAllConnections?.();
+          });
+          other.$client.close();
+        },
+      };
     },
     async close() {
       await stop();
