@@ -9,6 +9,10 @@ import { makeContext } from '../../engine/context.ts';
 import { evaluate } from '../../engine/evaluate.ts';
 import { plan } from '../../engine/plan.ts';
 import { createApp } from '../../edge/app.ts';
+import { importFromApp } from '../../edge/connectors/sync/import.ts';
+import { saveApp } from '../../edge/db/repos/apps.ts';
+import { recordAccounts } from '../../edge/db/repos/accounts.ts';
+import { addMemberships, createGroup } from '../../edge/db/repos/groups.ts';
 import { createToken } from '../../edge/auth/tokens.ts';
 import { loadRulesDir } from '../../edge/cli/load-rules.ts';
 import { openLibsql } from '../../edge/db/libsql.ts';
@@ -39,6 +43,27 @@ serveUi(app);
 const csv = readFileSync(join(root, 'examples/users.csv'), 'utf8');
 const imported = await app.request('/v1/imports?plan=false', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
 if (imported.status >= 300) throw new Error(`seeding users failed: ${imported.status} ${await imported.text()}`);
+
+// Ada (e1001) has accounts as last observed in two apps and two groups; the legacy payroll, which
+// knows people by last name, was imported: its `Rossi` fits two identities and waits for an admin.
+await saveApp(db, { id: 'github', name: 'GitHub Enterprise', connector: 'scim', config: {} }, ctx);
+await saveApp(db, { id: 'payroll-legacy', name: 'Legacy US payroll', connector: 'manual', config: { match: [{ user: 'email', app: 'mail' }, { user: 'lastName', app: 'sn' }] } }, ctx);
+await recordAccounts(db, [
+  { userId: 'e1001', appId: 'github', status: 'active', externalId: 'gh-1001', role: 'developer', attributes: { login: 'acme-ada-lovelace', email: 'ada.lovelace@acme.example' } },
+  { userId: 'e1001', appId: 'payroll-legacy', status: 'suspended', externalId: 'PR-1001', attributes: { fullName: 'Lovelace, Ada' } },
+], ctx);
+await createGroup(db, { id: 'engineering', name: 'Engineering', description: null, source: 'rules' }, ctx);
+await addMemberships(db, [{ userId: 'e1001', groupId: 'engineering', source: 'rules' }], ctx);
+const payroll = await importFromApp(runtime, 'payroll-legacy', async () => ({
+  ok: true,
+  requests: 1,
+  groups: [],
+  accounts: [
+    { externalId: 'PR-1001', attributes: { sn: 'Lovelace', fullName: 'Lovelace, Ada' }, active: true },
+    { externalId: 'PR-2024', attributes: { sn: 'Rossi', fullName: 'Rossi, M.' }, active: true },
+  ],
+}));
+if (payroll.counts.disputed !== 1) throw new Error(`seeding a disputed match failed: ${JSON.stringify(payroll.counts)}`);
 
 // A reconcile run held by a deletion threshold: every example user deprovisioned from github.
 const users = JSON.parse(readFileSync(join(root, 'examples/users.json'), 'utf8')) as { id: string }[];

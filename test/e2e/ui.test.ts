@@ -1,5 +1,6 @@
 // The admin UI in real Chromium against a real server: sign in, edit a rule, see a diagnostic,
-// fix it, simulate, read an explanation, compare versions, approve a held run, sign out.
+// fix it, simulate, read an explanation, compare versions, approve a held run, open a user's
+// accounts and their why, confirm a disputed match from an app import, sign out.
 // Screenshots of each main screen go to test-artifacts/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,48 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('approved');
     const run = (await api(`/v1/runs/${server.heldRunId}`)) as { status: string };
     expect(run.status).toBe('approved');
+  });
+
+  it('opens a user: accounts as last observed with the why, groups; confirms a disputed match from an app import', async () => {
+    await page.goto(`${server.url}/ui/#/users/e1001`);
+    const accounts = page.getByRole('table', { name: 'accounts in apps' });
+    await accounts.waitFor();
+    const github = accounts.getByRole('row').filter({ hasText: 'github' });
+    await expect.poll(() => github.textContent()).toContain('rule eng-github assigns it as developer');
+    expect(await github.textContent()).toContain('gh-1001');
+    const payroll = accounts.getByRole('row').filter({ hasText: 'payroll-legacy' });
+    expect(await payroll.textContent()).toContain('suspended');
+    // Ada works in London: no rule gives her the US payroll, so its policy (keep) applies.
+    expect(await payroll.textContent()).toContain('no active rule assigns it');
+    await github.getByText('as the app showed it').click();
+    expect(await github.textContent()).toContain('acme-ada-lovelace');
+    await expect.poll(() => page.getByRole('table', { name: 'groups' }).textContent()).toContain('Engineering');
+    // The entitlement's why: rule, conditions and the values seen.
+    expect(await page.getByRole('table', { name: 'entitlements' }).textContent()).toMatch(/department equal "?Engineering"? — saw "?Engineering"?/);
+    await shot('user');
+
+    await page.goto(`${server.url}/ui/#/apps/payroll-legacy`);
+    const imports = page.getByRole('table', { name: 'imports from this app' });
+    await imports.waitFor();
+    expect(await imports.textContent()).toMatch(/done\s*2/);
+    await shot('app-import');
+
+    await page.goto(`${server.url}/ui/#/approvals`);
+    const matches = page.getByRole('table', { name: 'matches waiting for a decision' });
+    await matches.waitFor();
+    const row = matches.getByRole('row').filter({ hasText: 'PR-2024' });
+    expect(await row.textContent()).toContain('disputed');
+    expect(await row.textContent()).toContain('lastName = sn');
+    // Confirming without a choice says what is missing, where it happened.
+    await row.getByRole('button', { name: /^confirm/ }).click();
+    await expect.poll(() => row.getByRole('alert').textContent()).toContain('choose the identity this account belongs to first');
+    await row.getByLabel(/Isabella Rossi/).check();
+    await shot('approvals-matches');
+    await row.getByRole('button', { name: /^confirm/ }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'PR-2024' }).textContent()).toContain('linked to e1029');
+    await expect.poll(() => page.locator('main').textContent()).toContain('no match waits for a decision');
+    const linked = (await api('/v1/users/e1029/accounts')) as { items: { appId: string; externalId: string }[] };
+    expect(linked.items.map((a) => [a.appId, a.externalId])).toEqual([['payroll-legacy', 'PR-2024']]);
   });
 
   it('shows every main screen with labelled controls and no raw errors', async () => {

@@ -6,7 +6,12 @@ import type { Page } from './api.ts';
 
 export interface UserRow { id: string; login: string; email: string | null; status: string; profile: Record<string, unknown>; version: number; createdAt: string; updatedAt: string }
 export interface AppRow { id: string; name: string; connector: string; config: Record<string, unknown>; status: string; quarantinedUntil: string | null; [k: string]: unknown }
-export interface AccountRow { id: string; userId: string; appId: string; externalId: string | null; status: string; role: string | null; attributes: Record<string, unknown>; observedAt: string | null }
+export interface AccountRow { id: string; userId: string; appId: string; externalId: string | null; status: 'active' | 'suspended' | 'deactivated'; role: string | null; attributes: Record<string, unknown>; observedAt: string | null; deactivatedAt?: string | null }
+export interface UserGroupRow { groupId: string; name?: string | null; source?: string }
+export type Situation = 'linked' | 'unlinked' | 'unmatched' | 'deleted' | 'disputed';
+export interface AppImportRow { id: string; status: string; total: number; startedAt: string; finishedAt: string | null; errors: { line?: number; message: string }[]; situations: Record<Situation, number>; pending: number }
+export interface MatchCandidate { id: string; login: string | null; email: string | null; name: string | null; status: string | null }
+export interface PendingMatchRow { id: string; importId: string; appId: string; externalId: string; situation: Situation; matchedBy: string | null; account: { attributes?: Record<string, unknown>; active?: boolean }; candidates: MatchCandidate[] }
 export interface RunRow { id: string; kind: string; status: string; ruleSetVersion: string | null; asOf: string; summary: Record<string, unknown>; heldReasons: string[]; createdAt: string; decidedAt: string | null; decidedBy: string | null }
 export interface TaskRow { id: string; actionId: string; appId: string; userId: string | null; description: string; owners: string[]; status: string; createdAt: string; doneAt: string | null }
 export interface AuditRow { seq: number; at: string; actor: string; type: string; subject: string | null; data: Record<string, unknown> }
@@ -31,11 +36,16 @@ export const listUsersPage = (params: Record<string, string | undefined>) => api
 export const getUser = (id: string) => api<UserRow>(`/v1/users/${encodeURIComponent(id)}`);
 export const lifecycle = (id: string, operation: string) => api<{ user: UserRow | null; run: { id: string; status: string; heldReasons: string[] } | null; actions: { type: string; appId?: string }[] }>(`/v1/users/${encodeURIComponent(id)}/lifecycle/${operation}`, { method: 'POST' });
 export const userAccounts = (id: string) => optional(api<Page<AccountRow> | AccountRow[]>(`/v1/users/${encodeURIComponent(id)}/accounts`).then(pageItems));
-export const userGroups = (id: string) => optional(api<Page<{ groupId: string; source?: string }> | { groupId: string; source?: string }[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
+export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | UserGroupRow[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
 
 export const listApps = () => listAll<AppRow>('/v1/apps');
 export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
 export const appAccounts = (id: string) => optional(listAll<AccountRow>(`/v1/apps/${encodeURIComponent(id)}/accounts`));
+export const appImports = (id: string) => optional(api<Page<AppImportRow>>(`/v1/apps/${encodeURIComponent(id)}/imports`).then(pageItems));
+
+export const pendingMatches = (appId?: string) => optional(api<Page<PendingMatchRow>>(`/v1/connectors/import-items${q({ appId })}`).then(pageItems));
+export const confirmMatch = (itemId: string, userId: string) => api<{ userId?: string }>(`/v1/connectors/import-items/${encodeURIComponent(itemId)}/confirm`, { method: 'POST', body: { userId } });
+export const rejectMatch = (itemId: string) => api<Record<string, never>>(`/v1/connectors/import-items/${encodeURIComponent(itemId)}/reject`, { method: 'POST' });
 
 export const listRuns = (status?: string) => api<Page<RunRow>>(`/v1/runs${q({ status, limit: '100' })}`).then(pageItems);
 export const decideRun = (id: string, decision: 'approve' | 'reject') => api<RunRow>(`/v1/runs/${encodeURIComponent(id)}/${decision}`, { method: 'POST' });
