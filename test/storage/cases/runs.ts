@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../engine/types.ts';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { claimActions, completeAction, dueActions, failAction, getAction, outboxCounts } from '../../../edge/db/repos/outbox.ts';
+import { createIdentity, getIdentity } from '../../../edge/db/repos/identities.ts';
+import { runStatusChangesOf, usersWaitingInHeldRuns } from '../../../edge/db/repos/run-status-changes.ts';
 import { createRun, decideRun, getRun, listRuns, markRunApplied } from '../../../edge/db/repos/runs.ts';
+import { identities as identitiesTable, runStatusChanges } from '../../../edge/db/schema.ts';
 import type { MakeDb } from '../context.ts';
 import { at, freshDb } from '../context.ts';
 
@@ -47,6 +50,31 @@ export function runCases(makeDb: MakeDb): void {
       expect(await getAction(db, 'a003')).toMatchObject({ status: 'cancelled' });
       expect(await decideRun(db, 'nope', 'approve', at(6))).toMatchObject({ ok: false, code: 'not_found' });
       expect(await markRunApplied(db, 'held1', at(7))).toMatchObject({ ok: true, value: { status: 'applied' } });
+    });
+
+    it('applies the identity status changes a held run carries when it is approved, and drops them when rejected', async () => {
+      const db = await freshDb(makeDb);
+      for (const id of ['u1', 'u2', 'u3', 'u4']) await createIdentity(db, { id, login: id, status: 'ACTIVE', profile: {} }, at());
+      await createRun(db, run('held1', 'held'), [action(1)], at());
+      await createRun(db, run('held2', 'held'), [action(4)], at());
+      const change = (runId: string, userId: string) => ({ runId, userId, fromStatus: 'ACTIVE', toStatus: 'DEPROVISIONED' });
+      await db.insert(runStatusChanges).values([change('held1', 'u1'), change('held1', 'u2'), change('held1', 'u3'), change('held2', 'u4')]);
+      expect([...(await usersWaitingInHeldRuns(db, ['u1', 'u4', 'u9']))].sort()).toEqual(['u1', 'u4']);
+      // u3 changed meanwhile (suspended by an admin): the approval leaves it alone.
+      await db.update(identitiesTable).set({ status: 'SUSPENDED' }).where(sql`id = 'u3'`);
+      expect(await decideRun(db, 'held1', 'approve', at(5, 'alice'))).toMatchObject({ ok: true, value: { status: 'approved' } });
+      expect((await Promise.all(['u1', 'u2', 'u3', 'u4'].map((id) => getIdentity(db, id)))).map((i) => [i?.status, i?.version])).toEqual([
+        ['DEPROVISIONED', 2],
+        ['DEPROVISIONED', 2],
+        ['SUSPENDED', 1],
+        ['ACTIVE', 1],
+      ]);
+      expect(await runStatusChangesOf(db, 'held1')).toEqual([]);
+      expect(await decideRun(db, 'held2', 'reject', at(6, 'bob'))).toMatchObject({ ok: true, value: { status: 'rejected' } });
+      expect((await getIdentity(db, 'u4'))?.status).toBe('ACTIVE');
+      expect(await usersWaitingInHeldRuns(db, ['u4'])).toEqual(new Set());
+      // 4 identities, 2 runs, the approval with one lifecycle event per user it changed (u1, u2), the rejection.
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 4 + 2 + 3 + 1 });
     });
 
     it('delivers due actions: scheduled ones wait, a claim is won once, failures retry then die', async () => {
