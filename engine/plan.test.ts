@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeContext } from './context.ts';
 import { evaluate } from './evaluate.ts';
 import { fixtureRuleSet } from './golden/fixture.ts';
-import { plan } from './plan.ts';
+import { plan, planner } from './plan.ts';
 import type { ObservedAccount, ObservedState, User } from './types.ts';
 
 const ctx = makeContext('2025-03-01T00:00:00Z');
@@ -185,5 +185,32 @@ describe('plan: determinism', () => {
     const otherLogin = ids(ctx, [eng('ada', { title: 'Admin', onSite: true, login: 'ADA2' }), ...users.slice(1)]);
     expect(otherLogin).not.toEqual(ids());
     for (const id of ids()) expect(id).toMatch(/^[0-9a-f]{20}$/);
+  });
+});
+
+describe('planner: a population planned a slice at a time', () => {
+  const users = [eng('ada'), eng('bob', { title: 'Admin' }), { id: 'cy', department: 'Sales', onSite: true }, eng('dee', { status: 'SUSPENDED' }), eng('ada')];
+  const observed: ObservedState = {
+    accounts: [account('bob', 'github', { role: 'developer' }), account('cy', 'aws'), account('dee', 'github'), account('dee', 'jira')],
+    memberships: [{ userId: 'cy', groupId: 'engineering' }],
+  };
+
+  it('gives the plan of everyone at once, duplicates across slices included', () => {
+    const desired = evaluate(rules, users, ctx);
+    const whole = plan(rules, desired, observed, ctx);
+    const sliced = planner(rules, observed, ctx);
+    const acted = [...sliced.add(desired.slice(0, 2)), ...sliced.add(desired.slice(2, 3)), ...sliced.add(desired.slice(3))];
+    expect(sliced.finish()).toEqual(whole);
+    expect(whole.actions.length).toBeGreaterThan(4);
+    expect(whole.diagnostics.map((d) => d.code)).toContain('duplicate-user');
+    // `add` names the users it planned an action for, once each, in order.
+    expect(acted).toEqual([...new Set(whole.actions.map((a) => a.userId))].sort());
+  });
+
+  it('refuses to be used after it finished', () => {
+    const once = planner(rules, observed, ctx);
+    once.finish();
+    expect(() => once.add([])).toThrow(/after `finish`/);
+    expect(() => once.finish()).toThrow(/twice/);
   });
 });

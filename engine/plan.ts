@@ -27,8 +27,50 @@ import type { PushMember } from './planning/group-push.ts';
 import { gate } from './planning/safety.ts';
 import type { Action, DesiredUser, Diagnostic, EvalContext, ImportedGroup, ObservedAccount, ObservedState, Override, Plan, PlanOptions, Reason, RuleSet } from './types.ts';
 
-const NO_ACCOUNTS: ReadonlyMap<string, ObservedAccount> = new Map();
+const NO_ACCOUNTS: readonly ObservedAccount[] = Object.freeze([]);
 const NO_GROUPS: ReadonlySet<string> = new Set();
+const NO_OVERRIDES: readonly Override[] = Object.freeze([]);
+
+interface ObservedIndex {
+  /** Each user's observed accounts, one per app (the first listed wins), ordered by app id. */
+  accountsByUser: Map<string, ObservedAccount[]>;
+  groupsByUser: Map<string, Set<string>>;
+}
+
+// Built once per observed state: a diff plans the same observed state twice, a reconcile once.
+// Observed state is read, never written, while it is planned against: this is a cache.
+// Its arrays are checked by identity and length, so a state rebuilt or appended to is indexed again.
+const observedIndexes = new WeakMap<ObservedState, { accounts: readonly ObservedAccount[]; size: number; memberships: ObservedState['memberships']; count: number; index: ObservedIndex }>();
+
+function observedIndex(observed: ObservedState): ObservedIndex {
+  const known = observedIndexes.get(observed);
+  if (known && known.accounts === observed.accounts && known.size === observed.accounts.length && known.memberships === observed.memberships && known.count === observed.memberships.length) return known.index;
+  const accountsByUser = new Map<string, ObservedAccount[]>();
+  for (const account of observed.accounts) {
+    const list = accountsByUser.get(account.userId);
+    if (!list) accountsByUser.set(account.userId, [account]);
+    else if (!list.some((a) => a.appId === account.appId)) list.push(account);
+  }
+  for (const list of accountsByUser.values()) if (list.length > 1) list.sort(byAppId);
+  const groupsByUser = new Map<string, Set<string>>();
+  for (const { userId, groupId } of observed.memberships) {
+    let groups = groupsByUser.get(userId);
+    if (!groups) groupsByUser.set(userId, (groups = new Set()));
+    groups.add(groupId);
+  }
+  const index = { accountsByUser, groupsByUser };
+  observedIndexes.set(observed, { accounts: observed.accounts, size: observed.accounts.length, memberships: observed.memberships, count: observed.memberships.length, index });
+  return index;
+}
+
+function byAppId(a: { appId: string }, b: { appId: string }): number {
+  return a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0;
+}
+
+function findAccount(accounts: readonly ObservedAccount[], appId: string): ObservedAccount | undefined {
+  for (const account of accounts) if (account.appId === appId) return account;
+  return undefined;
+}
 
 /**
  * The actions that bring the apps to the desired state. `options` adds overrides (on top of the
@@ -36,34 +78,53 @@ const NO_GROUPS: ReadonlySet<string> = new Set();
  * with removals from apps whose read was empty or failed `refused` (and left out of `actions`).
  */
 export function plan(ruleSet: RuleSet, desired: readonly DesiredUser[], observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): Plan {
-  const accountsByUser = new Map<string, Map<string, ObservedAccount>>();
-  for (const account of observed.accounts) {
-    let apps = accountsByUser.get(account.userId);
-    if (!apps) accountsByUser.set(account.userId, (apps = new Map()));
-    if (!apps.has(account.appId)) apps.set(account.appId, account);
-  }
-  const groupsByUser = new Map<string, Set<string>>();
-  for (const { userId, groupId } of observed.memberships) {
-    let groups = groupsByUser.get(userId);
-    if (!groups) groupsByUser.set(userId, (groups = new Set()));
-    groups.add(groupId);
-  }
+  const planning = planner(ruleSet, observed, ctx, options);
+  planning.add(desired);
+  return planning.finish();
+}
 
+/**
+ * A plan built a part of the population at a time: `add` plans users (in order, as `plan`
+ * would), `finish` adds what spans everyone (group pushes, ids, order, safety gates). The
+ * result equals `plan` of every added user at once, so a caller may evaluate and plan a large
+ * population in slices and drop each slice's desired states as it goes.
+ */
+export interface Planner {
+  /** Plans these users; returns the ids of those it planned an action for. */
+  add(desired: readonly DesiredUser[]): string[];
+  finish(): Plan;
+}
+
+export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): Planner {
+  const { accountsByUser, groupsByUser } = observedIndex(observed);
   const drafts: ActionDraft[] = [];
   const diagnostics: Diagnostic[] = [];
   const planned = new Set<string>();
   const overrides = overridesByUser(ruleSet, options.overrides, diagnostics);
   const pushMembers: PushMember[] = [];
   const pushes = ruleSet.groups.some((g) => g.source.push !== undefined);
-  for (const user of desired) {
-    if (planned.has(user.userId)) {
-      diagnostics.push({ code: 'duplicate-user', severity: 'warning', message: `user \`${user.userId}\` appears more than once: planned once` });
-      continue;
+  let finished = false;
+
+  const add = (desired: readonly DesiredUser[]): string[] => {
+    if (finished) throw new Error('planner: `add` after `finish`');
+    const acted: string[] = [];
+    for (const user of desired) {
+      if (planned.has(user.userId)) {
+        diagnostics.push({ code: 'duplicate-user', severity: 'warning', message: `user \`${user.userId}\` appears more than once: planned once` });
+        continue;
+      }
+      planned.add(user.userId);
+      const before = drafts.length;
+      planUser(user);
+      if (drafts.length > before) acted.push(user.userId);
     }
-    planned.add(user.userId);
-    diagnostics.push(...user.diagnostics);
+    return acted;
+  };
+
+  const planUser = (user: DesiredUser): void => {
+    if (user.diagnostics.length > 0) diagnostics.push(...user.diagnostics);
     const policy = statusPolicy(user.status);
-    const { accounts, denied } = applyOverrides(ruleSet, user, overrides.get(user.userId) ?? [], ctx, diagnostics);
+    const { accounts, denied } = applyOverrides(ruleSet, user, overrides.get(user.userId) ?? NO_OVERRIDES, ctx, diagnostics);
     const dates = user.dates;
     const terminated = dates?.phase === 'terminated' ? dates.terminationAt : undefined;
     const step: UserStep = { ruleSet, user, accounts, denied, policy, ctx, drafts, diagnostics, cause: terminated ? terminationWords(user) : undefined, notBefore: terminated };
@@ -80,18 +141,24 @@ export function plan(ruleSet: RuleSet, desired: readonly DesiredUser[], observed
       planMemberships(later, observedGroups);
     }
     if (pushes) pushMembers.push({ user, policy, apps: accountApps(accounts, observedAccounts, policy) });
-  }
-  if (pushes) planGroupPush(ruleSet, pushMembers, observed, drafts);
+  };
 
-  const all = drafts.map((draft) => finish(ruleSet, draft)).sort(compareActions);
-  const verdict = gate(ruleSet, all, observed, options, ctx.asOfMs);
-  return { version: ruleSet.version, asOf: ctx.asOf, actions: verdict.actions, diagnostics, held: verdict.held, holds: verdict.holds, refused: verdict.refused };
+  const finish = (): Plan => {
+    if (finished) throw new Error('planner: `finish` called twice');
+    finished = true;
+    if (pushes) planGroupPush(ruleSet, pushMembers, observed, drafts);
+    const all = drafts.map((draft) => toAction(ruleSet, draft)).sort(compareActions);
+    const verdict = gate(ruleSet, all, observed, options, ctx.asOfMs);
+    return { version: ruleSet.version, asOf: ctx.asOf, actions: verdict.actions, diagnostics, held: verdict.held, holds: verdict.holds, refused: verdict.refused };
+  };
+
+  return { add, finish };
 }
 
 /** Apps the user has a live account in, or gets one in now. */
-function accountApps(accounts: readonly PlannedAccount[], observed: ReadonlyMap<string, ObservedAccount>, policy: StatusPolicy): Set<string> {
+function accountApps(accounts: readonly PlannedAccount[], observed: readonly ObservedAccount[], policy: StatusPolicy): Set<string> {
   const apps = new Set<string>();
-  for (const [appId, account] of observed) if (account.status !== 'deactivated') apps.add(appId);
+  for (const account of observed) if (account.status !== 'deactivated') apps.add(account.appId);
   if (policy.grants) for (const account of accounts) apps.add(account.appId);
   return apps;
 }
@@ -119,42 +186,46 @@ interface UserStep {
   diagnostics: Diagnostic[];
 }
 
-function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAccount>): void {
+/** Adds a draft of this step: due when the step is (a termination), else as drafted. */
+function addDraft(step: UserStep, draft: ActionDraft): void {
+  step.drafts.push(step.notBefore === undefined ? draft : { ...draft, notBefore: step.notBefore });
+}
+
+// Runs for every account of every user: words are built only for an action that is planned.
+function planAccounts(step: UserStep, observed: readonly ObservedAccount[]): void {
   const { ruleSet, user, policy } = step;
   const { version } = ruleSet;
   const userId = user.userId;
-  const drafts = { push: (draft: ActionDraft) => step.drafts.push(step.notBefore === undefined ? draft : { ...draft, notBefore: step.notBefore }) };
-  const statusCause = step.cause ?? statusWords(user.status);
-  const assigned = new Set<string>();
-  for (const account of policy.assigned ? step.accounts : []) {
-    assigned.add(account.appId);
+  const accounts = policy.assigned ? step.accounts : [];
+  for (const account of accounts) {
     if (!ruleSet.apps[account.appId] || (account.because.length === 0 && !account.override)) continue;
-    const assigns = account.because.length > 0 ? assignsWords(account.because[0]!.ruleId, account.appId, account.role) : overrideWords(account.override!);
-    const current = observed.get(account.appId);
+    const current = findAccount(observed, account.appId);
     if (!current) {
       if (!policy.grants) continue;
-      const create = buildCreate(userId, account, accountReason(assigns, account, version));
-      drafts.push(step.createNotBefore === undefined ? create : { ...create, notBefore: step.createNotBefore });
+      const create = buildCreate(userId, account, accountReason(assigns(account), account, version));
+      addDraft(step, step.createNotBefore === undefined ? create : { ...create, notBefore: step.createNotBefore });
       continue;
     }
     if (current.status === 'active' && policy.suspends) {
-      drafts.push(accountDraft('account.suspend', current, policyReason(statusCause, version)));
+      addDraft(step, accountDraft('account.suspend', current, policyReason(statusCause(step), version)));
       continue;
     }
     if (current.status !== 'active') {
       if (!policy.grants) continue;
-      drafts.push(accountDraft('account.reactivate', current, accountReason(`${assigns}; account is \`${current.status}\``, account, version)));
+      addDraft(step, accountDraft('account.reactivate', current, accountReason(`${assigns(account)}; account is \`${current.status}\``, account, version)));
     } else if (!policy.updates) continue;
     const diff = diffAccount(account, current);
     if (!diff) continue;
     const changed = Object.keys(diff.changes).map((name) => `\`${name}\``);
     if (diff.role) changed.push(`role \`${diff.role.from ?? 'none'}\` → \`${diff.role.to}\``);
-    const summary = `${assigns}; changed: ${changed.join(', ')}`;
-    drafts.push(buildUpdate(userId, account.appId, diff, accountReason(summary, account, version)));
+    const summary = `${assigns(account)}; changed: ${changed.join(', ')}`;
+    addDraft(step, buildUpdate(userId, account.appId, diff, accountReason(summary, account, version)));
   }
 
-  for (const [appId, current] of [...observed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (assigned.has(appId)) continue;
+  // Observed accounts come ordered by app id.
+  for (const current of observed) {
+    const appId = current.appId;
+    if (isAssigned(accounts, appId)) continue;
     const app = ruleSet.apps[appId];
     // An app the rules do not know has no policy: leave its accounts alone.
     if (!app) continue;
@@ -162,10 +233,9 @@ function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAcco
     // A deny is an admin taking access away: an app that keeps unassigned accounts deactivates this one.
     const mode = deny && app.onUnassign === 'keep' ? 'deactivate' : app.onUnassign;
     const cause = deny ? `${overrideWords(deny)}; app policy: ${mode}` : policy.assigned ? unassignedWords(appId, mode) : step.cause ? `${step.cause}; app policy: ${mode}` : statusWords(user.status, mode);
-    const withOverride = (reason: Reason): Reason => (deny ? { ...reason, override: overrideRef(deny) } : reason);
     const type = unassignAction(mode, current.status);
     if (type) {
-      drafts.push(accountDraft(type, current, withOverride(policyReason(cause, version))));
+      addDraft(step, accountDraft(type, current, withOverride(policyReason(cause, version), deny)));
     } else if (current.status !== 'active' && mode !== 'keep' && app.deleteAfterDays !== undefined) {
       // `deactivatedAt` is when the account stopped being active: a `suspend` policy with
       // `deleteAfterDays` deletes suspended accounts in time, as `deactivate` does deactivated ones.
@@ -177,17 +247,17 @@ function planAccounts(step: UserStep, observed: ReadonlyMap<string, ObservedAcco
         });
       } else if (deleteIsDue(current.deactivatedAt, app.deleteAfterDays, step.ctx.asOfMs)) {
         const summary = deleteAfterWords(cause, current.status, current.deactivatedAt, app.deleteAfterDays);
-        drafts.push(accountDraft('account.delete', current, withOverride(policyReason(summary, version))));
+        addDraft(step, accountDraft('account.delete', current, withOverride(policyReason(summary, version), deny)));
       }
     } else if (current.status === 'active' && policy.suspends) {
-      drafts.push(accountDraft('account.suspend', current, policyReason(statusCause, version)));
+      addDraft(step, accountDraft('account.suspend', current, policyReason(statusCause(step), version)));
     }
   }
 }
 
 function planMemberships(step: UserStep, observed: ReadonlySet<string>): void {
   const { ruleSet, user, policy } = step;
-  const drafts = { push: (draft: ActionDraft) => step.drafts.push(step.notBefore === undefined ? draft : { ...draft, notBefore: step.notBefore }) };
+  if (user.groups.length === 0 && observed.size === 0) return;
   const wanted = new Set<string>();
   for (const membership of policy.memberships ? user.groups : []) {
     wanted.add(membership.groupId);
@@ -195,7 +265,7 @@ function planMemberships(step: UserStep, observed: ReadonlySet<string>): void {
     const imported = membership.because.kind === 'import' ? importOf(ruleSet, membership.groupId) : undefined;
     const words = imported ? `app \`${imported.appId}\` lists the user in its group \`${imported.appGroup}\`, imported as \`${imported.groupId}\`` : joinsWords(membership.because.ruleId, membership.groupId);
     const reason = ruleReason(words, [membership.because], ruleSet.version);
-    drafts.push({ type: 'membership.add', userId: user.userId, groupId: membership.groupId, reason });
+    addDraft(step, { type: 'membership.add', userId: user.userId, groupId: membership.groupId, reason });
   }
   if (observed.size === 0) return;
   // Only groups the rules manage (or apps import) are taken away; any other group is someone else's.
@@ -204,8 +274,26 @@ function planMemberships(step: UserStep, observed: ReadonlySet<string>): void {
     const imported = importOf(ruleSet, groupId);
     const left = imported ? `app \`${imported.appId}\` no longer lists the user in its group \`${imported.appGroup}\`` : leavesWords(groupId);
     const summary = policy.memberships ? left : (step.cause ?? statusWords(user.status));
-    drafts.push({ type: 'membership.remove', userId: user.userId, groupId, reason: policyReason(summary, ruleSet.version) });
+    addDraft(step, { type: 'membership.remove', userId: user.userId, groupId, reason: policyReason(summary, ruleSet.version) });
   }
+}
+
+function statusCause(step: UserStep): string {
+  return step.cause ?? statusWords(step.user.status);
+}
+
+function assigns(account: PlannedAccount): string {
+  return account.because.length > 0 ? assignsWords(account.because[0]!.ruleId, account.appId, account.role) : overrideWords(account.override!);
+}
+
+function isAssigned(accounts: readonly PlannedAccount[], appId: string): boolean {
+  for (const account of accounts) if (account.appId === appId) return true;
+  return false;
+}
+
+/** A reason that names the deny override that decided it, when one did. */
+function withOverride(reason: Reason, deny: Override | undefined): Reason {
+  return deny ? { ...reason, override: overrideRef(deny) } : reason;
 }
 
 function importOf(ruleSet: RuleSet, groupId: string): ImportedGroup | undefined {
@@ -225,7 +313,7 @@ function accountDraft(type: ActionDraft['type'], account: ObservedAccount, reaso
 }
 
 /** Manual apps get tasks; every action gets its id and a fixed key order for byte-identical JSON. */
-function finish(ruleSet: RuleSet, input: ActionDraft): Action {
+function toAction(ruleSet: RuleSet, input: ActionDraft): Action {
   const app = input.appId === undefined ? undefined : ruleSet.apps[input.appId];
   const draft = app && isManualApp(app) && isManualWork(input.type) ? buildManualTask(input, app, describeAction) : input;
   const { type, userId, groupId, appId, role, attributes, changes, notBefore, reason } = draft;

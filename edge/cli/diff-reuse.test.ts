@@ -6,7 +6,7 @@ import { syntheticRules, syntheticUsers } from '../../bench/synthetic.ts';
 import { compileRules } from '../../engine/compile.ts';
 import { makeContext } from '../../engine/context.ts';
 import type { SourceFile } from '../../engine/types.ts';
-import { compareSides, simulateHead, simulateSide } from './diff.ts';
+import { compareSides, simulateBoth, simulateHead, simulateSide } from './diff.ts';
 import { changedAssignments } from './diff-reuse.ts';
 
 const ctx = makeContext('2026-11-28T00:00:00Z');
@@ -46,5 +46,33 @@ describe('simulateHead', () => {
     const observed = { accounts: [], memberships: [] };
     const old = simulateSide(base, users, observed, ctx);
     expect(simulateHead(old, base, withGroup, users, observed, ctx).plan.actions).toEqual(simulateSide(withGroup, users, observed, ctx).plan.actions);
+  });
+});
+
+describe('simulateBoth', () => {
+  const users = syntheticUsers(1500, 11);
+  const baseFiles = syntheticRules(60, 12, 3).files;
+  const base = compile(baseFiles);
+  const head = compile(editedRules(baseFiles).files);
+  const empty = { accounts: [], memberships: [] };
+  const synced = observedFrom(simulateSide(base, users, empty, ctx).desired);
+
+  it('plans both sides as whole simulations do, a slice at a time, and the diff is the same', () => {
+    for (const observed of [empty, synced]) {
+      const whole = { base: simulateSide(base, users, observed, ctx), head: simulateSide(head, users, observed, ctx) };
+      const sliced = simulateBoth({ base, head, users, observed, ctx }, 64);
+      expect(sliced.base.plan).toEqual(whole.base.plan);
+      expect(sliced.head.plan).toEqual(whole.head.plan);
+      expect(compareSides(sliced.base, sliced.head)).toEqual(compareSides(whole.base, whole.head));
+      // Only users a plan acts on keep their desired state.
+      expect(sliced.head.desired.length).toBeLessThan(users.length);
+    }
+  });
+
+  it('keeps the desired states that blame a deactivation on the rule that used to grant it', () => {
+    const sliced = simulateBoth({ base, head, users, observed: synced, ctx }, 100);
+    const removed = compareSides(sliced.base, sliced.head).changes.filter((c) => c.type === 'account.deactivate');
+    expect(removed.length).toBeGreaterThan(0);
+    for (const change of removed) expect(change.rules.length).toBeGreaterThan(0);
   });
 });

@@ -40,18 +40,29 @@ export function evaluateChanged(
   ctx: EvalContext,
   options: EvaluateOptions,
 ): DesiredUser[] | undefined {
+  return reuser(base, head)?.(baseDesired, users, ctx, options);
+}
+
+/** `evaluateChanged` for one pair of rule sets, applied to as many slices of users as needed. */
+export type Reuser = (baseDesired: readonly DesiredUser[], users: readonly User[], ctx: EvalContext, options: EvaluateOptions) => DesiredUser[] | undefined;
+
+/** Compares the rule sets once; undefined when everyone must be evaluated with the new rules. */
+export function reuser(base: RuleSet, head: RuleSet): Reuser | undefined {
   const changed = changedAssignments(base, head);
-  if (changed === undefined || baseDesired.length !== users.length) return undefined;
-  const desired = baseDesired.slice();
-  if (changed.length === 0) return desired;
+  if (changed === undefined) return undefined;
   const readsGroups = changed.some((rule) => rule.condition.facts.includes('groups'));
-  for (let i = 0; i < users.length; i++) {
-    const user = users[i] as User;
-    const old = baseDesired[i] as DesiredUser;
-    if (old.userId !== user.id) return undefined;
-    // Groups are the same on both sides (group rules did not change): the old memberships are the fact.
-    const view = readsGroups ? { ...user, groups: old.groups.map((g) => g.groupId) } : user;
-    if (changed.some((rule) => rule.condition.test(view, ctx))) desired[i] = evaluateUser(head, user, ctx, options);
-  }
-  return desired;
+  return (baseDesired, users, ctx, options) => {
+    if (baseDesired.length !== users.length) return undefined;
+    const desired = baseDesired.slice();
+    if (changed.length === 0) return desired;
+    for (let i = 0; i < users.length; i++) {
+      const user = users[i] as User;
+      const old = baseDesired[i] as DesiredUser;
+      if (old.userId !== user.id) return undefined;
+      // Groups are the same on both sides (group rules did not change): the old memberships are the fact.
+      const view = readsGroups ? { ...user, groups: old.groups.map((g) => g.groupId) } : user;
+      if (changed.some((rule) => rule.condition.test(view, ctx))) desired[i] = evaluateUser(head, user, ctx, options);
+    }
+    return desired;
+  };
 }

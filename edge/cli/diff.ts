@@ -2,11 +2,14 @@
 // same users, observed state and `asOf`, then compare the two plans by action id. No I/O here:
 // `roster diff`, the benchmark and (later) the UI call the same functions.
 import { evaluate } from '../../engine/evaluate.ts';
-import { plan } from '../../engine/plan.ts';
+import { plan, planner } from '../../engine/plan.ts';
 import type { Action, ActionType, DesiredUser, Diagnostic, EvalContext, ObservedState, Plan, PlanOptions, RuleSet, User } from '../../engine/types.ts';
-import { evaluateChanged } from './diff-reuse.ts';
+import { evaluateChanged, reuser } from './diff-reuse.ts';
 
-/** One side of a diff: the rules' plan and the desired state it came from. */
+/**
+ * One side of a diff: the rules' plan and the desired states it came from — everyone's from
+ * `simulateSide`, only those of users either side acts on from `simulateBoth` (all a diff reads).
+ */
 export interface SimulatedSide {
   plan: Plan;
   desired: DesiredUser[];
@@ -95,10 +98,42 @@ export function simulateHead(base: SimulatedSide, baseRules: RuleSet, head: Rule
   return { plan: plan(head, desired, observed, ctx, options), desired };
 }
 
-/** The whole diff: each side simulated once, then compared. */
+/** Users evaluated and planned at a time by `simulateBoth`. */
+const SLICE = 2048;
+
+/**
+ * Both sides, a slice of the population at a time: each slice is evaluated with the old rules,
+ * again with the new ones where a changed rule reaches (as `simulateHead`), and planned on both
+ * sides; desired states are kept only for users either plan acts on. The plans equal those of
+ * `simulateSide` and `simulateHead`, without holding every user's desired state at once (which
+ * made a large diff spend its time in the garbage collector).
+ */
+export function simulateBoth(input: DiffInput, slice = SLICE): { base: SimulatedSide; head: SimulatedSide } {
+  const { users, observed, ctx, options } = input;
+  const evaluateOptions = observed.appGroups ? { appGroups: observed.appGroups } : {};
+  const reuse = reuser(input.base, input.head);
+  const basePlanner = planner(input.base, observed, ctx, options);
+  const headPlanner = planner(input.head, observed, ctx, options);
+  const baseKept: DesiredUser[] = [];
+  const headKept: DesiredUser[] = [];
+  for (let start = 0; start < users.length; start += slice) {
+    const part = users.slice(start, start + slice);
+    const baseDesired = evaluate(input.base, part, ctx, evaluateOptions);
+    const headDesired = reuse?.(baseDesired, part, ctx, evaluateOptions) ?? evaluate(input.head, part, ctx, evaluateOptions);
+    const acted = new Set([...basePlanner.add(baseDesired), ...headPlanner.add(headDesired)]);
+    if (acted.size === 0) continue;
+    for (let i = 0; i < part.length; i++) {
+      if (!acted.has((part[i] as User).id)) continue;
+      baseKept.push(baseDesired[i] as DesiredUser);
+      headKept.push(headDesired[i] as DesiredUser);
+    }
+  }
+  return { base: { plan: basePlanner.finish(), desired: baseKept }, head: { plan: headPlanner.finish(), desired: headKept } };
+}
+
+/** The whole diff: both sides simulated, then compared. */
 export function diffRuleSets(input: DiffInput): RuleSetDiff {
-  const base = simulateSide(input.base, input.users, input.observed, input.ctx, input.options);
-  const head = simulateHead(base, input.base, input.head, input.users, input.observed, input.ctx, input.options);
+  const { base, head } = simulateBoth(input);
   return {
     ...compareSides(base, head),
     asOf: input.ctx.asOf,

@@ -28,6 +28,9 @@ export interface AccountDiff {
 }
 
 export function diffAccount(desired: DesiredAccount, observed: ObservedAccount): AccountDiff | undefined {
+  const roleChanged = desired.role !== undefined && desired.role !== observed.role;
+  // The common case in a steady state: nothing mapped, same role.
+  if (!roleChanged && isEmpty(desired.attributes)) return undefined;
   const changes: AccountDiff['changes'] = {};
   let changed = false;
   const seen = observed.attributes ?? {};
@@ -39,9 +42,13 @@ export function diffAccount(desired: DesiredAccount, observed: ObservedAccount):
     changes[name] = { from, to };
     changed = true;
   }
-  const roleChanged = desired.role !== undefined && desired.role !== observed.role;
   if (!changed && !roleChanged) return undefined;
   return roleChanged ? { role: { from: observed.role, to: desired.role as string }, changes } : { changes };
+}
+
+function isEmpty(record: Record<string, Json>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 /** Only what changed: attributes as `{from, to}`, and `role` when the role changes. */

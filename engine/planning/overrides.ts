@@ -12,7 +12,7 @@ export interface PlannedAccount extends DesiredAccount {
 export interface OverriddenAccounts {
   accounts: PlannedAccount[];
   /** Apps an active deny takes away, with the override. */
-  denied: Map<string, Override>;
+  denied: ReadonlyMap<string, Override>;
 }
 
 /** Every override of every user, rule files' first; ids unique (a later duplicate is dropped). */
@@ -34,6 +34,8 @@ export function overridesByUser(ruleSet: RuleSet, extra: readonly Override[] | u
 
 /** The user's desired accounts after their active overrides. */
 export function applyOverrides(ruleSet: RuleSet, user: DesiredUser, overrides: readonly Override[], ctx: EvalContext, diagnostics: Diagnostic[]): OverriddenAccounts {
+  // Most users have no override: nothing to build.
+  if (overrides.length === 0) return { accounts: user.accounts, denied: NONE_DENIED };
   const denied = new Map<string, Override>();
   const allowed = new Map<string, Override>();
   const active = overrides.filter((o) => overrideActive(o, ctx)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -62,6 +64,8 @@ export function applyOverrides(ruleSet: RuleSet, user: DesiredUser, overrides: r
   accounts.sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0));
   return { accounts, denied };
 }
+
+const NONE_DENIED: ReadonlyMap<string, Override> = new Map();
 
 /** An account no rule grants: the app's own mappings over the profile the user was evaluated from. */
 function grantedAccount(ruleSet: RuleSet, user: DesiredUser, appId: string, allow: Override, ctx: EvalContext, diagnostics: Diagnostic[]): PlannedAccount {
