@@ -93,6 +93,11 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
 
   it('simulates an uploaded population in the worker, compares with the saved version, explains an action', async () => {
     await page.goto(`${server.url}/ui/#/simulator`);
+    // Every user in Roster, fetched page by page by the worker itself (the session cookie rides along).
+    await page.getByRole('button', { name: 'load population' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('users loaded from all users in Roster');
+    const fromApi = Number((await page.getByRole('status').first().textContent())?.match(/(\d+) users loaded/)?.[1]);
+    expect(fromApi).toBe(readFileSync(join(ROOT, 'examples/users.csv'), 'utf8').trim().split('\n').length - 1);
     await page.getByLabel('pasted or uploaded CSV/JSON').check();
     await page.getByLabel('or choose a file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: readFileSync(join(ROOT, 'examples/users.csv')) });
     await page.getByRole('button', { name: 'load population' }).click();
