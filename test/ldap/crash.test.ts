@@ -103,5 +103,10 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     expect(code).toBe(0);
     const line = JSON.parse(output().trim().split('\n').pop() as string);
     expect(line).toMatchObject({ entries: 300, cursor: expect.stringMatching(/^\d{14}Z$/), summary: { health: 'ok', counts: { linked: 300, deleted: 0 } } });
+    // Another process, no --since: it starts from the cursor the edge kept from the import above.
+    const next = startAgent(['--import', 'incremental']);
+    expect(await new Promise((r) => next.child.once('exit', r))).toBe(0);
+    const incremental = JSON.parse(next.output().trim().split('\n').pop() as string);
+    expect(incremental).toMatchObject({ since: line.cursor, cursor: line.cursor, summary: { health: 'ok', counts: { deleted: 0 } } });
   }, 60_000);
 });
