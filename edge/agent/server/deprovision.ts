@@ -6,6 +6,7 @@
 // threshold the run is stored `held`: its actions wait as `held` and the users keep their
 // status (run_status_changes) until an admin approves; below it, statuses, run and actions are
 // written in one batch at once.
+import { eq, sql } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
 import { checkSafety, DEFAULT_SAFETY_THRESHOLDS } from '../../../engine/lifecycle/safety.ts';
 import { thresholdsFor } from '../../../engine/planning/safety.ts';
@@ -22,7 +23,6 @@ import type { Runtime } from '../../runtime.ts';
 import { LIFECYCLE_OPERATIONS } from '../../services/lifecycle.ts';
 import { countActions, heldReasons, loadRuleSet, planUsers, toUser } from '../../services/engine.ts';
 import { newRun, runEvent, runStatements } from '../../services/run-writes.ts';
-import { eq, sql } from 'drizzle-orm';
 
 export interface Deprovisioned {
   /** Deprovisioned now. */
