@@ -46,7 +46,7 @@ try {
   // Scripts go in as text: the bundler that runs this file would rename helpers inside functions.
   await page.evaluate(`(() => {
     const bench = (window.__bench = { frames: [], lags: [], long: [], running: true });
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.long.push(e.duration); }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.long.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
     let last = performance.now();
     const frame = (t) => {
       bench.frames.push(t - last);
@@ -74,7 +74,7 @@ try {
   await page.locator('#population-h').click();
   await page.locator('#sim-time').waitFor({ timeout: 120_000 });
   const wallMs = Date.now() - started;
-  const figures = await page.evaluate<{ frames: number[]; lags: number[]; long: number[]; clickAt?: number; text: string }>(`(() => {
+  const figures = await page.evaluate<{ frames: number[]; lags: number[]; long: { start: number; duration: number }[]; clickAt?: number; text: string }>(`(() => {
     window.__bench.running = false;
     return { ...window.__bench, text: document.getElementById("sim-time").textContent };
   })()`);
@@ -89,7 +89,8 @@ try {
   console.log(`  breakdown     ${/\((compile[^)]*)\)/.exec(figures.text)?.[1] ?? '?'}`);
   console.log(`  click→result  ${wallMs} ms wall, including the result's first page of rows`);
   console.log(`  population    loaded in ${loadMs} ms (the file read and parsed in the worker)`);
-  console.log(`  long tasks    ${figures.long.length} on the main thread, longest ${Math.max(0, ...figures.long).toFixed(0)} ms`);
+  const longest = figures.long.reduce<{ start: number; duration: number } | undefined>((a, b) => (a && a.duration >= b.duration ? a : b), undefined);
+  console.log(`  long tasks    ${figures.long.length} on the main thread${longest ? `, longest ${longest.duration.toFixed(0)} ms at +${(longest.start - clickedAt).toFixed(0)} ms from the click (all: ${figures.long.map((l) => `${l.duration.toFixed(0)}@+${(l.start - clickedAt).toFixed(0)}`).join(', ')})` : ''}`);
   console.log(`  main thread   ${figures.frames.length} frames, max gap ${maxFrame.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; timer lag max ${maxLag.toFixed(1)} ms`);
   console.log(`  click mid-run ${figures.clickAt === undefined ? 'not handled' : `handled ${(figures.clickAt - clickedAt).toFixed(0)} ms after the run began`}`);
   console.log(`  ratio         max frame gap / worker time = ${(maxFrame / Math.max(1, Number(simulated))).toFixed(3)} (near 0: the page never froze)`);

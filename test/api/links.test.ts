@@ -2,6 +2,7 @@
 // and the matches from app imports that wait for an admin — over embedded libSQL.
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFromApp } from '../../edge/connectors/sync/import.ts';
+import type { ReadResult } from '../../edge/connectors/types.ts';
 import { migrate } from '../../edge/db/migrate.ts';
 import { openLibsql } from '../../edge/db/libsql.ts';
 import type { LibsqlDb } from '../../edge/db/libsql.ts';
@@ -34,7 +35,7 @@ async function world(): Promise<ApiContext> {
   ], ctx);
   expect((await createGroup(t.runtime.db, { id: 'engineering', name: 'Engineering', description: null, source: 'rules' }, ctx)).ok).toBe(true);
   await addMemberships(t.runtime.db, [{ userId: 'e3', groupId: 'engineering', source: 'rules' }, { userId: 'e3', groupId: 'oncall', source: 'github' }], ctx);
-  const summary = await importFromApp(t.runtime, 'payroll', async () => ({
+  const summary = await importFromApp(t.runtime, 'payroll', async (): Promise<ReadResult> => ({
     ok: true,
     requests: 1,
     groups: [],

@@ -24,12 +24,13 @@ export function toRow(action: Action): ActionRow {
   return row;
 }
 
-function matches(row: { type: string; appId?: string; userId?: string; groupId?: string; summary: string }, filter: ActionFilter): boolean {
-  if (filter.type && row.type !== filter.type) return false;
-  if (filter.appId && row.appId !== filter.appId) return false;
+/** Tests an action (or change) as it is: a row is built only for what a page shows. */
+function matches(item: { type: string; appId?: string; userId?: string; groupId?: string }, summary: string, filter: ActionFilter): boolean {
+  if (filter.type && item.type !== filter.type) return false;
+  if (filter.appId && item.appId !== filter.appId) return false;
   if (filter.text) {
     const needle = filter.text.toLowerCase();
-    const hay = `${row.userId ?? ''} ${row.groupId ?? ''} ${row.summary}`.toLowerCase();
+    const hay = `${item.userId ?? ''} ${item.groupId ?? ''} ${summary}`.toLowerCase();
     if (!hay.includes(needle)) return false;
   }
   return true;
@@ -96,9 +97,8 @@ export function handle(state: SessionState, request: SessionRequest, clock: () =
       const rows: ActionRow[] = [];
       let total = 0;
       for (const action of actions) {
-        const row = toRow(action);
-        if (!matches(row, request.filter)) continue;
-        if (total >= request.offset && rows.length < request.limit) rows.push(row);
+        if (!matches(action, action.reason.summary, request.filter)) continue;
+        if (total >= request.offset && rows.length < request.limit) rows.push(toRow(action));
         total++;
       }
       return { type: 'actions', total, rows };
@@ -109,9 +109,8 @@ export function handle(state: SessionState, request: SessionRequest, clock: () =
       let total = 0;
       for (const change of changes) {
         if (request.filter.kind && change.kind !== request.filter.kind) continue;
-        const row = changeRow(change);
-        if (!matches(row, request.filter)) continue;
-        if (total >= request.offset && rows.length < request.limit) rows.push(row);
+        if (!matches(change, change.summary, request.filter)) continue;
+        if (total >= request.offset && rows.length < request.limit) rows.push(changeRow(change));
         total++;
       }
       return { type: 'diff', total, rows };
