@@ -32,6 +32,20 @@ describe('the simulator worker’s session', () => {
     expect(removed.type === 'diff' && removed.rows.map((r) => r.userId).sort()).toEqual(['u1', 'u3']);
   });
 
+  it('compares versions that differ beyond assignment rules (a new app): everyone is evaluated again', () => {
+    const state = newSession();
+    handle(state, { type: 'population', users }, clock);
+    const slack = { path: 'assignments/s.yaml', text: 'kind: assignment\nid: all-slack\nwhen:\n  all:\n    - { fact: id, operator: startsWith, value: u }\nassign:\n  - { app: slack }\n' };
+    const result = handle(state, { type: 'simulate', files: [app('github'), app('slack'), rule('Engineering'), slack], baseFiles: [app('github'), rule('Engineering')], asOf: '2026-01-01T00:00:00Z' }, clock);
+    expect(result.type === 'simulate' && result.summary.diff?.summary).toEqual([{ target: 'slack', type: 'account.create', added: 3, removed: 0, changed: 0 }]);
+    expect(result.type === 'simulate' && result.summary.timings.compareMs).toBeGreaterThanOrEqual(0);
+    // The compared version explains with its own rules: no slack there.
+    const before = handle(state, { type: 'explain', userId: 'u2', side: 'base' }, clock);
+    expect(before.type === 'explain' && before.text).not.toContain('all-slack');
+    const after = handle(state, { type: 'explain', userId: 'u2' }, clock);
+    expect(after.type === 'explain' && after.text).toContain('all-slack');
+  });
+
   it('says what is wrong in words: unknown user, unreadable date', () => {
     const state = newSession();
     handle(state, { type: 'population', users }, clock);
