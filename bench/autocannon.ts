@@ -1,5 +1,9 @@
 // autocannon, typed once for the benchmarks that put HTTP load on a local server.
+// `loadApart` runs it in a child process, so the load generator does not share the server's
+// event loop (its own work would otherwise be counted in every latency it measures).
 import { createRequire } from 'node:module';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface CannonRequest { method: string; path: string; headers: Record<string, string>; body?: string }
 export interface CannonResult {
@@ -11,3 +15,24 @@ export interface CannonResult {
 type Autocannon = (options: { url: string; connections: number; duration: number; requests: (CannonRequest & { setupRequest?(req: CannonRequest): CannonRequest })[] }) => Promise<CannonResult>;
 
 export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+export interface ApartLoad {
+  url: string;
+  connections: number;
+  /** Seconds. */
+  duration: number;
+  /** Requests per second across all connections (open loop, corrected for coordinated omission); unset: as fast as answered. */
+  rate?: number;
+  /** Sent in turn, round and round, one per request. */
+  requests: CannonRequest[];
+}
+
+export function loadApart(load: ApartLoad): Promise<CannonResult> {
+  const child = fork(fileURLToPath(new URL('./autocannon-worker.mjs', import.meta.url)), { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send(load);
+  return new Promise((resolve, reject) => {
+    child.once('message', (result: CannonResult) => resolve(result));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the autocannon process exited with code ${code} before answering`)));
+  });
+}
