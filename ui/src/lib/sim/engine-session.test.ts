@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { compileRules } from '../../../../engine/compile.ts';
+import { makeContext } from '../../../../engine/context.ts';
+import { evaluate } from '../../../../engine/evaluate.ts';
+import { plan } from '../../../../engine/plan.ts';
 import { handle, newSession } from './engine-session.ts';
 
 const app = (id: string) => ({ path: `apps/${id}.yaml`, text: `kind: app\nid: ${id}\nconnector: scim\n` });
@@ -21,6 +25,21 @@ describe('the simulator worker’s session', () => {
     expect(page.type === 'actions' && page.rows.map((r) => r.userId)).toEqual(['u3']);
     const why = handle(state, { type: 'explain', userId: 'u3' }, clock);
     expect(why.type === 'explain' && why.text).toContain('rule `eng-github`');
+  });
+
+  it('plans a population larger than one slice exactly as one plan of everyone would', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, department: i % 3 === 0 ? 'Engineering' : 'Sales', status: i % 7 === 0 ? ('SUSPENDED' as const) : ('ACTIVE' as const) }));
+    const files = [app('github'), rule('Engineering')];
+    const state = newSession();
+    handle(state, { type: 'population', users: many }, clock);
+    const result = handle(state, { type: 'simulate', files, asOf: '2026-01-01T00:00:00Z' }, clock);
+    const ctx = makeContext('2026-01-01T00:00:00Z');
+    const { ruleSet } = compileRules(files);
+    const whole = plan(ruleSet, evaluate(ruleSet, many, ctx), { accounts: [], memberships: [] }, ctx);
+    expect(whole.actions.length).toBeGreaterThan(1000);
+    expect(result.type === 'simulate' && result.summary.actions).toBe(whole.actions.length);
+    const rows = handle(state, { type: 'actions', filter: {}, offset: 0, limit: 100_000 }, clock);
+    expect(rows.type === 'actions' && rows.rows.map((r) => r.id)).toEqual(whole.actions.map((a) => a.id));
   });
 
   it('compares two rule versions by app and action type', () => {

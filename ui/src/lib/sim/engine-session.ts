@@ -4,11 +4,10 @@ import { compileRules } from '../../../../engine/compile.ts';
 import { makeContext } from '../../../../engine/context.ts';
 import { evaluate } from '../../../../engine/evaluate.ts';
 import { explainUser, renderExplain } from '../../../../engine/explain.ts';
-import { plan } from '../../../../engine/plan.ts';
+import { planner } from '../../../../engine/plan.ts';
 import type { Action, ObservedState, Plan, RuleSet, SourceFile, User } from '../../../../engine/types.ts';
-import { compareSides, simulateSide } from '../../../../edge/cli/diff.ts';
-import type { ActionChange, PlanDiff, SimulatedSide } from '../../../../edge/cli/diff.ts';
-import { evaluateChanged } from '../../../../edge/cli/diff-reuse.ts';
+import { compareSides, simulateBoth } from '../../../../edge/cli/diff.ts';
+import type { ActionChange, PlanDiff } from '../../../../edge/cli/diff.ts';
 import type { ActionFilter, ActionRow, CountRow, DiffRow, SimulationSummary, WorkerRequest, WorkerResult } from './protocol.ts';
 
 const EMPTY_OBSERVED: ObservedState = { accounts: [], memberships: [] };
@@ -126,54 +125,76 @@ export function handle(state: SessionState, request: SessionRequest, clock: () =
   }
 }
 
+/** Users evaluated and planned at a time: desired states never pile up for the whole population. */
+const SLICE = 2048;
+
 function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFile[] | undefined, asOf: string, clock: () => number): SimulationSummary {
   const started = clock();
   if (Number.isNaN(Date.parse(asOf))) throw new Error(`\`${asOf}\` is not a date and time`);
   const ctx = makeContext(asOf);
-  const options = state.observed.appGroups ? { appGroups: state.observed.appGroups } : {};
+  const { users, observed } = state;
   state.head = undefined;
   state.base = undefined;
   state.diff = undefined;
-  // The compared version first: the working copy then re-evaluates only the users a changed
-  // assignment rule reaches (everyone when anything else changed), as `roster diff` does.
-  let base: { ruleSet: RuleSet; side: SimulatedSide; errors: number } | undefined;
-  if (baseFiles) {
-    const compiled = compileRules(baseFiles);
-    base = { ruleSet: compiled.ruleSet, side: simulateSide(compiled.ruleSet, state.users, state.observed, ctx), errors: compiled.diagnostics.filter((d) => d.severity === 'error').length };
-  }
-  const baseMs = clock() - started;
   const compiled = compileRules(files);
+  const base = baseFiles ? compileRules(baseFiles) : undefined;
   const compiledAt = clock();
-  const desired = (base && evaluateChanged(base.side.desired, base.ruleSet, compiled.ruleSet, state.users, ctx, options)) ?? evaluate(compiled.ruleSet, state.users, ctx, options);
-  const evaluatedAt = clock();
-  const side: SimulatedSide = { desired, plan: plan(compiled.ruleSet, desired, state.observed, ctx) };
-  const plannedAt = clock();
-  state.head = { ruleSet: compiled.ruleSet, plan: side.plan, asOf };
+  const timings: SimulationSummary['timings'] = { compileMs: compiledAt - started, totalMs: 0 };
+  let head: Plan;
+  let diff: PlanDiff | undefined;
+  let basePlan: Plan | undefined;
+  if (base) {
+    // Both versions a slice at a time, the working copy re-evaluating only users a changed
+    // assignment rule reaches, as `roster diff` does; then the two plans compared.
+    const sides = simulateBoth({ base: base.ruleSet, head: compiled.ruleSet, users, observed, ctx }, SLICE);
+    const simulatedAt = clock();
+    diff = compareSides(sides.base, sides.head);
+    head = sides.head.plan;
+    basePlan = sides.base.plan;
+    timings.bothMs = simulatedAt - compiledAt;
+    timings.compareMs = clock() - simulatedAt;
+  } else {
+    const options = observed.appGroups ? { appGroups: observed.appGroups } : {};
+    const planning = planner(compiled.ruleSet, observed, ctx);
+    let evaluateMs = 0;
+    let planMs = 0;
+    for (let start = 0; start < users.length; start += SLICE) {
+      const t0 = clock();
+      const desired = evaluate(compiled.ruleSet, users.slice(start, start + SLICE), ctx, options);
+      const t1 = clock();
+      planning.add(desired);
+      evaluateMs += t1 - t0;
+      planMs += clock() - t1;
+    }
+    const t2 = clock();
+    head = planning.finish();
+    timings.evaluateMs = evaluateMs;
+    timings.planMs = planMs + (clock() - t2);
+  }
+  state.head = { ruleSet: compiled.ruleSet, plan: head, asOf };
   const summary: SimulationSummary = {
     version: compiled.ruleSet.version,
-    users: state.users.length,
-    actions: side.plan.actions.length,
-    counts: countByAppAndType(side.plan.actions),
-    diagnostics: side.plan.diagnostics.slice(0, MAX_DIAGNOSTICS),
+    users: users.length,
+    actions: head.actions.length,
+    counts: countByAppAndType(head.actions),
+    diagnostics: head.diagnostics.slice(0, MAX_DIAGNOSTICS),
     compileDiagnostics: compiled.diagnostics.slice(0, MAX_DIAGNOSTICS),
-    held: side.plan.held === true,
-    holds: side.plan.holds ?? [],
-    timings: { compileMs: compiledAt - started - baseMs, evaluateMs: evaluatedAt - compiledAt, planMs: plannedAt - evaluatedAt, totalMs: 0 },
+    held: head.held === true,
+    holds: head.holds ?? [],
+    timings,
   };
-  if (base) {
-    const diff = compareSides(base.side, side);
-    state.base = { ruleSet: base.ruleSet, plan: base.side.plan };
+  if (base && basePlan && diff) {
+    state.base = { ruleSet: base.ruleSet, plan: basePlan };
     state.diff = diff;
-    summary.timings.compareMs = baseMs + (clock() - plannedAt);
     summary.diff = {
       baseVersion: base.ruleSet.version,
-      baseActions: base.side.plan.actions.length,
+      baseActions: basePlan.actions.length,
       unchanged: diff.unchanged,
       changes: diff.changes.length,
       summary: diff.summary.map((row) => ({ ...row })),
-      baseErrors: base.errors,
+      baseErrors: base.diagnostics.filter((d) => d.severity === 'error').length,
     };
   }
-  summary.timings.totalMs = clock() - started;
+  timings.totalMs = clock() - started;
   return summary;
 }

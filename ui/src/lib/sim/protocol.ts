@@ -50,8 +50,11 @@ export interface SimulationSummary {
   compileDiagnostics: Diagnostic[];
   held: boolean;
   holds: PlanHold[];
-  /** The working copy's compile, evaluate and plan; `compareMs`: the compared version's simulation and the diff. */
-  timings: { compileMs: number; evaluateMs: number; planMs: number; compareMs?: number; totalMs: number };
+  /**
+   * Milliseconds in the worker: compile (both versions), then either evaluate and plan (one
+   * version) or `bothMs` (both versions evaluated and planned a slice at a time) and `compareMs`.
+   */
+  timings: { compileMs: number; evaluateMs?: number; planMs?: number; bothMs?: number; compareMs?: number; totalMs: number };
   diff?: {
     baseVersion: string;
     baseActions: number;
