@@ -24,3 +24,23 @@ describe('hashJson', () => {
     expect(hashJson({ a: 1 })).not.toBe(hashJson({ a: '1' }));
   });
 });
+
+describe('canonical JSON and hashes stay the same values', () => {
+  it('writes keys in string order, integer-like keys included, and escapes as JSON.stringify does', () => {
+    const value = { type: 'account.create', userId: 'u3', appId: 'x', attributes: { n: 3, f: 2.5, b: true, z: null, list: ['b', 'a', { y: 1, x: [] }], nested: { k: '"quoted"\n\u2028😀\ud800', a: {} }, '': 'empty key', é: 1, Z: 2, '10': 'ten', '2': 'two' } };
+    expect(canonicalJson(value)).toBe(
+      '{"appId":"x","attributes":{"":"empty key","10":"ten","2":"two","Z":2,"b":true,"f":2.5,"list":["b","a",{"x":[],"y":1}],"n":3,"nested":{"a":{},"k":"\\"quoted\\"\\n\u2028😀\\ud800"},"z":null,"é":1},"type":"account.create","userId":"u3"}',
+    );
+  });
+
+  it('keeps its treatment of values JSON has no words for', () => {
+    const odd = { big: 1e21, neg: -0, small: 1e-7, u: undefined, arr: [undefined, () => 1, Symbol('x')], fn: () => 1, d: new Date(0), n: 12n, inf: -Infinity };
+    expect(canonicalJson(odd)).toBe('{"arr":[null,null,null],"big":1e+21,"d":{},"fn":null,"inf":null,"n":12,"neg":0,"small":1e-7}');
+  });
+
+  it('hashes to the values it always had', () => {
+    expect(hashJson({ b: [1, { d: undefined, c: 'x' }], a: 'ü' })).toBe('f615993a25385586300a726581f53aafd1c68dc89f79ccbe0e46ca7dae4229d3');
+    expect(hashJson('plain')).toBe('945603a8f587786b463c3f94fce115c0fae88fac2728cc96ddf5981cf7f61741');
+    expect(hashJson([undefined, 1n, NaN, Infinity])).toBe('e1f63b9af2a48e47c6ac94f38f63a9e1b80336e69300e3eab1e72334bdb34af2');
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionId } from './ids.ts';
+import type { ActionPayload } from './ids.ts';
 
 describe('actionId', () => {
   const create = { type: 'account.create' as const, userId: 'u1', appId: 'github', role: 'developer', attributes: { login: 'ada', email: 'a@x.io' } };
@@ -21,5 +22,37 @@ describe('actionId', () => {
       actionId({ type: 'membership.add', userId: 'u1', groupId: 'github' }),
     ]);
     expect(ids.size).toBe(7);
+  });
+});
+
+// Ids are the dispatch idempotency key: a change of hashing or canonical JSON that moved any
+// of these would make every pending action look new. Values computed before any optimisation.
+describe('actionId stays the same value', () => {
+  it.each([
+    ['7bb07a347a91b38b6dff', { type: 'account.create', userId: 'u1', appId: 'github', role: 'developer', attributes: { login: 'ada', email: 'a@x.io' } }],
+    [
+      'dce053f8143f61b1446b',
+      {
+        type: 'account.create',
+        userId: 'e1042',
+        appId: 'corp-ldap',
+        attributes: { uid: 'jonas.müller', cn: 'Jonas Müller', sn: 'Müller', givenName: 'Jonas', mail: 'jonas.muller@acme.example', ou: 'Engineering', employeeType: 'FTE' },
+        notBefore: '2026-07-01T00:00:00.000Z',
+      },
+    ],
+    ['1958419719c643bf3645', { type: 'account.update', userId: 'u1', appId: 'slack', changes: { title: { from: undefined, to: 'Engineer' }, email: { from: 'a@x.io', to: 'b@x.io' } } }],
+    ['0a0abcf6d71f68b7f8d0', { type: 'membership.add', userId: 'u2', groupId: 'engineering' }],
+    [
+      '7c704eccb073ecf13913',
+      {
+        type: 'account.create',
+        userId: 'u3',
+        appId: 'x',
+        attributes: { n: 3, f: 2.5, b: true, z: null, list: ['b', 'a', { y: 1, x: [] }], nested: { k: '"quoted"\n\u2028😀', a: {} }, '': 'empty key', é: 1, Z: 2, '10': 'ten', '2': 'two' },
+      },
+    ],
+    ['a5caf352b8fb494f1bd6', { type: 'task.manual', userId: 'u4', appId: 'badge-office', attributes: { big: 1e21, neg: -0, small: 1e-7 } }],
+  ] as [string, ActionPayload][])('%s', (id, payload) => {
+    expect(actionId(payload)).toBe(id);
   });
 });
