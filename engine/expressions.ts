@@ -11,6 +11,8 @@
 //   other:   has(user.x), `c ? a : b`, string()/int()/double()/bool()/timestamp(), dyn(),
 //            cel.bind(name, value, expr), timestamp methods (getFullYear(tz)…)
 import { Environment } from '@marcbachmann/cel-js';
+import type { ASTNode } from '@marcbachmann/cel-js';
+import { BAIL, compileFast } from './expressions-fast.ts';
 import type { DiagnosticCode } from './diagnostics.ts';
 import type { CompiledMapping, Json, User } from './types.ts';
 
@@ -47,17 +49,21 @@ let fastPathEnabled = true;
 
 /**
  * Turns the fast path for simple expressions on (the default) or off, for expressions
- * compiled from now on. Results are the same either way: benchmarks and tests compare them.
+ * compiled from now on (`compileExpression`'s option overrides it for one call). Results are
+ * the same either way: the benchmark (bench/plan-cost.bench.ts) and tests compare them.
  */
 export function setExpressionFastPath(enabled: boolean): void {
   fastPathEnabled = enabled;
 }
 
-/** Parses and type-checks a CEL expression. */
-export function compileExpression(source: string): CompileExpressionResult {
-  let run: (context: Record<string, unknown>) => unknown;
+/**
+ * Parses and type-checks a CEL expression. Simple expressions also get a fast path
+ * (expressions-fast.ts) that answers whenever its answer is cel-js's; cel-js answers the rest.
+ */
+export function compileExpression(source: string, options: { fastPath?: boolean } = {}): CompileExpressionResult {
+  let parsed: ((context: Record<string, unknown>) => unknown) & { ast: ASTNode };
   try {
-    run = environment.parse(source) as unknown as (context: Record<string, unknown>) => unknown;
+    parsed = environment.parse(source) as unknown as typeof parsed;
   } catch (caught) {
     return { ok: false, problem: { code: 'expr.syntax', message: `expression \`${source}\` does not parse: ${firstLine(caught)}` } };
   }
@@ -65,16 +71,23 @@ export function compileExpression(source: string): CompileExpressionResult {
   if (!checked.valid) {
     return { ok: false, problem: { code: 'expr.type', message: `expression \`${source}\` is invalid: ${firstLine(checked.error)}` } };
   }
+  const run = parsed;
+  const slow = (vars: ExpressionVars): ExpressionValue => {
+    try {
+      return toJson(run({ user: toCel(vars.user), app: vars.app }));
+    } catch (caught) {
+      return { ok: false, error: evaluationError(caught) };
+    }
+  };
+  const fast = (options.fastPath ?? fastPathEnabled) ? compileFast(parsed.ast) : undefined;
+  if (fast === undefined) return { ok: true, value: { source, evaluate: slow } };
   return {
     ok: true,
     value: {
       source,
       evaluate(vars) {
-        try {
-          return toJson(run({ user: toCel(vars.user), app: vars.app }));
-        } catch (caught) {
-          return { ok: false, error: evaluationError(caught) };
-        }
+        const value = fast(vars.user, vars.app);
+        return value === BAIL ? slow(vars) : { ok: true, value };
       },
     },
   };
