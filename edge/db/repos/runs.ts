@@ -7,7 +7,8 @@ import type { Action } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
-import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
+import { fail, isConstraintError, ok } from '../index.ts';
+import { changedRows, jsonRowChunks } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -27,8 +28,6 @@ export interface RunInput {
   summary?: JsonObject;
   heldReasons?: string[];
 }
-
-const OUTBOX_COLUMNS = 14;
 
 /** A run row as stored for `input`, created at `at`. */
 export function newRun(input: RunInput, at: string): Run {
@@ -50,39 +49,54 @@ export function newRun(input: RunInput, at: string): Run {
  * The statements that store a run and its outbox actions, for `createRun` and for callers that
  * must put them in ONE batch with another change (a status change, a password change, a SCIM
  * write). An action id already queued is not queued twice (the id is the idempotency key); one
- * left `dead` or `cancelled` by an earlier run is queued again. Each outbox statement returns the
- * ids it queued.
+ * left `dead` or `cancelled` by an earlier run is queued again. Each outbox statement's changed
+ * rows (`changedRows`) are the actions it queued. The actions go in as JSON (edge/db/json-rows.ts).
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
   const status = run.status === 'held' ? 'held' : 'pending';
-  const rows: OutboxRow[] = actions.map((action) => ({
-    id: action.id,
-    runId: run.id,
-    type: action.type,
-    userId: action.userId ?? null,
-    appId: action.appId ?? null,
-    groupId: action.groupId ?? null,
-    payload: action,
-    notBefore: action.notBefore ?? null,
-    status,
-    attempts: 0,
-    lastError: null,
-    nextAttemptAt: action.notBefore !== undefined && action.notBefore > at ? action.notBefore : at,
-    createdAt: at,
-    updatedAt: at,
-  }));
+  // [id, type, userId, appId, groupId, payload, notBefore, nextAttemptAt], as the SELECT below reads them.
+  const rows = actions.map((action) => [
+    action.id,
+    action.type,
+    action.userId ?? null,
+    action.appId ?? null,
+    action.groupId ?? null,
+    action,
+    action.notBefore ?? null,
+    action.notBefore !== undefined && action.notBefore > at ? action.notBefore : at,
+  ]);
   return [
     db.insert(runs).values(run),
-    ...chunkRows(rows, OUTBOX_COLUMNS, paramLimit(db)).map((chunk) =>
+    ...jsonRowChunks(rows).map((chunk) =>
       db
         .insert(outbox)
-        .values(chunk)
+        .select(
+          db
+            .select({
+              id: sql<string>`value ->> '$[0]'`.as('id'),
+              runId: sql<string>`${run.id}`.as('run_id'),
+              type: sql<string>`value ->> '$[1]'`.as('type'),
+              userId: sql<string | null>`value ->> '$[2]'`.as('user_id'),
+              appId: sql<string | null>`value ->> '$[3]'`.as('app_id'),
+              groupId: sql<string | null>`value ->> '$[4]'`.as('group_id'),
+              payload: sql<string>`value -> '$[5]'`.as('payload'),
+              notBefore: sql<string | null>`value ->> '$[6]'`.as('not_before'),
+              status: sql<string>`${status}`.as('status'),
+              attempts: sql<number>`0`.as('attempts'),
+              lastError: sql<null>`NULL`.as('last_error'),
+              nextAttemptAt: sql<string>`value ->> '$[7]'`.as('next_attempt_at'),
+              createdAt: sql<string>`${at}`.as('created_at'),
+              updatedAt: sql<string>`${at}`.as('updated_at'),
+            })
+            // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
+            .from(sql`json_each(${chunk})`)
+            .where(sql`true`),
+        )
         .onConflictDoUpdate({
           target: outbox.id,
           set: { runId: sql.raw('excluded.run_id'), payload: sql.raw('excluded.payload'), status: sql.raw('excluded.status'), attempts: 0, lastError: null, nextAttemptAt: sql.raw('excluded.next_attempt_at'), updatedAt: sql.raw('excluded.updated_at') },
           setWhere: sql`${outbox.status} IN ('dead', 'cancelled')`,
-        })
-        .returning({ id: outbox.id }),
+        }),
     ),
   ];
 }
@@ -106,7 +120,7 @@ export async function createRun(db: Db, input: RunInput, actions: readonly Actio
     if (isConstraintError(error, 'runs.id')) return fail('exists', `run \`${run.id}\` exists`);
     throw error;
   }
-  const queued = (results.slice(1) as { id: string }[][]).reduce((n, r) => n + r.length, 0);
+  const queued = results.slice(1).reduce((n: number, r) => n + changedRows(r), 0);
   return ok({ run, queued });
 }
 
