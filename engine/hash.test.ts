@@ -1,5 +1,41 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashJson, sha256Hex } from './hash.ts';
+import { canonicalJson, hashJson, sha256Hex, sha256HexPrefix } from './hash.ts';
+
+/** The first, plain implementation: the optimised one must write exactly what it wrote. */
+function referenceJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+    const text = JSON.stringify(value);
+    return text === undefined ? 'null' : text;
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => referenceJson(item === undefined ? null : item)).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${referenceJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+const referenceHash = (text: string) => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** Any value at all: sparse lists, bigints, dates, maps, boxed values, lone surrogates. */
+const anyValue = fc.anything({
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  stringUnit: 'binary',
+  key: fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('a', 'b', 'B', '10', '2', 'é', '', '__proto__')),
+});
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
@@ -42,5 +78,37 @@ describe('canonical JSON and hashes stay the same values', () => {
     expect(hashJson({ b: [1, { d: undefined, c: 'x' }], a: 'ü' })).toBe('f615993a25385586300a726581f53aafd1c68dc89f79ccbe0e46ca7dae4229d3');
     expect(hashJson('plain')).toBe('945603a8f587786b463c3f94fce115c0fae88fac2728cc96ddf5981cf7f61741');
     expect(hashJson([undefined, 1n, NaN, Infinity])).toBe('e1f63b9af2a48e47c6ac94f38f63a9e1b80336e69300e3eab1e72334bdb34af2');
+  });
+});
+
+describe('canonical JSON, written fast, equals the plain implementation', () => {
+  it('for any value', () => {
+    fc.assert(
+      fc.property(anyValue, (value) => {
+        expect(canonicalJson(value)).toBe(referenceJson(value));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+
+  it('hashes any text as sha256 of its UTF-8 does, long texts and lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', minLength: 1000, maxLength: 3000 })), fc.integer({ min: 1, max: 64 }), (text, length) => {
+        const expected = referenceHash(text);
+        expect(sha256Hex(text)).toBe(expected);
+        expect(sha256HexPrefix(text, length)).toBe(expected.slice(0, length));
+      }),
+      { numRuns: 500, seed: 12 },
+    );
+    expect(sha256Hex('x'.repeat(100_000))).toBe(referenceHash('x'.repeat(100_000)));
+  });
+
+  it('hashes records as sha256 of their canonical JSON', () => {
+    fc.assert(
+      fc.property(anyValue, (value) => {
+        expect(hashJson(value)).toBe(referenceHash(referenceJson(value)));
+      }),
+      { numRuns: 500, seed: 13 },
+    );
   });
 });

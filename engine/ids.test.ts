@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hashJson } from './hash.ts';
 import { actionId } from './ids.ts';
 import type { ActionPayload } from './ids.ts';
 
@@ -54,5 +56,30 @@ describe('actionId stays the same value', () => {
     ['a5caf352b8fb494f1bd6', { type: 'task.manual', userId: 'u4', appId: 'badge-office', attributes: { big: 1e21, neg: -0, small: 1e-7 } }],
   ] as [string, ActionPayload][])('%s', (id, payload) => {
     expect(actionId(payload)).toBe(id);
+  });
+});
+
+describe('actionId is the hash of the canonical JSON of what the action does', () => {
+  it('for any payload, written in any key order', () => {
+    const anyValue = fc.anything({ withBigInt: true, withDate: true, withNullPrototype: true, withSparseArray: true, stringUnit: 'binary' });
+    const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
+    const payload = fc.record({
+      type: fc.constantFrom('account.create', 'account.update', 'membership.add', 'task.manual'),
+      userId: optional(fc.string({ unit: 'binary' })),
+      groupId: optional(fc.string()),
+      appId: optional(fc.string()),
+      role: optional(fc.string()),
+      attributes: optional(fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), anyValue, { maxKeys: 6 })),
+      changes: optional(fc.dictionary(fc.string(), fc.record({ from: anyValue, to: anyValue }))),
+      notBefore: optional(fc.string()),
+    }) as fc.Arbitrary<ActionPayload>;
+    fc.assert(
+      fc.property(payload, (p) => {
+        const expected = hashJson({ type: p.type, userId: p.userId, groupId: p.groupId, appId: p.appId, role: p.role, attributes: p.attributes, changes: p.changes, notBefore: p.notBefore }).slice(0, 20);
+        expect(actionId(p)).toBe(expected);
+        expect(actionId(Object.fromEntries(Object.entries(p).reverse()) as ActionPayload)).toBe(expected);
+      }),
+      { numRuns: 1000, seed: 21 },
+    );
   });
 });
