@@ -7,6 +7,7 @@ import { writeWithAudit } from '../audit/chain.ts';
 import type { AuditEvent } from '../audit/chain.ts';
 import type { Db, JsonObject, Statement, WriteContext } from '../db/index.ts';
 import { isConstraintError } from '../db/index.ts';
+import { jsonRowChunks } from '../db/json-rows.ts';
 import { MAX_IMPORT_ERRORS } from '../db/repos/import-runs.ts';
 import type { ImportCounts, ImportError, ImportRun } from '../db/repos/import-runs.ts';
 import { identities, importRuns } from '../db/schema.ts';
@@ -48,27 +49,50 @@ export async function writeImport(
   }
 }
 
-/** Rows per statement: each statement binds ONE parameter (a JSON array of rows), so the
- * driver's parameter limit (D1: 100) never splits an import into thousands of statements. */
-const ROWS_PER_STATEMENT = 2000;
-
 /**
- * `INSERT … SELECT FROM json_each(?)`: the rows travel as one JSON text per statement and
- * SQLite unpacks them, which is faster than binding 12 values per row (see bench/import.bench.ts).
+ * `INSERT … SELECT FROM json_each(?)`: the rows travel as JSON, about 900 kB per statement
+ * (edge/db/json-rows.ts), and SQLite unpacks them, which is faster than binding 12 values per
+ * row (see bench/import.bench.ts) and keeps D1 far from its 100 bound values per statement.
  */
 function upserts(db: Db, rows: readonly IdentityWriteRow[]): Statement[] {
-  const statements: Statement[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [r.id, r.login, r.email, r.status, JSON.stringify(r.profile), JSON.stringify(r.sources), r.passwordHash, r.passwordChangedAt, JSON.stringify(r.passwordHistory), r.version, r.createdAt, r.updatedAt]);
-    statements.push(
-      db.run(sql`INSERT INTO identities (id, login, email, status, profile, sources, password_hash, password_changed_at, password_history, version, created_at, updated_at)
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11
-        FROM json_each(${JSON.stringify(chunk)}) WHERE true
-        ON CONFLICT (id) DO UPDATE SET login = excluded.login, email = excluded.email, status = excluded.status, profile = excluded.profile, sources = excluded.sources,
-          version = CASE WHEN identities.version + 1 = excluded.version THEN excluded.version ELSE NULL END, updated_at = excluded.updated_at`),
-    );
-  }
-  return statements;
+  const json = rows.map((r) => [r.id, r.login, r.email, r.status, r.profile, r.sources, r.passwordHash, r.passwordChangedAt, r.passwordHistory, r.version, r.createdAt, r.updatedAt]);
+  const at = (i: number, name: string, json = false) => sql.raw(`value ${json ? '->' : '->>'} '$[${i}]'`).as(name);
+  return jsonRowChunks(json).map((chunk) =>
+    db
+      .insert(identities)
+      .select(
+        db
+          .select({
+            id: at(0, 'id'),
+            login: at(1, 'login'),
+            email: at(2, 'email'),
+            status: at(3, 'status'),
+            profile: at(4, 'profile', true),
+            sources: at(5, 'sources', true),
+            passwordHash: at(6, 'password_hash'),
+            passwordChangedAt: at(7, 'password_changed_at'),
+            passwordHistory: at(8, 'password_history', true),
+            version: at(9, 'version'),
+            createdAt: at(10, 'created_at'),
+            updatedAt: at(11, 'updated_at'),
+          })
+          // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
+          .from(sql`json_each(${chunk})`)
+          .where(sql`true`),
+      )
+      .onConflictDoUpdate({
+        target: identities.id,
+        set: {
+          login: sql.raw('excluded.login'),
+          email: sql.raw('excluded.email'),
+          status: sql.raw('excluded.status'),
+          profile: sql.raw('excluded.profile'),
+          sources: sql.raw('excluded.sources'),
+          version: sql.raw('CASE WHEN identities.version + 1 = excluded.version THEN excluded.version ELSE NULL END'),
+          updatedAt: sql.raw('excluded.updated_at'),
+        },
+      }),
+  );
 }
 
 type IdentityWriteRow = IdentityWrite['row'];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { finishImportRun, getImportRun, listImportRuns, startImportRun, updateImportProgress } from '../../../edge/db/repos/import-runs.ts';
+import { getIdentity } from '../../../edge/db/repos/identities.ts';
+import { runImport } from '../../../edge/import/run.ts';
 import { completeManualTask, createManualTask, listManualTasks } from '../../../edge/db/repos/manual-tasks.ts';
 import type { MakeDb } from '../context.ts';
 import { at, freshDb } from '../context.ts';
@@ -31,6 +33,21 @@ export function taskImportCases(makeDb: MakeDb): void {
       expect(await finishImportRun(db, 'nope', { status: 'failed' }, at(1))).toMatchObject({ ok: false, code: 'not_found' });
       await startImportRun(db, { id: 'i2', source: 'workday' }, at(2));
       expect((await listImportRuns(db)).map((r) => r.id)).toEqual(['i2', 'i1']);
+    });
+
+    it('writes an HR file in one batch of JSON rows, and a second file updates only what changed', async () => {
+      const db = await freshDb(makeDb);
+      const header = 'id,firstName,lastName,email,department,level\n';
+      const first = await runImport(db, { runId: 'h1', fileName: 'w.csv', text: `${header}e1,Ada,Lovelace,ada@x.io,Engineering,5\ne2,Bob,Smith,bob@x.io,Sales,3\n` }, at());
+      expect(first.errors).toEqual([]);
+      expect(first.run).toMatchObject({ status: 'done', created: 2 });
+      const ada = await getIdentity(db, 'e1');
+      expect(ada).toMatchObject({ email: 'ada@x.io', status: 'ACTIVE', version: 1, profile: { department: 'Engineering', email: 'ada@x.io' } });
+      expect(ada?.sources).toMatchObject({ department: { hr: 'Engineering' } });
+      const second = await runImport(db, { runId: 'h2', fileName: 'w.csv', text: `${header}e1,Ada,Lovelace,ada@x.io,Research,5\ne2,Bob,Smith,bob@x.io,Sales,3\n` }, at(1));
+      expect(second).toMatchObject({ written: ['e1'], unchanged: 1, run: { status: 'done', updated: 1 } });
+      expect(await getIdentity(db, 'e1')).toMatchObject({ version: 2, profile: { department: 'Research' }, updatedAt: at(1).at });
+      expect(await getIdentity(db, 'e2')).toMatchObject({ version: 1 });
     });
   });
 }
