@@ -49,7 +49,7 @@ function observedIndex(observed: ObservedState): ObservedIndex {
   for (const account of observed.accounts) {
     const list = accountsByUser.get(account.userId);
     if (!list) accountsByUser.set(account.userId, [account]);
-    else if (!list.some((a) => a.appId === account.appId)) list.push(account);
+    else if (findAccount(list, account.appId) === undefined) list.push(account);
   }
   for (const list of accountsByUser.values()) if (list.length > 1) list.sort(byAppId);
   const groupsByUser = new Map<string, Set<string>>();
