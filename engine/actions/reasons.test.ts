@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionTrace, LeafTrace } from '../types.ts';
-import { decisiveLeaves, ruleReason } from './reasons.ts';
+import { assignsWords, decisiveLeaves, joinsWords, ruleReason } from './reasons.ts';
 
 const leaf = (fact: string, result: boolean): LeafTrace => ({ type: 'leaf', fact, operator: 'equal', value: 'x', seen: result ? 'x' : 'y', result });
 
@@ -31,5 +31,38 @@ describe('ruleReason', () => {
       { ruleId: 'eng', kind: 'assignment' as const, priority: 100, trace: leaf('department', true) },
     ];
     expect(ruleReason('why', because, 'v')).toEqual({ summary: 'why', rules: ['leads', 'eng'], version: 'v', matched: [{ ruleId: 'leads', conditions: [leaf('title', true)] }] });
+  });
+});
+
+describe('ruleReason, built once per match', () => {
+  const match = { ruleId: 'eng', kind: 'assignment' as const, priority: 100, trace: { type: 'all' as const, result: true, children: [leaf('department', true), leaf('title', true)] } };
+
+  it('gives every action of one match equal reasons, whose shared parts cannot be changed', () => {
+    const a = ruleReason('one', [match], 'v');
+    const b = ruleReason('two', [match], 'v');
+    expect(a).toEqual({ summary: 'one', rules: ['eng'], version: 'v', matched: [{ ruleId: 'eng', conditions: [leaf('department', true), leaf('title', true)] }] });
+    expect(b.matched).toEqual(a.matched);
+    expect(() => (a.rules as string[]).push('x')).toThrow();
+    expect(() => a.matched[0]!.conditions.pop()).toThrow();
+    expect(ruleReason('three', [match], 'v').rules).toEqual(['eng']);
+  });
+
+  it('lists every rule when several reached the app, and the winner first', () => {
+    const other = { ...match, ruleId: 'all-staff', trace: leaf('status', true) };
+    expect(ruleReason('why', [match, other], 'v')).toMatchObject({ rules: ['eng', 'all-staff'], matched: [{ ruleId: 'eng' }] });
+    expect(ruleReason('why', [other, match], 'v')).toMatchObject({ rules: ['all-staff', 'eng'], matched: [{ ruleId: 'all-staff', conditions: [leaf('status', true)] }] });
+    expect(ruleReason('why', [], 'v')).toEqual({ summary: 'why', rules: [], version: 'v', matched: [] });
+  });
+});
+
+describe('words', () => {
+  it('are the same text whether made or remembered', () => {
+    expect(assignsWords('eng', 'github', 'developer')).toBe('rule `eng` assigns `github` as `developer`');
+    expect(assignsWords('eng', 'github', undefined)).toBe('rule `eng` assigns `github`');
+    expect(assignsWords('eng', 'github', 'developer')).toBe('rule `eng` assigns `github` as `developer`');
+    expect(assignsWords('eng', 'github', 'undefined')).toBe('rule `eng` assigns `github` as `undefined`');
+    expect(joinsWords('eng', 'engineering')).toBe('rule `eng` puts the user in group `engineering`');
+    for (let i = 0; i < 5000; i++) expect(joinsWords(`r${i}`, 'g')).toBe(`rule \`r${i}\` puts the user in group \`g\``);
+    expect(assignsWords('eng', 'github', undefined)).toBe('rule `eng` assigns `github`');
   });
 });

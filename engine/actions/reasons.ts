@@ -6,23 +6,55 @@ import type { ConditionTrace, DeprovisionMode, LeafTrace, MatchedRule, Reason } 
  * ones that held under `any`, and under `not` the ones that failed.
  */
 export function decisiveLeaves(trace: ConditionTrace, want = true): LeafTrace[] {
-  if (trace.type === 'leaf') return trace.result === want ? [trace] : [];
-  if (trace.type === 'not') return trace.children.flatMap((child) => decisiveLeaves(child, !want));
-  // `all` true and `any` false need every child; `all` false and `any` true need the ones that decided.
-  const everyChild = (trace.type === 'all') === want;
-  const children = everyChild ? trace.children : trace.children.filter((child) => child.result === want);
-  return children.flatMap((child) => decisiveLeaves(child, want));
+  const leaves: LeafTrace[] = [];
+  collectLeaves(trace, want, leaves);
+  return leaves;
 }
 
-/** Reason for an action the rules ask for: every rule involved, the winner's matched conditions. */
+function collectLeaves(trace: ConditionTrace, want: boolean, into: LeafTrace[]): void {
+  if (trace.type === 'leaf') {
+    if (trace.result === want) into.push(trace);
+    return;
+  }
+  if (trace.type === 'not') {
+    for (const child of trace.children) collectLeaves(child, !want, into);
+    return;
+  }
+  // `all` true and `any` false need every child; `all` false and `any` true need the ones that decided.
+  const everyChild = (trace.type === 'all') === want;
+  for (const child of trace.children) if (everyChild || child.result === want) collectLeaves(child, want, into);
+}
+
+type Matched = Reason['matched'];
+
+// A plan gives every action of one matched rule (a user's accounts and groups from it) the same
+// rule list and matched conditions: they are built once per match and shared, frozen. A match
+// and its trace never change once made, so this is a cache: the same answer either way.
+const sharedByMatch = new WeakMap<MatchedRule, { matched: Matched; rules: string[] }>();
+
+function shared(winner: MatchedRule): { matched: Matched; rules: string[] } {
+  let known = sharedByMatch.get(winner);
+  if (known === undefined) {
+    const entry = Object.freeze({ ruleId: winner.ruleId, conditions: Object.freeze(decisiveLeaves(winner.trace)) as LeafTrace[] });
+    known = { matched: Object.freeze([entry]) as Matched, rules: Object.freeze([winner.ruleId]) as string[] };
+    sharedByMatch.set(winner, known);
+  }
+  return known;
+}
+
+/**
+ * Reason for an action the rules ask for: every rule involved, the winner's matched conditions.
+ * Its `rules` and `matched` may be shared with other actions of the same match: read them, do
+ * not change them (they are frozen).
+ */
 export function ruleReason(summary: string, because: readonly MatchedRule[], version: string): Reason {
   const winner = because[0];
-  return {
-    summary,
-    rules: because.map((rule) => rule.ruleId),
-    version,
-    matched: winner ? [{ ruleId: winner.ruleId, conditions: decisiveLeaves(winner.trace) }] : [],
-  };
+  if (winner === undefined) return { summary, rules: [], version, matched: [] };
+  const { matched, rules } = shared(winner);
+  if (because.length === 1) return { summary, rules, version, matched };
+  const all: string[] = new Array(because.length);
+  for (let i = 0; i < because.length; i++) all[i] = (because[i] as MatchedRule).ruleId;
+  return { summary, rules: all, version, matched };
 }
 
 /** Reason for an action caused by the absence of a rule or by the user's status. */
@@ -30,8 +62,34 @@ export function policyReason(summary: string, version: string): Reason {
   return { summary, rules: [], version, matched: [] };
 }
 
+// Words every user matched by one rule shares, made once (a plan holds a line per action).
+// Keyed by the pieces themselves, so a hit builds nothing. Bounded: emptied past its size.
+type WordsCache = Map<string, Map<string, Map<string | undefined, string>>>;
+const assignsCache: WordsCache = new Map();
+const joinsCache: WordsCache = new Map();
+const WORDS_CACHE_SIZE = 4096;
+let wordsCount = 0;
+
+function cachedWords(cache: WordsCache, a: string, b: string, c: string | undefined, build: () => string): string {
+  const words = cache.get(a)?.get(b)?.get(c);
+  if (words !== undefined) return words;
+  if (wordsCount >= WORDS_CACHE_SIZE) {
+    assignsCache.clear();
+    joinsCache.clear();
+    wordsCount = 0;
+  }
+  let byB = cache.get(a);
+  if (byB === undefined) cache.set(a, (byB = new Map()));
+  let byC = byB.get(b);
+  if (byC === undefined) byB.set(b, (byC = new Map()));
+  const built = build();
+  byC.set(c, built);
+  wordsCount++;
+  return built;
+}
+
 export function assignsWords(ruleId: string, appId: string, role: string | undefined): string {
-  return `rule \`${ruleId}\` assigns \`${appId}\`${role === undefined ? '' : ` as \`${role}\``}`;
+  return cachedWords(assignsCache, ruleId, appId, role, () => `rule \`${ruleId}\` assigns \`${appId}\`${role === undefined ? '' : ` as \`${role}\``}`);
 }
 
 export function unassignedWords(appId: string, mode: DeprovisionMode): string {
@@ -47,7 +105,7 @@ export function deleteAfterWords(cause: string, status: string, since: string, d
 }
 
 export function joinsWords(ruleId: string, groupId: string): string {
-  return `rule \`${ruleId}\` puts the user in group \`${groupId}\``;
+  return cachedWords(joinsCache, ruleId, groupId, undefined, () => `rule \`${ruleId}\` puts the user in group \`${groupId}\``);
 }
 
 export function leavesWords(groupId: string): string {
