@@ -25,36 +25,17 @@ function collectLeaves(trace: ConditionTrace, want: boolean, into: LeafTrace[]):
   for (const child of trace.children) if (everyChild || child.result === want) collectLeaves(child, want, into);
 }
 
-type Matched = Reason['matched'];
-
-// A plan gives every action of one matched rule (a user's accounts and groups from it) the same
-// rule list and matched conditions: they are built once per match and shared, frozen. A match
-// and its trace never change once made, so this is a cache: the same answer either way.
-const sharedByMatch = new WeakMap<MatchedRule, { matched: Matched; rules: string[] }>();
-
-function shared(winner: MatchedRule): { matched: Matched; rules: string[] } {
-  let known = sharedByMatch.get(winner);
-  if (known === undefined) {
-    const entry = Object.freeze({ ruleId: winner.ruleId, conditions: Object.freeze(decisiveLeaves(winner.trace)) as LeafTrace[] });
-    known = { matched: Object.freeze([entry]) as Matched, rules: Object.freeze([winner.ruleId]) as string[] };
-    sharedByMatch.set(winner, known);
-  }
-  return known;
-}
-
-/**
- * Reason for an action the rules ask for: every rule involved, the winner's matched conditions.
- * Its `rules` and `matched` may be shared with other actions of the same match: read them, do
- * not change them (they are frozen).
- */
+/** Reason for an action the rules ask for: every rule involved, the winner's matched conditions. */
 export function ruleReason(summary: string, because: readonly MatchedRule[], version: string): Reason {
   const winner = because[0];
   if (winner === undefined) return { summary, rules: [], version, matched: [] };
-  const { matched, rules } = shared(winner);
-  if (because.length === 1) return { summary, rules, version, matched };
-  const all: string[] = new Array(because.length);
-  for (let i = 0; i < because.length; i++) all[i] = (because[i] as MatchedRule).ruleId;
-  return { summary, rules: all, version, matched };
+  let rules: string[];
+  if (because.length === 1) rules = [winner.ruleId];
+  else {
+    rules = new Array<string>(because.length);
+    for (let i = 0; i < because.length; i++) rules[i] = (because[i] as MatchedRule).ruleId;
+  }
+  return { summary, rules, version, matched: [{ ruleId: winner.ruleId, conditions: decisiveLeaves(winner.trace) }] };
 }
 
 /** Reason for an action caused by the absence of a rule or by the user's status. */

@@ -48,10 +48,16 @@ function compileLeaf(leaf: LeafCondition): Leaf {
     const accepts = decorator.accepts;
     chain = accepts ? (fact, value) => accepts(fact) && inner(fact, value) : inner;
   }
-  const compare = (fact: unknown, value: unknown, ctx: EvalContext): boolean => {
+  let compare = (fact: unknown, value: unknown, ctx: EvalContext): boolean => {
     ctxNow = ctx;
     return chain(fact, value);
   };
+  if (decorators.length === 0 && !ref) {
+    // The value is the literal: compile it once (as `test` does), not on every trace.
+    const cmp = base.compile(literal);
+    const accepts = base.accepts;
+    compare = accepts ? (fact, _value, ctx) => accepts(fact) && cmp(fact, ctx) : (fact, _value, ctx) => cmp(fact, ctx);
+  }
 
   let test: Test;
   if (decorators.length > 0 || ref) {

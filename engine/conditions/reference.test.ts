@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Engine, Operator } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../context.ts';
-import type { Condition, EvalContext, User } from '../types.ts';
+import type { Condition, ConditionTrace, EvalContext, User } from '../types.ts';
 import { checkCondition } from './check.ts';
 import { compileCondition } from './compile.ts';
 import type { ValueKind } from './operators/definition.ts';
@@ -119,6 +119,17 @@ async function reference(conditions: Condition, facts: User, ctx: EvalContext): 
   return events.length === 1;
 }
 
+/** Every leaf of a trace says what that leaf, compiled on its own, decides for the user. */
+function expectLeavesDecideAlone(cond: Condition, trace: ConditionTrace, profile: User, ctx: EvalContext): void {
+  if (trace.type === 'leaf') {
+    expect(trace.result).toBe(compileCondition(cond).test(profile, ctx));
+    return;
+  }
+  const children = trace.type === 'not' ? [(cond as { not: Condition }).not] : ((cond as unknown as Record<string, Condition[]>)[trace.type] ?? []);
+  expect(trace.children).toHaveLength(children.length);
+  trace.children.forEach((child, i) => expectLeavesDecideAlone(children[i] as Condition, child, profile, ctx));
+}
+
 describe('compiled conditions against json-rules-engine', () => {
   it(`decide exactly as the reference for ${RUNS} random rules and users`, async () => {
     let matched = 0;
@@ -129,7 +140,9 @@ describe('compiled conditions against json-rules-engine', () => {
         const ctx = makeContext(at);
         const compiled = compileCondition(cond);
         const ours = compiled.test(profile, ctx);
-        expect(compiled.trace(profile, ctx).result).toBe(ours);
+        const trace = compiled.trace(profile, ctx);
+        expect(trace.result).toBe(ours);
+        expectLeavesDecideAlone(cond, trace, profile, ctx);
         expect(ours).toBe(await reference(cond, profile, ctx));
         if (ours) matched++;
       }),
