@@ -110,8 +110,16 @@ function compileNode(condition: Condition, facts: Set<string>): Node {
     return {
       test,
       trace: (user, ctx) => {
-        const traces = children.map((c) => c.trace(user, ctx));
-        return { type: key, result: test(user, ctx), children: traces };
+        const traces: ConditionTrace[] = new Array(children.length);
+        // Each child's trace result is its test's (the reference test checks it): decide from them.
+        let held = 0;
+        for (let i = 0; i < children.length; i++) {
+          const child = (children[i] as Node).trace(user, ctx);
+          traces[i] = child;
+          if (child.result) held++;
+        }
+        const result = key === 'all' ? held === children.length : children.length === 0 || held > 0;
+        return { type: key, result, children: traces };
       },
     };
   }

@@ -119,12 +119,10 @@ async function reference(conditions: Condition, facts: User, ctx: EvalContext): 
   return events.length === 1;
 }
 
-/** Every leaf of a trace says what that leaf, compiled on its own, decides for the user. */
+/** Every node of a trace says what that part, compiled on its own, decides for the user. */
 function expectLeavesDecideAlone(cond: Condition, trace: ConditionTrace, profile: User, ctx: EvalContext): void {
-  if (trace.type === 'leaf') {
-    expect(trace.result).toBe(compileCondition(cond).test(profile, ctx));
-    return;
-  }
+  expect(trace.result).toBe(compileCondition(cond).test(profile, ctx));
+  if (trace.type === 'leaf') return;
   const children = trace.type === 'not' ? [(cond as { not: Condition }).not] : ((cond as unknown as Record<string, Condition[]>)[trace.type] ?? []);
   expect(trace.children).toHaveLength(children.length);
   trace.children.forEach((child, i) => expectLeavesDecideAlone(children[i] as Condition, child, profile, ctx));
