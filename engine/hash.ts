@@ -119,14 +119,20 @@ export function sha256Hex(text: string): string {
   return bytesToHex(digestOf(text));
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
-/** The first `length` hex digits (at most 64) of the sha256 of a string. */
+/**
+ * The first `length` hex digits (at most 64) of the sha256 of a string. Made from char codes
+ * in one go: one flat string (joining two-digit pieces would keep a tree of them per id).
+ */
 export function sha256HexPrefix(text: string, length: number): string {
   const bytes = digestOf(text);
-  let hex = '';
-  for (let i = 0; i * 2 < length; i++) hex += HEX[bytes[i] as number];
-  return hex.length === length ? hex : hex.slice(0, length);
+  const codes = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i >> 1] as number;
+    codes[i] = HEX_CODES[i & 1 ? byte & 15 : byte >> 4] as number;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** sha256 hex of the canonical JSON of `value`. */
