@@ -317,8 +317,17 @@ function toAction(ruleSet: RuleSet, input: ActionDraft): Action {
   const app = input.appId === undefined ? undefined : ruleSet.apps[input.appId];
   const draft = app && isManualApp(app) && isManualWork(input.type) ? buildManualTask(input, app, describeAction) : input;
   const { type, userId, groupId, appId, role, attributes, changes, notBefore, reason } = draft;
-  const action: Action = { id: actionId(draft), type, userId, groupId, appId, role, attributes, changes, notBefore, reason };
-  for (const key of Object.keys(action) as (keyof Action)[]) if (action[key] === undefined) delete action[key];
+  // Keys added in one fixed order, only when set (deleting keys would leave each action a slow
+  // dictionary-mode object). `reason` comes last, as before.
+  const action = { id: actionId(draft), type } as Action;
+  if (userId !== undefined) action.userId = userId;
+  if (groupId !== undefined) action.groupId = groupId;
+  if (appId !== undefined) action.appId = appId;
+  if (role !== undefined) action.role = role;
+  if (attributes !== undefined) action.attributes = attributes;
+  if (changes !== undefined) action.changes = changes;
+  if (notBefore !== undefined) action.notBefore = notBefore;
+  action.reason = reason;
   return action;
 }
 
