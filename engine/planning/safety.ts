@@ -32,17 +32,21 @@ export function gate(ruleSet: RuleSet, actions: Action[], observed: ObservedStat
   const population: Record<string, number> = {};
   for (const account of observed.accounts) population[account.appId] = (population[account.appId] ?? 0) + 1;
 
-  // Checked as the change each action stands for; mapped back to the action by identity.
+  // Checked as the change each action stands for; a manual task's stand-in maps back to it.
   const standIns = new Map<Action, Action>();
   const checked = actions.map((action) => {
     const operation = action.type === 'task.manual' ? taskOperation(action) : undefined;
-    const standIn = operation ? { ...action, type: operation } : action;
+    if (!operation) return action;
+    const standIn = { ...action, type: operation };
     standIns.set(standIn, action);
     return standIn;
   });
-  const refusal = checkSafety(checked, population, { default: [] }, health);
+  const original = (checkedAction: Action): Action => standIns.get(checkedAction) ?? checkedAction;
+  // Refusals only happen for apps whose read was not `ok`.
+  const unhealthy = Object.values(health).some((h) => h !== 'ok');
+  const refusal = unhealthy ? checkSafety(checked, population, { default: [] }, health) : { refused: [], allowed: checked };
   const refused = refusal.refused.map((standIn) => ({
-    action: standIns.get(standIn)!,
+    action: original(standIn),
     reason: `observed state of \`${standIn.appId}\` is ${health[standIn.appId ?? ''] ?? 'unknown'}: an empty or failed read is never a reason to ${verbs[standIn.type] ?? 'remove'}`,
   }));
 
@@ -54,5 +58,6 @@ export function gate(ruleSet: RuleSet, actions: Action[], observed: ObservedStat
     if (same) same.reasons.push(hold.reason);
     else holds.push({ appId: hold.appId, actionTypes: [...hold.actions], count: hold.count, population: hold.population, reasons: [hold.reason] });
   }
-  return { actions: refusal.allowed.map((standIn) => standIns.get(standIn)!), held: holds.length > 0, holds, refused };
+  const allowed = refused.length === 0 ? actions : refusal.allowed.map(original);
+  return { actions: allowed, held: holds.length > 0, holds, refused };
 }
