@@ -34,6 +34,17 @@ describe('ruleReason', () => {
   });
 });
 
+describe('decisiveLeaves of a matched `all` of leaves', () => {
+  it('is every leaf, in order, and only then', () => {
+    const held: ConditionTrace = { type: 'all', result: true, children: [leaf('department', true), leaf('title', true)] };
+    expect(decisiveLeaves(held)).toEqual([leaf('department', true), leaf('title', true)]);
+    expect(decisiveLeaves({ type: 'all', result: true, children: [] })).toEqual([]);
+    const failed: ConditionTrace = { type: 'all', result: false, children: [leaf('department', true), leaf('title', false)] };
+    expect(decisiveLeaves(failed)).toEqual([leaf('department', true)]);
+    expect(decisiveLeaves(failed, false)).toEqual([leaf('title', false)]);
+  });
+});
+
 describe('ruleReason with several rules', () => {
   const match = { ruleId: 'eng', kind: 'assignment' as const, priority: 100, trace: { type: 'all' as const, result: true, children: [leaf('department', true), leaf('title', true)] } };
 

@@ -6,6 +6,9 @@ import type { ConditionTrace, DeprovisionMode, LeafTrace, MatchedRule, Reason } 
  * ones that held under `any`, and under `not` the ones that failed.
  */
 export function decisiveLeaves(trace: ConditionTrace, want = true): LeafTrace[] {
+  // The common shape, a matched `all` of leaves that all held: its children are the answer
+  // (shared with the trace rather than copied; neither is changed after it is made).
+  if (trace.type === 'all' && want && trace.children.every((child) => child.type === 'leaf' && child.result)) return trace.children as LeafTrace[];
   const leaves: LeafTrace[] = [];
   collectLeaves(trace, want, leaves);
   return leaves;
