@@ -10,6 +10,10 @@
 //   lists:   size, join, `in`, [i], all/exists/exists_one/map/filter macros
 //   other:   has(user.x), `c ? a : b`, string()/int()/double()/bool()/timestamp(), dyn(),
 //            cel.bind(name, value, expr), timestamp methods (getFullYear(tz)…)
+//
+// Most mappings are simple (`user.email.lowerAscii()`, `user.firstName + " " + user.lastName`):
+// those also get a fast path of plain closures (expressions-fast.ts) that answers only when its
+// answer is cel-js's and hands everything else to cel-js; expressions-fast.test.ts compares both.
 import { Environment } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { BAIL, compileFast } from './expressions-fast.ts';
@@ -79,7 +83,7 @@ export function compileExpression(source: string, options: { fastPath?: boolean 
       return { ok: false, error: evaluationError(caught) };
     }
   };
-  const fast = (options.fastPath ?? fastPathEnabled) ? compileFast(parsed.ast) : undefined;
+  const fast = (options.fastPath ?? fastPathEnabled) ? fastOrNone(parsed.ast) : undefined;
   if (fast === undefined) return { ok: true, value: { source, evaluate: slow } };
   return {
     ok: true,
@@ -91,6 +95,15 @@ export function compileExpression(source: string, options: { fastPath?: boolean 
       },
     },
   };
+}
+
+/** The fast path, if the tree is simple; a tree shape it does not expect leaves it to cel-js. */
+function fastOrNone(ast: ASTNode): ReturnType<typeof compileFast> {
+  try {
+    return compileFast(ast);
+  } catch {
+    return undefined;
+  }
 }
 
 function evaluationError(caught: unknown): string {
