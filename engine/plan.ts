@@ -97,7 +97,8 @@ export interface Planner {
 
 export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): Planner {
   const { accountsByUser, groupsByUser } = observedIndex(observed);
-  const drafts: ActionDraft[] = [];
+  // Each user's drafts become actions at once (a draft dies young; only the action is kept).
+  const actions: Action[] = [];
   const diagnostics: Diagnostic[] = [];
   const planned = new Set<string>();
   const overrides = overridesByUser(ruleSet, options.overrides, diagnostics);
@@ -114,9 +115,9 @@ export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalCont
         continue;
       }
       planned.add(user.userId);
-      const before = drafts.length;
+      const before = actions.length;
       planUser(user);
-      if (drafts.length > before) acted.push(user.userId);
+      if (actions.length > before) acted.push(user.userId);
     }
     return acted;
   };
@@ -127,7 +128,7 @@ export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalCont
     const { accounts, denied } = applyOverrides(ruleSet, user, overrides.get(user.userId) ?? NO_OVERRIDES, ctx, diagnostics);
     const dates = user.dates;
     const terminated = dates?.phase === 'terminated' ? dates.terminationAt : undefined;
-    const step: UserStep = { ruleSet, user, accounts, denied, policy, ctx, drafts, diagnostics, cause: terminated ? terminationWords(user) : undefined, notBefore: terminated };
+    const step: UserStep = { ruleSet, user, accounts, denied, policy, ctx, actions, diagnostics, cause: terminated ? terminationWords(user) : undefined, notBefore: terminated };
     if (dates?.phase === 'staged') step.createNotBefore = dates.stagingAt;
     const observedAccounts = accountsByUser.get(user.userId) ?? NO_ACCOUNTS;
     const observedGroups = groupsByUser.get(user.userId) ?? NO_GROUPS;
@@ -146,8 +147,10 @@ export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalCont
   const finish = (): Plan => {
     if (finished) throw new Error('planner: `finish` called twice');
     finished = true;
-    if (pushes) planGroupPush(ruleSet, pushMembers, observed, drafts);
-    const all = drafts.map((draft) => toAction(ruleSet, draft)).sort(compareActions);
+    const pushed: ActionDraft[] = [];
+    if (pushes) planGroupPush(ruleSet, pushMembers, observed, pushed);
+    for (const draft of pushed) actions.push(toAction(ruleSet, draft));
+    const all = actions.sort(compareActions);
     const verdict = gate(ruleSet, all, observed, options, ctx.asOfMs);
     return { version: ruleSet.version, asOf: ctx.asOf, actions: verdict.actions, diagnostics, held: verdict.held, holds: verdict.holds, refused: verdict.refused };
   };
@@ -182,13 +185,14 @@ interface UserStep {
   /** New accounts are due at this instant (staging before a start date). */
   createNotBefore?: string;
   ctx: EvalContext;
-  drafts: ActionDraft[];
+  /** Where this step's actions go (`toAction` of each draft). */
+  actions: Action[];
   diagnostics: Diagnostic[];
 }
 
 /** Adds a draft of this step: due when the step is (a termination), else as drafted. */
 function addDraft(step: UserStep, draft: ActionDraft): void {
-  step.drafts.push(step.notBefore === undefined ? draft : { ...draft, notBefore: step.notBefore });
+  step.actions.push(toAction(step.ruleSet, step.notBefore === undefined ? draft : { ...draft, notBefore: step.notBefore }));
 }
 
 // Runs for every account of every user: words are built only for an action that is planned.
