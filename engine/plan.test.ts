@@ -214,3 +214,15 @@ describe('planner: a population planned a slice at a time', () => {
     expect(() => once.finish()).toThrow(/twice/);
   });
 });
+
+describe('plan: matched conditions on request', () => {
+  it('with `matched: false` plans the same actions, ids and words, without tracing conditions', () => {
+    const users = [eng('ada'), eng('bob', { title: 'Admin' }), { id: 'cy', department: 'Sales', onSite: true, login: 'cy' }];
+    const observed: ObservedState = { accounts: [account('cy', 'aws')], memberships: [] };
+    const full = plan(rules, evaluate(rules, users, ctx), observed, ctx);
+    const light = plan(rules, evaluate(rules, users, ctx), observed, ctx, { matched: false });
+    expect(full.actions.some((a) => a.reason.matched.length > 0)).toBe(true);
+    expect(light.actions.every((a) => a.reason.matched.length === 0)).toBe(true);
+    expect(light.actions).toEqual(full.actions.map((a) => ({ ...a, reason: { ...a.reason, matched: [] } })));
+  });
+});

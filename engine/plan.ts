@@ -104,6 +104,7 @@ export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalCont
   const overrides = overridesByUser(ruleSet, options.overrides, diagnostics);
   const pushMembers: PushMember[] = [];
   const pushes = ruleSet.groups.some((g) => g.source.push !== undefined);
+  const matched = options.matched ?? true;
   let finished = false;
 
   const add = (desired: readonly DesiredUser[]): string[] => {
@@ -128,7 +129,7 @@ export function planner(ruleSet: RuleSet, observed: ObservedState, ctx: EvalCont
     const { accounts, denied } = applyOverrides(ruleSet, user, overrides.get(user.userId) ?? NO_OVERRIDES, ctx, diagnostics);
     const dates = user.dates;
     const terminated = dates?.phase === 'terminated' ? dates.terminationAt : undefined;
-    const step: UserStep = { ruleSet, user, accounts, denied, policy, ctx, actions, diagnostics, cause: terminated ? terminationWords(user) : undefined, notBefore: terminated };
+    const step: UserStep = { ruleSet, user, accounts, denied, policy, ctx, actions, diagnostics, matched, cause: terminated ? terminationWords(user) : undefined, notBefore: terminated };
     if (dates?.phase === 'staged') step.createNotBefore = dates.stagingAt;
     const observedAccounts = accountsByUser.get(user.userId) ?? NO_ACCOUNTS;
     const observedGroups = groupsByUser.get(user.userId) ?? NO_GROUPS;
@@ -185,6 +186,8 @@ interface UserStep {
   /** New accounts are due at this instant (staging before a start date). */
   createNotBefore?: string;
   ctx: EvalContext;
+  /** Whether reasons carry the matched conditions (PlanOptions.matched). */
+  matched: boolean;
   /** Where this step's actions go (`toAction` of each draft). */
   actions: Action[];
   diagnostics: Diagnostic[];
@@ -206,7 +209,7 @@ function planAccounts(step: UserStep, observed: readonly ObservedAccount[]): voi
     const current = findAccount(observed, account.appId);
     if (!current) {
       if (!policy.grants) continue;
-      const create = buildCreate(userId, account, accountReason(assigns(account), account, version));
+      const create = buildCreate(userId, account, accountReason(assigns(account), account, version, step.matched));
       addDraft(step, step.createNotBefore === undefined ? create : { ...create, notBefore: step.createNotBefore });
       continue;
     }
@@ -216,14 +219,14 @@ function planAccounts(step: UserStep, observed: readonly ObservedAccount[]): voi
     }
     if (current.status !== 'active') {
       if (!policy.grants) continue;
-      addDraft(step, accountDraft('account.reactivate', current, accountReason(`${assigns(account)}; account is \`${current.status}\``, account, version)));
+      addDraft(step, accountDraft('account.reactivate', current, accountReason(`${assigns(account)}; account is \`${current.status}\``, account, version, step.matched)));
     } else if (!policy.updates) continue;
     const diff = diffAccount(account, current);
     if (!diff) continue;
     const changed = Object.keys(diff.changes).map((name) => `\`${name}\``);
     if (diff.role) changed.push(`role \`${diff.role.from ?? 'none'}\` → \`${diff.role.to}\``);
     const summary = `${assigns(account)}; changed: ${changed.join(', ')}`;
-    addDraft(step, buildUpdate(userId, account.appId, diff, accountReason(summary, account, version)));
+    addDraft(step, buildUpdate(userId, account.appId, diff, accountReason(summary, account, version, step.matched)));
   }
 
   // Observed accounts come ordered by app id.
@@ -268,7 +271,7 @@ function planMemberships(step: UserStep, observed: ReadonlySet<string>): void {
     if (observed.has(membership.groupId)) continue;
     const imported = membership.because.kind === 'import' ? importOf(ruleSet, membership.groupId) : undefined;
     const words = imported ? `app \`${imported.appId}\` lists the user in its group \`${imported.appGroup}\`, imported as \`${imported.groupId}\`` : joinsWords(membership.because.ruleId, membership.groupId);
-    const reason = ruleReason(words, [membership.because], ruleSet.version);
+    const reason = ruleReason(words, [membership.because], ruleSet.version, step.matched);
     addDraft(step, { type: 'membership.add', userId: user.userId, groupId: membership.groupId, reason });
   }
   if (observed.size === 0) return;

@@ -448,6 +448,12 @@ export interface PlanHold {
 }
 
 export interface PlanOptions {
+  /**
+   * `false` leaves `reason.matched` empty for actions the rules ask for: tracing conditions is
+   * most of what a reason costs, and a simulation that explains an action only when asked
+   * (`explainUser`) need not pay it for every action. Default `true`.
+   */
+  matched?: boolean;
   /** More overrides, on top of the rule files' `kind: override` documents. */
   overrides?: Override[];
   safety?: {

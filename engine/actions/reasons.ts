@@ -28,8 +28,11 @@ function collectLeaves(trace: ConditionTrace, want: boolean, into: LeafTrace[]):
   for (const child of trace.children) if (everyChild || child.result === want) collectLeaves(child, want, into);
 }
 
-/** Reason for an action the rules ask for: every rule involved, the winner's matched conditions. */
-export function ruleReason(summary: string, because: readonly MatchedRule[], version: string): Reason {
+/**
+ * Reason for an action the rules ask for: every rule involved, the winner's matched conditions
+ * (left out with `matched: false`, see PlanOptions).
+ */
+export function ruleReason(summary: string, because: readonly MatchedRule[], version: string, matched = true): Reason {
   const winner = because[0];
   if (winner === undefined) return { summary, rules: [], version, matched: [] };
   let rules: string[];
@@ -38,7 +41,7 @@ export function ruleReason(summary: string, because: readonly MatchedRule[], ver
     rules = new Array<string>(because.length);
     for (let i = 0; i < because.length; i++) rules[i] = (because[i] as MatchedRule).ruleId;
   }
-  return { summary, rules, version, matched: [{ ruleId: winner.ruleId, conditions: decisiveLeaves(winner.trace) }] };
+  return { summary, rules, version, matched: matched ? [{ ruleId: winner.ruleId, conditions: decisiveLeaves(winner.trace) }] : [] };
 }
 
 /** Reason for an action caused by the absence of a rule or by the user's status. */

@@ -91,8 +91,8 @@ function grantedAccount(ruleSet: RuleSet, user: DesiredUser, appId: string, allo
 }
 
 /** The reason of an action on an account the plan keeps, naming the override when one decided. */
-export function accountReason(summary: string, account: PlannedAccount, version: string): Reason {
-  const reason = ruleReason(account.override && account.because.length === 0 ? overrideWords(account.override) : summary, account.because, version);
+export function accountReason(summary: string, account: PlannedAccount, version: string, matched = true): Reason {
+  const reason = ruleReason(account.override && account.because.length === 0 ? overrideWords(account.override) : summary, account.because, version, matched);
   if (!account.override) return reason;
   if (account.because.length > 0) reason.summary = `${summary}; ${overrideWords(account.override)}`;
   return { ...reason, override: overrideRef(account.override) };

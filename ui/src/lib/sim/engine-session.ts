@@ -128,6 +128,9 @@ export function handle(state: SessionState, request: SessionRequest, clock: () =
 /** Users evaluated and planned at a time: desired states never pile up for the whole population. */
 const SLICE = 2048;
 
+/** Reasons without traced conditions: an action's why is explained in full when it is opened (`explain`). */
+const PLAN_OPTIONS = { matched: false } as const;
+
 function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFile[] | undefined, asOf: string, clock: () => number): SimulationSummary {
   const started = clock();
   if (Number.isNaN(Date.parse(asOf))) throw new Error(`\`${asOf}\` is not a date and time`);
@@ -146,7 +149,7 @@ function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFil
   if (base) {
     // Both versions a slice at a time, the working copy re-evaluating only users a changed
     // assignment rule reaches, as `roster diff` does; then the two plans compared.
-    const sides = simulateBoth({ base: base.ruleSet, head: compiled.ruleSet, users, observed, ctx }, SLICE);
+    const sides = simulateBoth({ base: base.ruleSet, head: compiled.ruleSet, users, observed, ctx, options: PLAN_OPTIONS }, SLICE);
     const simulatedAt = clock();
     diff = compareSides(sides.base, sides.head);
     head = sides.head.plan;
@@ -155,7 +158,7 @@ function simulate(state: SessionState, files: SourceFile[], baseFiles: SourceFil
     timings.compareMs = clock() - simulatedAt;
   } else {
     const options = observed.appGroups ? { appGroups: observed.appGroups } : {};
-    const planning = planner(compiled.ruleSet, observed, ctx);
+    const planning = planner(compiled.ruleSet, observed, ctx, PLAN_OPTIONS);
     let evaluateMs = 0;
     let planMs = 0;
     for (let start = 0; start < users.length; start += SLICE) {
