@@ -21,7 +21,7 @@ export interface ApartLoad {
   connections: number;
   /** Seconds. */
   duration: number;
-  /** Requests per second across all connections (open loop, corrected for coordinated omission); unset: as fast as answered. */
+  /** Requests per second, sent on a fixed schedule over at most `connections` sockets (latency from when each was due); unset: as fast as answered (autocannon). */
   rate?: number;
   /** Sent in turn, round and round, one per request. */
   requests: CannonRequest[];

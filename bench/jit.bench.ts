@@ -3,7 +3,8 @@
 // autocannon in a child process (apart from the server's event loop) for a bounded time.
 // Two loads, side by side: as fast as the server answers (closed loop: the throughput it can
 // take, where latency is mostly queueing), and logins arriving at a steady rate below that
-// (open loop, as logins arrive in life; autocannon corrects for coordinated omission). The p99
+// (open loop, as logins arrive in life: a request every 1000/rate ms, its latency counted from
+// when it was due, bench/autocannon-worker.mjs). The p99
 // target is read at the steady rate. Prints p50/p99, requests/s and the engine's share
 // (evaluate + plan, measured inside the handler). Never fails on a number.
 // Run: npm run bench:jit [-- --users 1000 --seconds 10 --connections 10 --rate 200]
