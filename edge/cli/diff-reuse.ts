@@ -28,22 +28,10 @@ export function changedAssignments(base: RuleSet, head: RuleSet): CompiledAssign
 }
 
 /**
- * The new side's desired states: the old side's, except for the users a changed rule matches,
- * who are evaluated with the new rules. Undefined when everyone must be evaluated.
+ * The new side's desired states for a slice of users: the old side's, except for the users a
+ * changed rule matches, who are evaluated with the new rules; undefined when everyone must be.
  * `baseDesired` is `evaluate(base, users, …)`: one entry per user, in the same order.
  */
-export function evaluateChanged(
-  baseDesired: readonly DesiredUser[],
-  base: RuleSet,
-  head: RuleSet,
-  users: readonly User[],
-  ctx: EvalContext,
-  options: EvaluateOptions,
-): DesiredUser[] | undefined {
-  return reuser(base, head)?.(baseDesired, users, ctx, options);
-}
-
-/** `evaluateChanged` for one pair of rule sets, applied to as many slices of users as needed. */
 export type Reuser = (baseDesired: readonly DesiredUser[], users: readonly User[], ctx: EvalContext, options: EvaluateOptions) => DesiredUser[] | undefined;
 
 /** Compares the rule sets once; undefined when everyone must be evaluated with the new rules. */

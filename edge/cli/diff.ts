@@ -4,7 +4,7 @@
 import { evaluate } from '../../engine/evaluate.ts';
 import { plan, planner } from '../../engine/plan.ts';
 import type { Action, ActionType, DesiredUser, Diagnostic, EvalContext, ObservedState, Plan, PlanOptions, RuleSet, User } from '../../engine/types.ts';
-import { evaluateChanged, reuser } from './diff-reuse.ts';
+import { reuser } from './diff-reuse.ts';
 
 /**
  * One side of a diff: the rules' plan and the desired states it came from — everyone's from
@@ -86,26 +86,15 @@ export function simulateSide(ruleSet: RuleSet, users: readonly User[], observed:
   return { plan: plan(ruleSet, desired, observed, ctx, options), desired };
 }
 
-/**
- * The new side, given the old one: only users a changed assignment rule can reach are evaluated
- * again (the others' desired state cannot differ), then the whole population is planned, so
- * safety gates and every plan-wide figure are those of a full simulation. When anything but
- * assignment rules changed (groups, apps, settings, policies, overrides), everyone is evaluated.
- */
-export function simulateHead(base: SimulatedSide, baseRules: RuleSet, head: RuleSet, users: readonly User[], observed: ObservedState, ctx: EvalContext, options: PlanOptions = {}): SimulatedSide {
-  const evaluateOptions = observed.appGroups ? { appGroups: observed.appGroups } : {};
-  const desired = evaluateChanged(base.desired, baseRules, head, users, ctx, evaluateOptions) ?? evaluate(head, users, ctx, evaluateOptions);
-  return { plan: plan(head, desired, observed, ctx, options), desired };
-}
-
 /** Users evaluated and planned at a time by `simulateBoth`. */
 const SLICE = 2048;
 
 /**
  * Both sides, a slice of the population at a time: each slice is evaluated with the old rules,
- * again with the new ones where a changed rule reaches (as `simulateHead`), and planned on both
+ * again with the new ones only where a changed assignment rule reaches (edge/cli/diff-reuse.ts;
+ * anything else changed means everyone), and planned on both
  * sides; desired states are kept only for users either plan acts on. The plans equal those of
- * `simulateSide` and `simulateHead`, without holding every user's desired state at once (which
+ * `simulateSide` of each rule set, without holding every user's desired state at once (which
  * made a large diff spend its time in the garbage collector).
  */
 export function simulateBoth(input: DiffInput, slice = SLICE): { base: SimulatedSide; head: SimulatedSide } {

@@ -4,6 +4,10 @@
 // large plan), and D1 binds at most 100 values per statement, so a bulk write binds a few
 // large strings instead of many small ones. Works the same on libSQL and D1.
 
+import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from './index.ts';
+
 /** Bytes of JSON per statement: under D1's 2 MB limit on one bound value, with room to spare. */
 export const JSON_ROWS_BYTES = 900_000;
 
@@ -27,6 +31,23 @@ export function jsonRowChunks(rows: readonly (readonly unknown[])[], maxBytes = 
   }
   if (parts.length > 0) chunks.push(`[${parts.join(',')}]`);
   return chunks;
+}
+
+/**
+ * Column `index` of a `json_each` row, named as the target column: its value (`->>`), or with
+ * `json` its JSON text (`->`: an object or list stored as it came).
+ */
+export function jsonColumn(index: number, name: string, json = false): SQL.Aliased {
+  return sql.raw(`value ${json ? '->' : '->>'} '$[${index}]'`).as(name);
+}
+
+/**
+ * The rows of one chunk as the source of an `INSERT … SELECT`, with `fields` naming each target
+ * column (`jsonColumn`, or a constant as `sql`${value}`.as(name)`).
+ */
+export function selectJsonRows<Fields extends Record<string, SQL.Aliased>>(db: Db, chunk: string, fields: Fields) {
+  // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
+  return db.select(fields).from(sql`json_each(${chunk})`).where(sql`true`);
 }
 
 /** Rows a write statement changed, from a libSQL result set or a D1 result. */

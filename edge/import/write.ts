@@ -7,7 +7,7 @@ import { writeWithAudit } from '../audit/chain.ts';
 import type { AuditEvent } from '../audit/chain.ts';
 import type { Db, JsonObject, Statement, WriteContext } from '../db/index.ts';
 import { isConstraintError } from '../db/index.ts';
-import { jsonRowChunks } from '../db/json-rows.ts';
+import { jsonColumn, jsonRowChunks, selectJsonRows } from '../db/json-rows.ts';
 import { MAX_IMPORT_ERRORS } from '../db/repos/import-runs.ts';
 import type { ImportCounts, ImportError, ImportRun } from '../db/repos/import-runs.ts';
 import { identities, importRuns } from '../db/schema.ts';
@@ -56,29 +56,24 @@ export async function writeImport(
  */
 function upserts(db: Db, rows: readonly IdentityWriteRow[]): Statement[] {
   const json = rows.map((r) => [r.id, r.login, r.email, r.status, r.profile, r.sources, r.passwordHash, r.passwordChangedAt, r.passwordHistory, r.version, r.createdAt, r.updatedAt]);
-  const at = (i: number, name: string, json = false) => sql.raw(`value ${json ? '->' : '->>'} '$[${i}]'`).as(name);
   return jsonRowChunks(json).map((chunk) =>
     db
       .insert(identities)
       .select(
-        db
-          .select({
-            id: at(0, 'id'),
-            login: at(1, 'login'),
-            email: at(2, 'email'),
-            status: at(3, 'status'),
-            profile: at(4, 'profile', true),
-            sources: at(5, 'sources', true),
-            passwordHash: at(6, 'password_hash'),
-            passwordChangedAt: at(7, 'password_changed_at'),
-            passwordHistory: at(8, 'password_history', true),
-            version: at(9, 'version'),
-            createdAt: at(10, 'created_at'),
-            updatedAt: at(11, 'updated_at'),
-          })
-          // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
-          .from(sql`json_each(${chunk})`)
-          .where(sql`true`),
+        selectJsonRows(db, chunk, {
+          id: jsonColumn(0, 'id'),
+          login: jsonColumn(1, 'login'),
+          email: jsonColumn(2, 'email'),
+          status: jsonColumn(3, 'status'),
+          profile: jsonColumn(4, 'profile', true),
+          sources: jsonColumn(5, 'sources', true),
+          passwordHash: jsonColumn(6, 'password_hash'),
+          passwordChangedAt: jsonColumn(7, 'password_changed_at'),
+          passwordHistory: jsonColumn(8, 'password_history', true),
+          version: jsonColumn(9, 'version'),
+          createdAt: jsonColumn(10, 'created_at'),
+          updatedAt: jsonColumn(11, 'updated_at'),
+        }),
       )
       .onConflictDoUpdate({
         target: identities.id,

@@ -1,6 +1,7 @@
 import type { CompiledCondition, Condition, ConditionTrace, EvalContext, Json, LeafCondition, User } from '../types.ts';
 import { isFactRef } from './check.ts';
 import { resolveOperator, evaluateDynamic } from './operators/registry.ts';
+import type { OperatorDefinition } from './operators/definition.ts';
 import { parsePath, resolvePath } from './path.ts';
 
 // Conditions become plain closures: no code generation of any kind (Workers forbid it).
@@ -48,34 +49,33 @@ function compileLeaf(leaf: LeafCondition): Leaf {
     const accepts = decorator.accepts;
     chain = accepts ? (fact, value) => accepts(fact) && inner(fact, value) : inner;
   }
-  let compare = (fact: unknown, value: unknown, ctx: EvalContext): boolean => {
-    ctxNow = ctx;
-    return chain(fact, value);
-  };
-  if (decorators.length === 0 && !ref) {
-    // The value is the literal: compile it once (as `test` does), not on every trace.
-    const cmp = base.compile(literal);
-    const accepts = base.accepts;
-    compare = accepts ? (fact, _value, ctx) => accepts(fact) && cmp(fact, ctx) : (fact, _value, ctx) => cmp(fact, ctx);
-  }
+  // Without decorators or a fact reference the value is the literal: compiled once, with the
+  // operator's fact guard, for both `test` and `trace`.
+  const direct = decorators.length === 0 && !ref ? guardedLiteral(base, literal) : undefined;
+  const compare = direct
+    ? (fact: unknown, _value: unknown, ctx: EvalContext): boolean => direct(fact, ctx)
+    : (fact: unknown, value: unknown, ctx: EvalContext): boolean => {
+        ctxNow = ctx;
+        return chain(fact, value);
+      };
 
   let test: Test;
-  if (decorators.length > 0 || ref) {
+  if (!direct) {
     test = (user, ctx) => compare(read(user), readValue(user), ctx);
   } else if (base.name === 'equal' && leaf.path === undefined && !(leaf.fact in Object.prototype)) {
     const fact = leaf.fact;
     test = (user) => user[fact] === literal;
   } else {
-    const cmp = base.compile(literal);
-    const accepts = base.accepts;
-    test = accepts
-      ? (user, ctx) => {
-          const value = read(user);
-          return accepts(value) && cmp(value, ctx);
-        }
-      : (user, ctx) => cmp(read(user), ctx);
+    test = (user, ctx) => direct(read(user), ctx);
   }
   return { read, readValue, compare, test };
+}
+
+/** `base` against a fixed value, behind the operator's fact guard (as json-rules-engine checks it). */
+function guardedLiteral(base: OperatorDefinition, literal: unknown): (fact: unknown, ctx: EvalContext) => boolean {
+  const cmp = base.compile(literal);
+  const accepts = base.accepts;
+  return accepts ? (fact, ctx) => accepts(fact) && cmp(fact, ctx) : cmp;
 }
 
 interface Node {

@@ -15,7 +15,7 @@ import { startFaultProxy } from '../connectors/peers/fault-proxy.ts';
 import type { FaultProxy } from '../connectors/peers/fault-proxy.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
-import { createActions, openDb, seed, settled, waitFor } from './harness.ts';
+import { createActions, faultyAppConfig, openDb, seed, settled, waitFor } from './harness.ts';
 
 const N = 1000;
 let server: ScimServer;
@@ -50,15 +50,7 @@ it('a dispatcher killed with SIGKILL mid-run and restarted applies every action 
   const url = `file:${join(dir, 'roster.db')}`;
   const db = await openDb(url);
   const actions = createActions(N);
-  await seed(db, {
-    baseUrl: `${proxy.url}/scim/v2`,
-    auth: { type: 'bearer', token: 'scim-test-token' },
-    timeoutMs: 1500,
-    concurrency: 16,
-    maxAttempts: 40,
-    retry: { baseMs: 50, maxMs: 2000 },
-    quarantine: { failureRate: 0.85, minRequests: 50, baseMs: 1000, maxMs: 5000 },
-  }, actions);
+  await seed(db, faultyAppConfig(`${proxy.url}/scim/v2`), actions);
 
   const first = await startChild(url);
   await waitFor(async () => ((await outboxCounts(db)).done ?? 0) >= N * 0.3, 480_000, 100);

@@ -10,7 +10,7 @@ import { startFaultProxy } from '../connectors/peers/fault-proxy.ts';
 import type { FaultProxy } from '../connectors/peers/fault-proxy.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
-import { createActions, openDb, quietRuntime, seed, settled, waitFor } from './harness.ts';
+import { createActions, faultyAppConfig, openDb, quietRuntime, seed, settled, waitFor } from './harness.ts';
 
 const N = 1000;
 let server: ScimServer;
@@ -22,19 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await server.close();
-});
-
-/** The config of the app behind the faulty proxy: short timeouts and retries keep the test quick. */
-export const faultyAppConfig = (baseUrl: string) => ({
-  baseUrl,
-  auth: { type: 'bearer', token: 'scim-test-token' },
-  timeoutMs: 1500,
-  concurrency: 16,
-  maxAttempts: 40,
-  retry: { baseMs: 50, maxMs: 2000 },
-  // A delivery is two requests (lookup, create), so ~51% of deliveries meet a fault: the
-  // quarantine threshold sits above that, or this test would be about quarantine instead.
-  quarantine: { failureRate: 0.85, minRequests: 50, baseMs: 1000, maxMs: 5000 },
 });
 
 it('delivers 1,000 creates through 30% faults: every one applied exactly once, none lost', async () => {

@@ -54,3 +54,16 @@ export async function settled(db: Db, total: number): Promise<boolean> {
   const counts = await outboxCounts(db);
   return (counts.done ?? 0) + (counts.dead ?? 0) >= total;
 }
+
+/** The config of the app behind the faulty proxy: short timeouts and retries keep the test quick. */
+export const faultyAppConfig = (baseUrl: string) => ({
+  baseUrl,
+  auth: { type: 'bearer', token: 'scim-test-token' },
+  timeoutMs: 1500,
+  concurrency: 16,
+  maxAttempts: 40,
+  retry: { baseMs: 50, maxMs: 2000 },
+  // A delivery is two requests (lookup, create), so ~51% of deliveries meet a fault: the
+  // quarantine threshold sits above that, or this test would be about quarantine instead.
+  quarantine: { failureRate: 0.85, minRequests: 50, baseMs: 1000, maxMs: 5000 },
+});

@@ -8,7 +8,7 @@ import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
 import { fail, isConstraintError, ok } from '../index.ts';
-import { changedRows, jsonRowChunks } from '../json-rows.ts';
+import { changedRows, jsonColumn, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -71,26 +71,22 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
       db
         .insert(outbox)
         .select(
-          db
-            .select({
-              id: sql<string>`value ->> '$[0]'`.as('id'),
-              runId: sql<string>`${run.id}`.as('run_id'),
-              type: sql<string>`value ->> '$[1]'`.as('type'),
-              userId: sql<string | null>`value ->> '$[2]'`.as('user_id'),
-              appId: sql<string | null>`value ->> '$[3]'`.as('app_id'),
-              groupId: sql<string | null>`value ->> '$[4]'`.as('group_id'),
-              payload: sql<string>`value -> '$[5]'`.as('payload'),
-              notBefore: sql<string | null>`value ->> '$[6]'`.as('not_before'),
-              status: sql<string>`${status}`.as('status'),
-              attempts: sql<number>`0`.as('attempts'),
-              lastError: sql<null>`NULL`.as('last_error'),
-              nextAttemptAt: sql<string>`value ->> '$[7]'`.as('next_attempt_at'),
-              createdAt: sql<string>`${at}`.as('created_at'),
-              updatedAt: sql<string>`${at}`.as('updated_at'),
-            })
-            // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
-            .from(sql`json_each(${chunk})`)
-            .where(sql`true`),
+          selectJsonRows(db, chunk, {
+            id: jsonColumn(0, 'id'),
+            runId: sql`${run.id}`.as('run_id'),
+            type: jsonColumn(1, 'type'),
+            userId: jsonColumn(2, 'user_id'),
+            appId: jsonColumn(3, 'app_id'),
+            groupId: jsonColumn(4, 'group_id'),
+            payload: jsonColumn(5, 'payload', true),
+            notBefore: jsonColumn(6, 'not_before'),
+            status: sql`${status}`.as('status'),
+            attempts: sql`0`.as('attempts'),
+            lastError: sql`NULL`.as('last_error'),
+            nextAttemptAt: jsonColumn(7, 'next_attempt_at'),
+            createdAt: sql`${at}`.as('created_at'),
+            updatedAt: sql`${at}`.as('updated_at'),
+          }),
         )
         .onConflictDoUpdate({
           target: outbox.id,
