@@ -6,6 +6,7 @@ import { sha256Hex } from '../../engine/hash.ts';
 import { writeWithAudit } from '../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../db/index.ts';
 import { fail, ok } from '../db/index.ts';
+import { prepared } from '../db/prepared.ts';
 import type { TokenScope } from '../db/schema.ts';
 import { TOKEN_SCOPES, tokens } from '../db/schema.ts';
 
@@ -56,7 +57,7 @@ export type VerifyFailure = 'malformed' | 'unknown' | 'revoked';
 export async function verifyToken(db: Db, presented: string, now?: string): Promise<Outcome<TokenInfo, VerifyFailure>> {
   if (!TOKEN_PATTERN.test(presented)) return fail('malformed', 'not a roster token');
   const hash = sha256Hex(presented);
-  const [row] = await db.select().from(tokens).where(eq(tokens.hash, hash)).limit(1);
+  const [row] = await prepared(db, 'token.byHash', (d) => d.select().from(tokens).where(eq(tokens.hash, sql.placeholder('hash'))).limit(1).prepare()).all({ hash });
   if (!row || !timingSafeEqual(row.hash, hash)) return fail('unknown', 'unknown token');
   if (row.revokedAt !== null) return fail('revoked', `token \`${row.id}\` was revoked`);
   const { hash: _hash, ...info } = row;

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { compileRules } from '../../engine/compile.ts';
 import type { Diagnostic, RuleSet } from '../../engine/types.ts';
 import type { Db } from '../db/index.ts';
+import { prepared } from '../db/prepared.ts';
 import { getRuleSet } from '../db/repos/rule-sets.ts';
 import { ruleSetVersions } from '../db/schema.ts';
 
@@ -17,7 +18,7 @@ export interface ActiveRules {
 const cache = new WeakMap<Db, ActiveRules>();
 
 export async function activeRules(db: Db): Promise<ActiveRules | undefined> {
-  const [row] = await db.select({ version: ruleSetVersions.version }).from(ruleSetVersions).where(eq(ruleSetVersions.active, true)).limit(1);
+  const [row] = await prepared(db, 'ruleSet.active', (d) => d.select({ version: ruleSetVersions.version }).from(ruleSetVersions).where(eq(ruleSetVersions.active, true)).limit(1).prepare()).all();
   if (!row) return undefined;
   const cached = cache.get(db);
   if (cached?.version === row.version) return cached;

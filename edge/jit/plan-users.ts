@@ -10,8 +10,8 @@ import { observedState } from '../db/repos/accounts.ts';
 import type { Identity } from '../db/repos/identities.ts';
 import { createRun } from '../db/repos/runs.ts';
 import { outbox } from '../db/schema.ts';
-import { and, inArray, notInArray } from 'drizzle-orm';
-import { chunkRows, paramLimit } from '../db/index.ts';
+import { and, notInArray, sql } from 'drizzle-orm';
+import { inJson, prepared } from '../db/prepared.ts';
 import type { RunKind } from '../db/schema.ts';
 
 export interface PlannedUsers {
@@ -64,10 +64,13 @@ export async function planIdentities(
 /** Every action is already in the outbox (and not dead or cancelled): a new run would queue nothing. */
 async function allQueued(db: Db, ids: readonly string[]): Promise<boolean> {
   if (ids.length > 1000) return false;
-  let found = 0;
-  for (const chunk of chunkRows(ids, 1, paramLimit(db) - 4)) {
-    const rows = await db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, chunk), notInArray(outbox.status, ['dead', 'cancelled'])));
-    found += rows.length;
-  }
-  return found === ids.length;
+  const query = prepared(db, 'outbox.queuedOf', (d) =>
+    d
+      .select({ queued: sql<number>`count(*)` })
+      .from(outbox)
+      .where(and(inJson(outbox.id, 'ids'), notInArray(outbox.status, ['dead', 'cancelled'])))
+      .prepare(),
+  );
+  const [row] = await query.all({ ids: JSON.stringify(ids) });
+  return Number(row?.queued ?? 0) === new Set(ids).size;
 }

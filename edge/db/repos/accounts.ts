@@ -1,12 +1,13 @@
 // App accounts: the link between an identity and its account in one app, with the account as
 // last observed there. `observedState` turns them into the engine's ObservedState input.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { ObservedState } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../index.ts';
 import { chunkRows, fail, ok, paramLimit } from '../index.ts';
 import type { AccountStatus } from '../schema.ts';
+import { inJson, jsonChunks, prepared } from '../prepared.ts';
 import { appAccounts } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
@@ -113,8 +114,9 @@ export async function observedState(db: Db, userIds?: readonly string[]): Promis
   if (userIds === undefined) rows = await db.select().from(appAccounts).orderBy(asc(appAccounts.id));
   else {
     rows = [];
-    for (const chunk of chunkRows(userIds, 1, paramLimit(db))) rows.push(...(await db.select().from(appAccounts).where(inArray(appAccounts.userId, chunk))));
-    rows.sort((a, b) => a.id.localeCompare(b.id));
+    const query = prepared(db, 'appAccounts.ofUsers', (d) => d.select().from(appAccounts).where(inJson(appAccounts.userId, 'userIds')).prepare());
+    for (const chunk of jsonChunks(userIds)) rows.push(...(await query.all({ userIds: chunk })));
+    if (userIds.length > 1) rows.sort((a, b) => a.id.localeCompare(b.id));
   }
   const accounts = rows.map((r) => ({
     userId: r.userId,

@@ -9,6 +9,7 @@ import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, WriteContext } from '../index.ts';
 import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
+import { prepared } from '../prepared.ts';
 import { identities } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
@@ -30,12 +31,12 @@ export type IdentityPatch = Partial<Pick<Identity, 'login' | 'email' | 'status' 
 const SECRET_FIELDS = new Set(['passwordHash', 'passwordHistory']);
 
 export async function getIdentity(db: Db, id: string): Promise<Identity | undefined> {
-  const [row] = await db.select().from(identities).where(eq(identities.id, id)).limit(1);
+  const [row] = await prepared(db, 'identity.byId', (d) => d.select().from(identities).where(eq(identities.id, sql.placeholder('id'))).limit(1).prepare()).all({ id });
   return row;
 }
 
 export async function getIdentityByLogin(db: Db, login: string): Promise<Identity | undefined> {
-  const [row] = await db.select().from(identities).where(eq(identities.login, login)).limit(1);
+  const [row] = await prepared(db, 'identity.byLogin', (d) => d.select().from(identities).where(eq(identities.login, sql.placeholder('login'))).limit(1).prepare()).all({ login });
   return row;
 }
 
