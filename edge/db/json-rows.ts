@@ -12,10 +12,10 @@ import type { Db } from './index.ts';
 export const JSON_ROWS_BYTES = 900_000;
 
 /**
- * Each row serialised once as a JSON array, the rows joined into JSON arrays of at most
- * `maxBytes` characters (a single larger row gets an array to itself).
+ * Each row (a JSON array, or an object read by `jsonField`) serialised once, the rows joined
+ * into JSON arrays of at most `maxBytes` characters (a single larger row gets an array to itself).
  */
-export function jsonRowChunks(rows: readonly (readonly unknown[])[], maxBytes = JSON_ROWS_BYTES): string[] {
+export function jsonRowChunks(rows: readonly unknown[], maxBytes = JSON_ROWS_BYTES): string[] {
   const chunks: string[] = [];
   let parts: string[] = [];
   let size = 2;
@@ -39,6 +39,22 @@ export function jsonRowChunks(rows: readonly (readonly unknown[])[], maxBytes = 
  */
 export function jsonColumn(index: number, name: string, json = false): SQL.Aliased {
   return sql.raw(`value ${json ? '->' : '->>'} '$[${index}]'`).as(name);
+}
+
+const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Field `key` of a `json_each` row that is an object, named as the target column: its value
+ * (`->>`, NULL when the key is absent). A row that is the object to store whole is `jsonRow`.
+ */
+export function jsonField(key: string, name: string): SQL.Aliased {
+  if (!FIELD_KEY.test(key)) throw new Error(`json field \`${key}\` is not a plain key`);
+  return sql.raw(`value ->> '$.${key}'`).as(name);
+}
+
+/** The whole `json_each` row as JSON text, named as the target column. */
+export function jsonRow(name: string): SQL.Aliased {
+  return sql.raw('value').as(name);
 }
 
 /**

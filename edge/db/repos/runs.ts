@@ -8,7 +8,7 @@ import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
 import { fail, isConstraintError, ok } from '../index.ts';
-import { changedRows, jsonColumn, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
+import { changedRows, jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -54,36 +54,29 @@ export function newRun(input: RunInput, at: string): Run {
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
   const status = run.status === 'held' ? 'held' : 'pending';
-  // [id, type, userId, appId, groupId, payload, notBefore, nextAttemptAt], as the SELECT below reads them.
-  const rows = actions.map((action) => [
-    action.id,
-    action.type,
-    action.userId ?? null,
-    action.appId ?? null,
-    action.groupId ?? null,
-    action,
-    action.notBefore ?? null,
-    action.notBefore !== undefined && action.notBefore > at ? action.notBefore : at,
-  ]);
+  // Each row is the action itself: SQLite reads the columns out of it and stores it whole as the
+  // payload (one serialisation per action, no wrapper array to build, parse and render again).
+  const notBefore = sql.raw(`value ->> '$.notBefore'`);
   return [
     db.insert(runs).values(run),
-    ...jsonRowChunks(rows).map((chunk) =>
+    ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
         .select(
           selectJsonRows(db, chunk, {
-            id: jsonColumn(0, 'id'),
+            id: jsonField('id', 'id'),
             runId: sql`${run.id}`.as('run_id'),
-            type: jsonColumn(1, 'type'),
-            userId: jsonColumn(2, 'user_id'),
-            appId: jsonColumn(3, 'app_id'),
-            groupId: jsonColumn(4, 'group_id'),
-            payload: jsonColumn(5, 'payload', true),
-            notBefore: jsonColumn(6, 'not_before'),
+            type: jsonField('type', 'type'),
+            userId: jsonField('userId', 'user_id'),
+            appId: jsonField('appId', 'app_id'),
+            groupId: jsonField('groupId', 'group_id'),
+            payload: jsonRow('payload'),
+            notBefore: jsonField('notBefore', 'not_before'),
             status: sql`${status}`.as('status'),
             attempts: sql`0`.as('attempts'),
             lastError: sql`NULL`.as('last_error'),
-            nextAttemptAt: jsonColumn(7, 'next_attempt_at'),
+            // An action due later waits until then; NULL (no notBefore) is not greater: due now.
+            nextAttemptAt: sql`CASE WHEN ${notBefore} > ${at} THEN ${notBefore} ELSE ${at} END`.as('next_attempt_at'),
             createdAt: sql`${at}`.as('created_at'),
             updatedAt: sql`${at}`.as('updated_at'),
           }),
