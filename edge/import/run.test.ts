@@ -5,6 +5,7 @@ import { openLibsql } from '../db/libsql.ts';
 import type { LibsqlDb } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { getIdentity, updateIdentity } from '../db/repos/identities.ts';
+import type { Identity } from '../db/repos/identities.ts';
 import { getImportRun } from '../db/repos/import-runs.ts';
 import { startImportRun } from '../db/repos/import-runs.ts';
 import { newIdentityRow } from '../db/repos/identities.ts';
@@ -129,9 +130,14 @@ describe('runImport', () => {
     const clash = await runImport(db, { runId: 'imp2', text: csv(GRACE.replace('grace@', 'ada@')), types }, ctx);
     expect(clash.errors).toEqual([{ line: 2, id: 'e2', message: 'login `ada@acme.example` belongs to identity `e1`' }]);
     const planned: string[][] = [];
-    const result = await runImport(db, { runId: 'imp3', text: csv(ADA, GRACE), types, plan: async (ids) => (planned.push(ids), { runId: 'run1', actions: 3, held: false }) }, ctx);
+    const handed: Identity[] = [];
+    const plan = async (ids: string[], rows: readonly Identity[]) => (planned.push(ids), handed.push(...rows), { runId: 'run1', actions: 3, held: false });
+    const result = await runImport(db, { runId: 'imp3', text: csv(ADA, GRACE), types, plan }, ctx);
     expect(planned).toEqual([['e2']]);
     expect(result.plan).toEqual({ runId: 'run1', actions: 3, held: false });
+    // The planner is handed the rows as stored: what reading them back gives.
+    expect(handed).toEqual([await getIdentity(db, 'e2')]);
+    expect(handed[0]).toMatchObject({ id: 'e2', version: 1, profile: { level: 7, startDate: '2019-01-07', address: { country: 'US' } } });
   });
 
   it('a batch whose identity moved meanwhile fails whole: no row, no run outcome, no audit written', async () => {

@@ -46,8 +46,12 @@ export interface ImportInput {
   types?: Record<string, AttributeType>;
   sources?: AttributeSources;
   onProgress?(progress: ImportProgress): void;
-  /** Plans the written identities (a reconcile run); skipped when absent or nothing changed. */
-  plan?(userIds: string[]): Promise<ImportPlanSummary>;
+  /**
+   * Plans the written identities (a reconcile run); skipped when absent or nothing changed.
+   * `rows` are the identity rows exactly as the batch stored them, so the planner need not read
+   * them back.
+   */
+  plan?(userIds: string[], rows: readonly Identity[]): Promise<ImportPlanSummary>;
 }
 
 export interface ImportResult {
@@ -93,11 +97,12 @@ export async function runImport(db: Db, input: ImportInput, ctx: WriteContext): 
 }
 
 async function finish(run: ImportRun, errors: RecordError[], merged: MergeOutput, input: ImportInput): Promise<ImportResult> {
-  const written = merged.writes.map((w) => w.row.id);
+  const rows = merged.writes.map((w) => w.row);
+  const written = rows.map((row) => row.id);
   const result: ImportResult = { run, errors, written, unchanged: merged.unchanged };
   if (input.plan && written.length > 0) {
     input.onProgress?.({ phase: 'plan', done: 0, total: written.length });
-    result.plan = await input.plan(written);
+    result.plan = await input.plan(written, rows);
     input.onProgress?.({ phase: 'plan', done: written.length, total: written.length });
   }
   return result;

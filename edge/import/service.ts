@@ -2,7 +2,7 @@
 // types, and the identities it wrote are then planned by the reconcile service
 // (edge/services/reconcile.ts: one run with its outbox actions in one batch).
 import type { WriteContext } from '../db/index.ts';
-import { getIdentities } from '../db/repos/identities.ts';
+import type { Identity } from '../db/repos/identities.ts';
 import { activeRules } from '../jit/active-rules.ts';
 import type { Runtime } from '../runtime.ts';
 import { toUser } from '../services/engine.ts';
@@ -21,8 +21,8 @@ export async function importWorkers(runtime: Runtime, options: ImportServiceOpti
   const types = rules?.ruleSet.settings.attributes ?? {};
   const plan =
     rules && options.plan !== false
-      ? async (userIds: string[]): Promise<ImportPlanSummary> => {
-          const users = (await getIdentities(db, userIds)).map(toUser);
+      ? async (_userIds: string[], rows: readonly Identity[]): Promise<ImportPlanSummary> => {
+          const users = rows.map(toUser);
           const { run, plan: planned } = await reconcile(runtime, { users }, ctx);
           return { runId: run.id, actions: planned.actions.length, held: run.status === 'held' };
         }
