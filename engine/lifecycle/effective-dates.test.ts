@@ -153,3 +153,52 @@ describe('properties over many dates and zones', () => {
     );
   });
 });
+
+// The instants as first written: every wall time read through formatToParts, both candidates
+// checked, nothing remembered. The fast paths must give the same instant for every day.
+function referenceWallMs(t: number, timeZone: string): number {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) + (((t % 1000) + 1000) % 1000);
+}
+
+function referenceStartOfDay(date: string, timeZone: string): string {
+  const wall = Date.parse(`${date}T00:00:00.000Z`);
+  const DAY = 86_400_000;
+  const before = referenceWallMs(wall - DAY, timeZone) - (wall - DAY);
+  const after = referenceWallMs(wall + DAY, timeZone) - (wall + DAY);
+  const exact = [wall - before, wall - after].filter((t) => referenceWallMs(t, timeZone) === wall).sort((a, b) => a - b);
+  if (exact[0] !== undefined) return new Date(exact[0]).toISOString();
+  let lo = Math.min(wall - before, wall - after);
+  let hi = Math.max(wall - before, wall - after);
+  while (hi - lo > 1000) {
+    const mid = lo + Math.max(1000, Math.floor((hi - lo) / 2000) * 1000);
+    if (referenceWallMs(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi).toISOString();
+}
+
+describe('the remembered offsets and the fast wall-time reading agree with reading every part', () => {
+  // Zones with midnight transitions (Havana, Sao Paulo, Santiago, Beirut), a skipped day
+  // (Apia, 2011-12-30), half-hour DST (Lord Howe), negative DST (Dublin) and odd offsets.
+  const zones = ['America/Havana', 'America/Sao_Paulo', 'America/Santiago', 'Asia/Beirut', 'Pacific/Apia', 'Australia/Lord_Howe', 'Europe/Dublin', 'Pacific/Chatham', 'Asia/Kathmandu', MEL, LA, 'Europe/Berlin'];
+
+  it('for every day start, end and staging instant', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 365 * 200 }), fc.constantFrom(...zones), fc.integer({ min: 0, max: 30 }), (dayIndex, tz, days) => {
+        const date = value(addDays('1900-01-01', dayIndex));
+        expect(value(localStartOfDay(date, tz))).toBe(referenceStartOfDay(date, tz));
+        expect(value(localEndOfDay(date, tz))).toBe(referenceStartOfDay(value(addDays(date, 1)), tz));
+        expect(value(stagingInstant(date, tz, days))).toBe(referenceStartOfDay(value(addDays(date, -days)), tz));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on the days around a skipped day and midnight transitions', () => {
+    const days = ['2011-12-29', '2011-12-30', '2011-12-31', '2019-11-03', '2018-11-04', '2023-03-12', '2022-09-04', '1950-04-16'];
+    for (const tz of zones) for (const date of days) expect(value(localStartOfDay(date, tz))).toBe(referenceStartOfDay(date, tz));
+  });
+});

@@ -27,15 +27,50 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// `format` is about three times cheaper than `formatToParts` (no array of part objects); its
+// en-US h23 shape is read directly, and anything else (a year outside 1000–9999, another ICU
+// layout) falls back to the parts.
+const WALL_TEXT = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
+
 /** The local wall-clock time at instant `t`, expressed as if it were UTC milliseconds. */
 function localWallMs(t: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const formatter = formatterFor(timeZone);
+  const m = WALL_TEXT.exec(formatter.format(t));
+  let wall: number;
+  if (m) wall = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]));
+  else {
+    const parts: Record<string, number> = {};
+    for (const p of formatter.formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  }
   return wall + (((t % 1000) + 1000) % 1000);
 }
 
 const offsetAt = (t: number, timeZone: string): number => localWallMs(t, timeZone) - t;
+
+// Day boundaries look up offsets at UTC midnights, and neighbouring dates share them: remember
+// those per zone (bounded; an offset at an instant never changes).
+const midnightOffsets = new Map<string, Map<number, number>>();
+let midnightOffsetCount = 0;
+const MIDNIGHT_OFFSET_LIMIT = 200_000;
+
+function offsetAtMidnight(t: number, timeZone: string): number {
+  let byInstant = midnightOffsets.get(timeZone);
+  if (byInstant === undefined) midnightOffsets.set(timeZone, (byInstant = new Map()));
+  let offset = byInstant.get(t);
+  if (offset === undefined) {
+    offset = offsetAt(t, timeZone);
+    if (midnightOffsetCount >= MIDNIGHT_OFFSET_LIMIT) {
+      midnightOffsets.clear();
+      midnightOffsets.set(timeZone, byInstant);
+      byInstant.clear();
+      midnightOffsetCount = 0;
+    }
+    byInstant.set(t, offset);
+    midnightOffsetCount++;
+  }
+  return offset;
+}
 
 function fail(code: string, message: string): Result<never> {
   const diagnostic: Diagnostic = { code, severity: 'error', message };
@@ -77,9 +112,12 @@ export function addDays(date: string, days: number): Result<string> {
  * the end of the gap.
  */
 function firstInstantAtWall(wall: number, timeZone: string): number {
-  const before = offsetAt(wall - DAY_MS, timeZone);
-  const after = offsetAt(wall + DAY_MS, timeZone);
-  const exact = [wall - before, wall - after].filter((t) => localWallMs(t, timeZone) === wall).sort((a, b) => a - b);
+  // `wall` is a UTC midnight, and so are a day either side of it.
+  const before = offsetAtMidnight(wall - DAY_MS, timeZone);
+  const after = offsetAtMidnight(wall + DAY_MS, timeZone);
+  // The usual day has one offset either side: one candidate to check instead of the same one twice.
+  const candidates = before === after ? [wall - before] : [wall - before, wall - after];
+  const exact = candidates.filter((t) => localWallMs(t, timeZone) === wall).sort((a, b) => a - b);
   if (exact[0] !== undefined) return exact[0];
   // A gap: local time jumps over `wall` between these two instants; find the jump.
   let lo = Math.min(wall - before, wall - after);
