@@ -15,6 +15,7 @@ import { getIdentities } from '../edge/db/repos/identities.ts';
 import { saveRuleSet } from '../edge/db/repos/rule-sets.ts';
 import type { ImportProgress } from '../edge/import/run.ts';
 import { importWorkers } from '../edge/import/service.ts';
+import { activeRules } from '../edge/jit/active-rules.ts';
 import { createRuntime } from '../edge/runtime.ts';
 import { demoWorkers, toCsv } from '../scripts/gen-demo-hr.ts';
 
@@ -37,6 +38,8 @@ try {
   const files = loadRulesDir('rules', process.cwd()).rules;
   await saveRuleSet(db, { version: compileRules(files).ruleSet.version, files, source: 'rules/' }, ctx, { activate: true });
   const runtime = await createRuntime({ db, now: () => ctx.at, log: () => {} });
+  // The active rules compiled before the clock starts, as `roster import` and a running server have them.
+  await activeRules(db);
   globalThis.gc?.();
   const t0 = performance.now();
   let planAt: number | undefined;

@@ -6,7 +6,8 @@ import { evaluate } from '../../engine/evaluate.ts';
 import { plan } from '../../engine/plan.ts';
 import type { DesiredUser, Diagnostic, ObservedState, Plan, RuleSet, SourceFile, User, UserStatus } from '../../engine/types.ts';
 import type { Db } from '../db/index.ts';
-import { getActiveRuleSet, getRuleSet, observedState } from '../db/repos/index.ts';
+import { getRuleSet, observedState } from '../db/repos/index.ts';
+import { activeRules } from '../jit/active-rules.ts';
 import type { Identity } from '../db/repos/index.ts';
 
 export interface Compiled {
@@ -23,9 +24,14 @@ export function compileFiles(files: SourceFile[]): Compiled {
   return { ruleSet, diagnostics, errors: diagnostics.filter((d) => d.severity === 'error') };
 }
 
-/** The stored version compiled (cached: a version is the hash of its content). */
+/**
+ * The stored version compiled (cached: a version is the hash of its content). The active one is
+ * the rule set logins and imports already hold (edge/jit/active-rules.ts): one compiled copy,
+ * and no read of its files while it stays active.
+ */
 export async function loadRuleSet(db: Db, version?: string): Promise<RuleSet | undefined> {
-  const row = version === undefined ? await getActiveRuleSet(db) : await getRuleSet(db, version);
+  if (version === undefined) return (await activeRules(db))?.ruleSet;
+  const row = await getRuleSet(db, version);
   if (!row) return undefined;
   const hit = cache.get(row.version);
   if (hit) return hit;
