@@ -10,7 +10,8 @@ import { observedState } from '../db/repos/accounts.ts';
 import type { Identity } from '../db/repos/identities.ts';
 import { createRun } from '../db/repos/runs.ts';
 import { outbox } from '../db/schema.ts';
-import { and, notInArray, sql } from 'drizzle-orm';
+import { and, not, sql } from 'drizzle-orm';
+import { requeueable } from '../db/requeue.ts';
 import { inJson, prepared } from '../db/prepared.ts';
 import type { RunKind } from '../db/schema.ts';
 
@@ -61,14 +62,14 @@ export async function planIdentities(
   return { desired, plan: planned, runId: options.runId, queued: run.value.queued, engineMs };
 }
 
-/** Every action is already in the outbox (and not dead or cancelled): a new run would queue nothing. */
+/** Every action is already in the outbox and would not be queued again (edge/db/requeue.ts): a new run would queue nothing. */
 async function allQueued(db: Db, ids: readonly string[]): Promise<boolean> {
   if (ids.length > 1000) return false;
   const query = prepared(db, 'outbox.queuedOf', (d) =>
     d
       .select({ queued: sql<number>`count(*)` })
       .from(outbox)
-      .where(and(inJson(outbox.id, 'ids'), notInArray(outbox.status, ['dead', 'cancelled'])))
+      .where(and(inJson(outbox.id, 'ids'), not(requeueable)))
       .prepare(),
   );
   const [row] = await query.all({ ids: JSON.stringify(ids) });

@@ -79,4 +79,21 @@ describe('manual apps over smtp', () => {
     const down = manualConnector.create({ smtp: { host: '127.0.0.1', port: 9, from: 'r@example.com' } }, deps(db, 'badges', { owners: ['a@example.com'], mailer: nodemailerMailer }));
     expect(await down.apply({ action: task('dee') })).toMatchObject({ ok: false, retryable: true });
   });
+
+  it('a done task whose action is queued again (a rehire after a removal) is opened again and emailed, still one task', async () => {
+    const smtpConfig = { host: '127.0.0.1', port: smtp.port, from: 'Roster <roster@example.com>' };
+    const connector = manualConnector.create({ smtp: smtpConfig }, deps(db, 'badges', { owners: ['facilities@example.com'], mailer: nodemailerMailer }));
+    const rehire = task('eve');
+    expect(await connector.apply({ action: rehire })).toMatchObject({ ok: true, note: 'task created and emailed' });
+    const [first] = (await listManualTasks(db)).filter((t) => t.userId === 'eve');
+    expect((await completeManualTask(db, first?.id as string, { at: '2025-02-01T10:00:00.000Z', actor: 'admin' })).ok).toBe(true);
+    const sent = smtp.messages.length;
+    // Once done, the same action queued again is a new need; redelivered while open, it stays one task.
+    expect(await connector.apply({ action: rehire })).toMatchObject({ ok: true, note: 'task created and emailed' });
+    const again = (await listManualTasks(db)).filter((t) => t.userId === 'eve');
+    expect(again).toEqual([expect.objectContaining({ id: first?.id, status: 'open', doneAt: null, doneBy: null })]);
+    expect(smtp.messages).toHaveLength(sent + 1);
+    expect(await connector.apply({ action: rehire })).toMatchObject({ ok: true, note: 'task emailed again' });
+    expect((await listManualTasks(db)).filter((t) => t.userId === 'eve')).toHaveLength(1);
+  });
 });

@@ -1,5 +1,6 @@
 // Manual tasks: for apps with no API, an admin does the work and confirms it done. One task
-// per action id (creating it again is a no-op), so redelivering a task.manual never duplicates.
+// per action id (creating it again is a no-op), so redelivering a task.manual never duplicates;
+// a done task whose action is queued again (the change is needed anew) is opened again.
 import { and, asc, eq } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../index.ts';
@@ -12,6 +13,7 @@ export type ManualTaskInput = Pick<ManualTask, 'id' | 'actionId' | 'appId' | 'de
 
 export async function createManualTask(db: Db, input: ManualTaskInput, ctx: WriteContext): Promise<{ created: boolean; task: ManualTask }> {
   const existing = await getManualTaskByAction(db, input.actionId);
+  if (existing?.status === 'done') return reopen(db, existing, input, ctx);
   if (existing) return { created: false, task: existing };
   const task: ManualTask = { ...input, userId: input.userId ?? null, status: 'open', createdAt: ctx.at, doneAt: null, doneBy: null };
   const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'task.create', subject: task.id, data: { actionId: task.actionId, appId: task.appId, userId: task.userId } }], () => [
@@ -22,6 +24,23 @@ export async function createManualTask(db: Db, input: ManualTaskInput, ctx: Writ
   const theirs = await getManualTaskByAction(db, input.actionId);
   if (!theirs) throw new Error(`manual task for action \`${input.actionId}\` neither created nor found`);
   return { created: false, task: theirs };
+}
+
+/**
+ * The action was done, undone since, and is queued again (edge/db/requeue.ts: a rehire after a
+ * removal): its task, done long ago, is opened again for the new need, the earlier completion
+ * kept in the audit log.
+ */
+async function reopen(db: Db, task: ManualTask, input: ManualTaskInput, ctx: WriteContext): Promise<{ created: boolean; task: ManualTask }> {
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'task.reopen', subject: task.id, data: { actionId: task.actionId, doneAt: task.doneAt, doneBy: task.doneBy } }], () => [
+    db
+      .update(manualTasks)
+      .set({ status: 'open', description: input.description, owners: input.owners, createdAt: ctx.at, doneAt: null, doneBy: null })
+      .where(and(eq(manualTasks.id, task.id), eq(manualTasks.status, 'done')))
+      .returning(),
+  ])) as ManualTask[][];
+  // Reopened meanwhile by another delivery of the same action: theirs stands.
+  return rows?.[0] ? { created: true, task: rows[0] } : { created: false, task: (await getManualTask(db, task.id)) ?? task };
 }
 
 export async function getManualTask(db: Db, id: string): Promise<ManualTask | undefined> {

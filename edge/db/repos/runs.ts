@@ -8,6 +8,7 @@ import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
 import { fail, isConstraintError, ok } from '../index.ts';
+import { requeueable } from '../requeue.ts';
 import { changedRows, jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { outbox, runs } from '../schema.ts';
@@ -49,7 +50,8 @@ export function newRun(input: RunInput, at: string): Run {
  * The statements that store a run and its outbox actions, for `createRun` and for callers that
  * must put them in ONE batch with another change (a status change, a password change, a SCIM
  * write). An action id already queued is not queued twice (the id is the idempotency key); one
- * left `dead` or `cancelled` by an earlier run is queued again. Each outbox statement's changed
+ * an earlier run left `dead` or `cancelled`, or `done` and since undone, is queued again
+ * (edge/db/requeue.ts). Each outbox statement's changed
  * rows (`changedRows`) are the actions it queued. The actions go in as JSON (edge/db/json-rows.ts).
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
@@ -84,7 +86,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
         .onConflictDoUpdate({
           target: outbox.id,
           set: { runId: sql.raw('excluded.run_id'), payload: sql.raw('excluded.payload'), status: sql.raw('excluded.status'), attempts: 0, lastError: null, nextAttemptAt: sql.raw('excluded.next_attempt_at'), updatedAt: sql.raw('excluded.updated_at') },
-          setWhere: sql`${outbox.status} IN ('dead', 'cancelled')`,
+          setWhere: requeueable,
         }),
     ),
   ];

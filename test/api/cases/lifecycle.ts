@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { completeAction } from '../../../edge/db/repos/outbox.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
 import { seed } from './runs.ts';
@@ -90,5 +91,31 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     expect(await countRows(t.runtime.db)).toEqual(before);
     expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'SUSPENDED', version: 2 });
     expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
+  });
+
+  it('queues a second suspension after an unsuspend: a done action comes back once its effect was undone', async () => {
+    const t = await setup(makeRuntime);
+    await withAccounts(t);
+    const db = t.runtime.db;
+    // What the dispatcher does on success: the action done, the account as the app now holds it.
+    const deliver = async (actions: { id: string; appId?: string }[], status: 'active' | 'suspended') => {
+      for (const action of actions) expect((await completeAction(db, action.id, { at: t.runtime.now(), actor: 'test' })).ok).toBe(true);
+      await recordAccounts(db, [{ userId: 'u1', appId: 'github', status, role: 'developer', attributes: { email: 'eng1@example.com' } }, { userId: 'u1', appId: 'wiki', status, attributes: {} }], { at: t.runtime.now(), actor: 'test' });
+    };
+    const first = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    await deliver(first.body.actions, 'suspended');
+    // Re-proposing what is done and still in effect queues nothing.
+    const replanned = await t.call('POST', '/v1/runs', { body: {} });
+    expect(replanned.status).toBe(201);
+    expect((await t.call('GET', '/v1/outbox?userId=u1&status=pending')).body.items).toEqual([]);
+    const back = await t.call('POST', '/v1/users/u1/lifecycle/unsuspend');
+    expect(summary(back.body.actions)).toEqual(['account.reactivate github', 'account.reactivate wiki']);
+    await deliver(back.body.actions, 'active');
+    const second = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    // The same change, so the same ids as the first suspension: queued again all the same.
+    expect(second.body.actions.map((a: { id: string }) => a.id).sort()).toEqual(first.body.actions.map((a: { id: string }) => a.id).sort());
+    const queued = await t.call('GET', '/v1/outbox?userId=u1&status=pending');
+    expect(summary(queued.body.items)).toEqual(['account.suspend github', 'account.suspend wiki']);
+    expect(queued.body.items.every((a: { runId: string }) => a.runId === second.body.run.id)).toBe(true);
   });
 }

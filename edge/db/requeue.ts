@@ -1,0 +1,21 @@
+// When a planned action whose id is already in the outbox is queued again. The id says what an
+// action does, never when (engine/ids.ts), so the same id comes back whenever the same change is
+// needed again: a second suspension after an unsuspend, a rehire's account after a delete, a
+// user added back to a group. The row it meets is queued again when it can no longer stand for
+// this need:
+// - it was left `dead` or `cancelled`;
+// - it is `done` and a later action on the same target (the user's account in that app, or for
+//   an app-level action with no user, that group in that app) was done after it: its effect was
+//   undone or changed since, and the plan, reading the state as it is now, wants it again.
+// A `done` action with nothing done after it on its target still stands, so the plans that
+// re-propose it (a manual task the admin has not done yet, a pushed group the edge does not
+// read back) queue nothing.
+import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+
+/** True for the `outbox` row in scope that a new plan of the same action id queues again. */
+export const requeueable: SQL = sql.raw(
+  `("outbox"."status" IN ('dead', 'cancelled') OR ("outbox"."status" = 'done' AND EXISTS (` +
+    `SELECT 1 FROM "outbox" AS "later" WHERE "later"."status" = 'done' AND "later"."updated_at" > "outbox"."updated_at" ` +
+    `AND "later"."app_id" IS "outbox"."app_id" AND (CASE WHEN "outbox"."user_id" IS NULL THEN "later"."user_id" IS NULL AND "later"."group_id" IS "outbox"."group_id" ELSE "later"."user_id" = "outbox"."user_id" END))))`,
+);
