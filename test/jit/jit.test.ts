@@ -123,7 +123,10 @@ describe('POST /v1/jit', () => {
     expect(ada?.sources.department).toEqual({ jit: 'Engineering' });
     const outbox = await db.all<{ type: string; app_id: string | null; status: string }>(sql`SELECT type, app_id, status FROM outbox ORDER BY type, app_id`);
     expect(outbox.filter((r) => r.type === 'account.create').map((r) => r.app_id)).toEqual(['github', 'slack']);
-    expect(outbox.every((r) => r.status === 'pending')).toBe(true);
+    // Deliveries wait for the dispatcher; Roster's own group membership is applied with the run.
+    expect(outbox.filter((r) => r.app_id !== null).every((r) => r.status === 'pending')).toBe(true);
+    expect(outbox.filter((r) => r.app_id === null)).toEqual([{ type: 'membership.add', app_id: null, status: 'done' }]);
+    expect(await db.all(sql`SELECT user_id, group_id, source FROM memberships`)).toEqual([{ user_id: ada?.id, group_id: 'engineering', source: 'rules' }]);
     const [run] = await db.all<{ kind: string; id: string }>(sql`SELECT kind, id FROM runs`);
     expect(run).toMatchObject({ kind: 'jit', id: body.runId });
   });

@@ -1,6 +1,6 @@
 // Runs and their outbox actions. A run and all its actions are written in ONE batch, so a plan
 // is either entirely queued or not at all. A held run's actions wait as `held` until an admin
-// approves (→ `pending`) or rejects (→ `cancelled`) it.
+// approves (→ `pending`; Roster's own memberships are applied then) or rejects (→ `cancelled`) it.
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
@@ -11,7 +11,7 @@ import { fail, isConstraintError, ok } from '../index.ts';
 import { requeueable } from '../requeue.ts';
 import { changedRows, jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
-import { outbox, runs } from '../schema.ts';
+import { memberships, outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
@@ -55,12 +55,15 @@ export function newRun(input: RunInput, at: string): Run {
  * rows (`changedRows`) are the actions it queued. The actions go in as JSON (edge/db/json-rows.ts).
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
-  const status = run.status === 'held' ? 'held' : 'pending';
+  const held = run.status === 'held';
   // Each row is the action itself: SQLite reads the columns out of it and stores it whole as the
   // payload (one serialisation per action, no wrapper array to build, parse and render again).
   const notBefore = sql.raw(`value ->> '$.notBefore'`);
+  // Roster's own memberships are applied with the run (`appliedWithRun`): stored done, unless held.
+  const status = held ? sql`'held'` : sql.raw(`CASE WHEN value ->> '$.appId' IS NULL AND value ->> '$.type' IN ('membership.add', 'membership.remove') THEN 'done' ELSE 'pending' END`);
   return [
     db.insert(runs).values(run),
+    ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
     ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
@@ -74,7 +77,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
             groupId: jsonField('groupId', 'group_id'),
             payload: jsonRow('payload'),
             notBefore: jsonField('notBefore', 'not_before'),
-            status: sql`${status}`.as('status'),
+            status: status.as('status'),
             attempts: sql`0`.as('attempts'),
             lastError: sql`NULL`.as('last_error'),
             // An action due later waits until then; NULL (no notBefore) is not greater: due now.
@@ -89,6 +92,41 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
           setWhere: requeueable,
         }),
     ),
+  ];
+}
+
+/**
+ * Roster's own group memberships (a `membership.*` action with no app) need no delivery: they
+ * are applied with the run, in its batch, and their outbox rows stored `done` (a held run's
+ * wait for the approval, `decideRun`). Only memberships in apps go through the dispatcher.
+ */
+export function appliedWithRun(action: Pick<Action, 'type' | 'appId'>): boolean {
+  return (action.type === 'membership.add' || action.type === 'membership.remove') && action.appId === undefined;
+}
+
+/** Writes the memberships `actions` (all `appliedWithRun`) add and remove; added ones are the rules'. */
+function membershipStatements(db: Db, actions: readonly Action[]): Statement[] {
+  const ofType = (type: Action['type']) => jsonRowChunks(actions.filter((a) => a.type === type));
+  return [
+    ...ofType('membership.remove').map((chunk) => db.delete(memberships).where(sql`(${memberships.userId}, ${memberships.groupId}) IN (SELECT value ->> '$.userId', value ->> '$.groupId' FROM json_each(${chunk}))`)),
+    ...ofType('membership.add').map((chunk) =>
+      db
+        .insert(memberships)
+        .select(selectJsonRows(db, chunk, { userId: jsonField('userId', 'user_id'), groupId: jsonField('groupId', 'group_id'), source: sql`'rules'`.as('source') }))
+        .onConflictDoNothing(),
+    ),
+  ];
+}
+
+/** On approval, what a held run's own membership actions change (`appliedWithRun`), read from its outbox rows. */
+function heldMembershipStatements(db: Db, runId: string): Statement[] {
+  const own = (type: string) => sql`${outbox.runId} = ${runId} AND ${outbox.status} = 'held' AND ${outbox.type} = ${type} AND ${outbox.appId} IS NULL`;
+  return [
+    db.delete(memberships).where(sql`(${memberships.userId}, ${memberships.groupId}) IN (SELECT ${outbox.userId}, ${outbox.groupId} FROM ${outbox} WHERE ${own('membership.remove')})`),
+    db
+      .insert(memberships)
+      .select(db.select({ userId: outbox.userId, groupId: sql`${outbox.groupId}`.as('group_id'), source: sql`'rules'`.as('source') }).from(outbox).where(own('membership.add')))
+      .onConflictDoNothing(),
   ];
 }
 
@@ -140,9 +178,14 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
         .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
         .where(eq(runs.id, id))
         .returning(),
+      ...(decision === 'approve' ? heldMembershipStatements(db, id) : []),
       db
         .update(outbox)
-        .set({ status: decision === 'approve' ? 'pending' : 'cancelled', nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${ctx.at})`, updatedAt: ctx.at })
+        .set({
+          status: decision === 'approve' ? sql`CASE WHEN ${outbox.appId} IS NULL AND ${outbox.type} IN ('membership.add', 'membership.remove') THEN 'done' ELSE 'pending' END` : 'cancelled',
+          nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${ctx.at})`,
+          updatedAt: ctx.at,
+        })
         .where(and(eq(outbox.runId, id), eq(outbox.status, 'held'))),
       ...changes.statements(),
     ]);

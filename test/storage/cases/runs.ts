@@ -38,6 +38,45 @@ export function runCases(makeDb: MakeDb): void {
       expect(await getAction(db, 'a002')).toMatchObject({ runId: 'r2', status: 'pending', attempts: 0, lastError: null });
     });
 
+    it('queues a done action again only once a later action on the same account was done', async () => {
+      const db = await freshDb(makeDb);
+      const suspend = action(1, { id: 'suspend', type: 'account.suspend', attributes: undefined });
+      const reactivate = action(1, { id: 'reactivate', type: 'account.reactivate', attributes: undefined });
+      const elsewhere = action(1, { id: 'elsewhere', type: 'account.suspend', appId: 'wiki', attributes: undefined });
+      await createRun(db, run('r1'), [suspend, elsewhere], at());
+      await claimActions(db, ['suspend', 'elsewhere'], at(1).at);
+      await completeAction(db, 'suspend', at(2));
+      expect(await createRun(db, run('r2'), [suspend], at(3))).toMatchObject({ ok: true, value: { queued: 0 } });
+      await createRun(db, run('r3'), [reactivate], at(4));
+      await completeAction(db, 'elsewhere', at(5));
+      // Done later, but on another app's account: the suspension still stands.
+      expect(await createRun(db, run('r4'), [suspend], at(6))).toMatchObject({ ok: true, value: { queued: 0 } });
+      await completeAction(db, 'reactivate', at(7));
+      expect(await createRun(db, run('r5'), [suspend], at(8))).toMatchObject({ ok: true, value: { queued: 1 } });
+      expect(await getAction(db, 'suspend')).toMatchObject({ runId: 'r5', status: 'pending', attempts: 0 });
+    });
+
+    it("applies Roster's own group memberships with the run, a held run's when it is approved", async () => {
+      const db = await freshDb(makeDb);
+      const member = (id: string, type: 'membership.add' | 'membership.remove', userId: string, groupId: string): Action => ({ id, type, userId, groupId, reason });
+      const rows = async () => (await db.all<{ user_id: string; group_id: string; source: string }>(sql`SELECT user_id, group_id, source FROM memberships ORDER BY user_id, group_id`)).map((r) => `${r.user_id}:${r.group_id}:${r.source}`);
+      await createRun(db, run('r1'), [member('m1', 'membership.add', 'u1', 'staff'), member('m2', 'membership.add', 'u2', 'staff'), action(1)], at());
+      expect(await rows()).toEqual(['u1:staff:rules', 'u2:staff:rules']);
+      expect(await getAction(db, 'm1')).toMatchObject({ status: 'done' });
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'pending' });
+      await createRun(db, run('r2', 'held'), [member('m3', 'membership.remove', 'u1', 'staff'), member('m4', 'membership.add', 'u3', 'staff')], at(1));
+      expect(await rows()).toEqual(['u1:staff:rules', 'u2:staff:rules']);
+      expect(await getAction(db, 'm3')).toMatchObject({ status: 'held' });
+      expect((await decideRun(db, 'r2', 'approve', at(2))).ok).toBe(true);
+      expect(await rows()).toEqual(['u2:staff:rules', 'u3:staff:rules']);
+      expect([await getAction(db, 'm3'), await getAction(db, 'm4')]).toMatchObject([{ status: 'done' }, { status: 'done' }]);
+      await createRun(db, run('r3', 'held'), [member('m5', 'membership.remove', 'u2', 'staff')], at(3));
+      expect((await decideRun(db, 'r3', 'reject', at(4))).ok).toBe(true);
+      expect(await rows()).toEqual(['u2:staff:rules', 'u3:staff:rules']);
+      expect(await getAction(db, 'm5')).toMatchObject({ status: 'cancelled' });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    });
+
     it('holds a run until approved, and cancels its actions when rejected', async () => {
       const db = await freshDb(makeDb);
       await createRun(db, { ...run('held1', 'held'), heldReasons: ['deletes 40% of github'] }, [action(1), action(2)], at());
