@@ -64,4 +64,12 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `run_status_changes_user` ON `run_status_changes` (`user_id`);",
     ],
   },
+  {
+    name: "0004_app_groups",
+    statements: [
+      "CREATE TABLE `app_group_members` (\n\t`app_id` text NOT NULL,\n\t`group_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\tPRIMARY KEY(`app_id`, `group_id`, `user_id`)\n);",
+      "CREATE INDEX `app_group_members_user` ON `app_group_members` (`user_id`);",
+      "CREATE TABLE `app_groups` (\n\t`app_id` text NOT NULL,\n\t`group_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text,\n\t`observed_at` text NOT NULL,\n\tPRIMARY KEY(`app_id`, `group_id`)\n);",
+    ],
+  },
 ];

@@ -87,6 +87,35 @@ export const appAccounts = sqliteTable(
   (t) => [uniqueIndex('app_accounts_user_app').on(t.userId, t.appId), index('app_accounts_app').on(t.appId)],
 );
 
+/**
+ * Pushed groups as an app holds them, so far as Roster knows: recorded when its own
+ * `group.create`/`group.update` is done there, read back by the planner (ObservedState
+ * `appGroups`) so a group is created once and renamed only when its name changes.
+ */
+export const appGroups = sqliteTable(
+  'app_groups',
+  {
+    appId: text('app_id').notNull(),
+    /** The Roster group pushed. */
+    groupId: text('group_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    observedAt: text('observed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appId, t.groupId] })],
+);
+
+/** Members of pushed groups in apps: recorded when a `membership.add`/`.remove` there is done. */
+export const appGroupMembers = sqliteTable(
+  'app_group_members',
+  {
+    appId: text('app_id').notNull(),
+    groupId: text('group_id').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appId, t.groupId, t.userId] }), index('app_group_members_user').on(t.userId)],
+);
+
 export const ruleSetVersions = sqliteTable(
   'rule_set_versions',
   {

@@ -2,13 +2,13 @@
 // audit event, in ONE batch (edge/db THE RULE). The outbox update is guarded on `delivering`,
 // so an outcome written after a lease was taken back changes nothing twice.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Json } from '../../engine/types.ts';
+import type { Action, Json } from '../../engine/types.ts';
 import { writeWithAudit } from '../audit/chain.ts';
 import type { Db, Statement, WriteContext } from '../db/index.ts';
 import type { AppAccount } from '../db/repos/accounts.ts';
 import { accountId } from '../db/repos/accounts.ts';
 import type { OutboxRow } from '../db/repos/runs.ts';
-import { appAccounts, outbox } from '../db/schema.ts';
+import { appAccounts, appGroupMembers, appGroups, outbox } from '../db/schema.ts';
 import type { AccountEffect, AccountState } from '../connectors/types.ts';
 
 export type Settlement =
@@ -33,6 +33,31 @@ export function accountRecord(row: OutboxRow, link: AppAccount | undefined, effe
     role: action.role ?? link?.role ?? null,
     attributes,
   };
+}
+
+/**
+ * What a done group push action leaves in the app, recorded for the planner (schema
+ * `app_groups`, `app_group_members`): the group with its name, or one member more or less.
+ */
+export function appGroupStatements(db: Db, action: Action, at: string): Statement[] {
+  const { appId, groupId, userId } = action;
+  if (appId === undefined || groupId === undefined) return [];
+  if (action.type === 'group.create' || action.type === 'group.update') {
+    const created = action.type === 'group.create';
+    const name = created ? action.attributes?.name : action.changes?.name?.to;
+    const description = created ? action.attributes?.description : action.changes?.description?.to;
+    const set = { ...(typeof name === 'string' ? { name } : {}), ...(typeof description === 'string' ? { description } : {}), observedAt: at };
+    return [
+      db
+        .insert(appGroups)
+        .values({ appId, groupId, name: typeof name === 'string' ? name : groupId, description: typeof description === 'string' ? description : null, observedAt: at })
+        .onConflictDoUpdate({ target: [appGroups.appId, appGroups.groupId], set }),
+    ];
+  }
+  if (userId === undefined) return [];
+  if (action.type === 'membership.add') return [db.insert(appGroupMembers).values({ appId, groupId, userId }).onConflictDoNothing()];
+  if (action.type === 'membership.remove') return [db.delete(appGroupMembers).where(and(eq(appGroupMembers.appId, appId), eq(appGroupMembers.groupId, groupId), eq(appGroupMembers.userId, userId)))];
+  return [];
 }
 
 export async function settle(db: Db, row: OutboxRow, link: AppAccount | undefined, outcome: Settlement, ctx: WriteContext): Promise<boolean> {
@@ -62,6 +87,7 @@ export async function settle(db: Db, row: OutboxRow, link: AppAccount | undefine
           .onConflictDoUpdate({ target: [appAccounts.userId, appAccounts.appId], set: { externalId: values.externalId, status: values.status, role: values.role, attributes: values.attributes, observedAt: values.observedAt, deactivatedAt: values.deactivatedAt } }),
       );
     }
+    statements.push(...appGroupStatements(db, action, ctx.at));
   } else {
     const dead = outcome.kind === 'dead';
     statements.push(

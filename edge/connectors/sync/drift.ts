@@ -90,7 +90,8 @@ export async function repairDrift(runtime: Runtime, appId: string, read: ReadApp
   const affected = new Set(check.findings.map((f) => f.userId).filter((u): u is string => u !== undefined));
   const users = (await allUsers(db)).filter((u) => affected.has(u.id));
   const observed = await observedState(db, users.map((u) => u.id));
-  observed.appGroups = [...(observed.appGroups ?? []), ...observedAppGroups(appId, repair.groups, await db.select().from(appAccounts).where(eq(appAccounts.appId, appId)))];
+  // The app as just read stands for it, over what Roster recorded of its groups.
+  observed.appGroups = [...(observed.appGroups ?? []).filter((g) => g.appId !== appId), ...observedAppGroups(appId, repair.groups, await db.select().from(appAccounts).where(eq(appAccounts.appId, appId)))];
   observed.health = { ...(observed.health ?? {}), [appId]: 'ok' };
   const { plan } = await planUsers(db, ruleSet, users, at, observed);
   const actions = plan.actions.filter((a) => a.appId === appId);

@@ -11,6 +11,7 @@ import { inJson, jsonChunks, prepared } from '../prepared.ts';
 import { appAccounts } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
+import { observedAppGroups } from './app-groups.ts';
 import { listMemberships } from './groups.ts';
 
 export type AppAccount = typeof appAccounts.$inferSelect;
@@ -127,7 +128,8 @@ export async function observedState(db: Db, userIds?: readonly string[]): Promis
     ...(r.deactivatedAt !== null ? { deactivatedAt: r.deactivatedAt } : {}),
   }));
   const members = await listMemberships(db, userIds === undefined ? {} : { userIds });
-  return { accounts, memberships: members.map((m) => ({ userId: m.userId, groupId: m.groupId })) };
+  const pushed = await observedAppGroups(db, userIds);
+  return { accounts, memberships: members.map((m) => ({ userId: m.userId, groupId: m.groupId })), ...(pushed.length > 0 ? { appGroups: pushed } : {}) };
 }
 
 function rawExcluded(expression: string, isExpression = false) {
