@@ -4,6 +4,7 @@ import { addMemberships } from '../../../edge/db/repos/groups.ts';
 import { deleteAccount, getAccount, listAccounts, observedState, recordAccounts, setAccountStatus } from '../../../edge/db/repos/accounts.ts';
 import { deleteApp, getApp, listApps, quarantineApp, releaseApp, saveApp } from '../../../edge/db/repos/apps.ts';
 import type { MakeDb } from '../context.ts';
+import { appGroupMembers, appGroups } from '../../../edge/db/schema.ts';
 import { at, freshDb } from '../context.ts';
 
 export function appAccountCases(makeDb: MakeDb): void {
@@ -45,6 +46,25 @@ export function appAccountCases(makeDb: MakeDb): void {
         memberships: [{ userId: 'u1', groupId: 'eng' }],
       });
       expect((await observedState(db)).accounts).toHaveLength(3);
+    });
+
+    it("reads some users' observed state as the whole state has it, pushed groups included", async () => {
+      const db = await freshDb(makeDb);
+      const users = Array.from({ length: 12 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+      await recordAccounts(db, users.flatMap((userId, i) => [{ userId, appId: 'github', status: 'active' as const, role: i % 2 ? 'admin' : null, attributes: { login: userId, tags: ['a', 'b'], quote: 'it\'s "x"' } }, ...(i % 3 ? [] : [{ userId, appId: 'slack', status: 'deactivated' as const }])]), at());
+      await addMemberships(db, users.filter((_, i) => i % 2).map((userId) => ({ userId, groupId: 'eng', source: 'rules' })), at(1));
+      await db.insert(appGroups).values({ appId: 'github', groupId: 'eng', name: 'Engineering', description: null, observedAt: at().at });
+      await db.insert(appGroupMembers).values(users.slice(0, 5).map((userId) => ({ appId: 'github', groupId: 'eng', userId })));
+      const all = await observedState(db);
+      const some = users.filter((_, i) => i % 4 !== 1).reverse();
+      const wanted = new Set(some);
+      expect(await observedState(db, some)).toEqual({
+        accounts: all.accounts.filter((a) => wanted.has(a.userId)),
+        memberships: all.memberships.filter((m) => wanted.has(m.userId)),
+        appGroups: all.appGroups?.map((g) => ({ ...g, members: g.members.filter((u) => wanted.has(u)) })),
+      });
+      expect(all.appGroups).toEqual([{ appId: 'github', groupId: 'eng', name: 'Engineering', members: users.slice(0, 5) }]);
+      expect(await observedState(db, ['nobody'])).toEqual({ accounts: [], memberships: [], appGroups: [{ appId: 'github', groupId: 'eng', name: 'Engineering', members: [] }] });
     });
 
     it('sets status, deletes, and pages with filters', async () => {
