@@ -28,24 +28,28 @@ async function cannon({ url, connections, duration, requests }) {
   };
 }
 
-function steady({ url, connections, duration, rate, requests }) {
+function steady({ url, connections, duration, rate, requests, warmup = 0 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const interval = 1000 / rate;
   const latencies = [];
+  const warming = [];
   let non2xx = 0;
   let errors = 0;
   let sent = 0;
   let pending = 0;
   const start = performance.now();
-  const total = Math.floor(duration * rate);
+  const counted = start + warmup * 1000;
+  const total = Math.floor((warmup + duration) * rate);
   return new Promise((resolve) => {
     const finish = () => {
       if (sent < total || pending > 0) return;
       agent.destroy();
       latencies.sort((a, b) => a - b);
-      const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+      warming.sort((a, b) => a - b);
+      const at = (q, list = latencies) => Math.round(list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? 0);
       resolve({
-        requests: { total: latencies.length, average: latencies.length / ((performance.now() - start) / 1000) },
+        requests: { total: latencies.length, average: latencies.length / ((performance.now() - counted) / 1000) },
+        warmup: { seconds: warmup, requests: warming.length, p99: at(0.99, warming) },
         latency: { p50: at(0.5), p99: at(0.99), max: Math.round(latencies[latencies.length - 1] ?? 0), average: latencies.reduce((s, l) => s + l, 0) / (latencies.length || 1) },
         non2xx,
         errors,
@@ -62,7 +66,7 @@ function steady({ url, connections, duration, rate, requests }) {
       const req = http.request(new URL(path, url), { method, headers, agent }, (res) => {
         res.resume();
         res.on('end', () => {
-          latencies.push(performance.now() - due);
+          (due >= counted ? latencies : warming).push(performance.now() - due);
           if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
           done();
         });

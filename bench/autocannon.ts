@@ -11,6 +11,8 @@ export interface CannonResult {
   latency: { p50: number; p99: number; max: number; average: number };
   non2xx: number;
   errors: number;
+  /** At a steady rate: the uncounted first seconds. */
+  warmup?: { seconds: number; requests: number; p99: number };
 }
 type Autocannon = (options: { url: string; connections: number; duration: number; requests: (CannonRequest & { setupRequest?(req: CannonRequest): CannonRequest })[] }) => Promise<CannonResult>;
 
@@ -23,6 +25,8 @@ export interface ApartLoad {
   duration: number;
   /** Requests per second, sent on a fixed schedule over at most `connections` sockets (latency from when each was due); unset: as fast as answered (autocannon). */
   rate?: number;
+  /** At a steady rate: seconds sent first and not counted (default none). */
+  warmup?: number;
   /** Sent in turn, round and round, one per request. */
   requests: CannonRequest[];
 }

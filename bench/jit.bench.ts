@@ -7,7 +7,7 @@
 // when it was due, bench/autocannon-worker.mjs). The p99
 // target is read at the steady rate. Prints p50/p99, requests/s and the engine's share
 // (evaluate + plan, measured inside the handler). Never fails on a number.
-// Run: npm run bench:jit [-- --users 1000 --seconds 10 --connections 10 --rate 200]
+// Run: npm run bench:jit [-- --users 1000 --seconds 10 --connections 10 --rate 200 --warmup 2]
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ import { syntheticRules, syntheticUsers } from './synthetic.ts';
 
 // autocannon publishes no types: the part of its API used here.
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, rate: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, rate: { type: 'string', default: '200' }, warmup: { type: 'string', default: '2' } } });
 const userCount = Number(values.users);
 const dir = mkdtempSync(join(tmpdir(), 'roster-bench-jit-'));
 const issuer = await startIssuer({ alg: 'ES256' });
@@ -63,11 +63,12 @@ try {
   for (const rate of [undefined, Number(values.rate)]) {
     jitCounters.logins = 0;
     jitCounters.engineMs = 0;
-    const result = await loadApart({ url, connections, duration: Number(values.seconds), requests, ...(rate ? { rate } : {}) });
+    const result = await loadApart({ url, connections, duration: Number(values.seconds), requests, ...(rate ? { rate, warmup: Number(values.warmup) } : {}) });
     const engine = jitCounters.engineMs / Math.max(1, jitCounters.logins);
     const label = rate ? `steady ${rate} logins/s` : 'as fast as answered';
     const ms = (n: number): string => `${n} ms`.padStart(7);
     console.log(`  ${label.padEnd(22)} ${String(Math.round(result.requests.average)).padStart(10)} ${ms(result.latency.p50)} ${ms(result.latency.p99)} ${ms(result.latency.max)}  ${engine.toFixed(3)} ms (${((100 * engine) / (result.latency.average || 1)).toFixed(1)}% of mean latency)${result.non2xx + result.errors > 0 ? `  ${result.non2xx} non-2xx, ${result.errors} errors` : ''}`);
+    if (rate && result.warmup) console.log(`  (the first ${result.warmup.seconds} s at that rate, ${result.warmup.requests} logins, were a warm-up, not counted: their p99 ${result.warmup.p99} ms)`);
     if (rate) console.log(`  target p99 < 10 ms at a steady rate: ${result.latency.p99 < 10 ? 'met' : 'MISSED'}; load average now ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${availableParallelism()} cores`);
   }
   console.log(`  JWKS fetched ${issuer.fetches()} time(s)`);

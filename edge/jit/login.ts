@@ -5,7 +5,7 @@ import { mergeProfile, recomputeEffective, sameValue, effectiveAttributes } from
 import type { AttributeSources } from '../../engine/lifecycle/attribute-sources.ts';
 import { DEFAULT_JIT_CLAIMS, jitSettingsSchema } from '../../engine/rules/jit-settings.ts';
 import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
-import type { UserStatus } from '../../engine/types.ts';
+import type { RuleSet, UserStatus } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
 import { createIdentity, getIdentity, getIdentityByLogin, updateIdentity } from '../db/repos/identities.ts';
 import type { Identity } from '../db/repos/identities.ts';
@@ -45,8 +45,7 @@ export interface JitOptions {
 export async function jitLogin(db: Db, idToken: string, options: JitOptions, ctx: WriteContext): Promise<JitOutcome> {
   const rules = await activeRules(db);
   if (!rules) return { ok: false, status: 503, code: 'unavailable', reason: 'no rule set is active' };
-  const fromRules = jitSettingsSchema.safeParse(rules.ruleSet.settings.jit);
-  const issuers = [...(fromRules.success ? fromRules.data.issuers : []), ...(options.issuers ?? [])];
+  const issuers = [...issuersOf(rules.ruleSet), ...(options.issuers ?? [])];
   const verified = await verifyIdToken(idToken, issuers, new Date(ctx.at));
   if (!verified.ok) return { ok: false, status: verified.status, code: verified.status === 401 ? 'invalid_id_token' : 'unavailable', reason: verified.reason };
 
@@ -81,6 +80,19 @@ export async function jitLogin(db: Db, idToken: string, options: JitOptions, ctx
       actions: planned.plan.actions.length,
     },
   };
+}
+
+const ruleIssuers = new WeakMap<RuleSet, readonly JitIssuer[]>();
+
+/** The issuers a rule set's `settings.jit` trusts, read once per compiled rule set. */
+function issuersOf(ruleSet: RuleSet): readonly JitIssuer[] {
+  let issuers = ruleIssuers.get(ruleSet);
+  if (!issuers) {
+    const parsed = jitSettingsSchema.safeParse(ruleSet.settings.jit);
+    issuers = parsed.success ? parsed.data.issuers : [];
+    ruleIssuers.set(ruleSet, issuers);
+  }
+  return issuers;
 }
 
 type Upserted = { ok: true; row: Identity; created: boolean } | { ok: false; reason: string };
