@@ -7,9 +7,9 @@
 // - it is `done` and a later action on the same target (the user's account in that app, or for
 //   an app-level action with no user, that group in that app) was done after it: its effect was
 //   undone or changed since, and the plan, reading the state as it is now, wants it again.
-// A `done` action with nothing done after it on its target still stands, so the plans that
-// re-propose it (a manual task the admin has not done yet, a pushed group the edge does not
-// read back) queue nothing.
+// A `done` action with nothing done after it on its target still stands, so a plan that
+// re-proposes it (a manual task the admin has not done yet: its account is recorded only then)
+// queues nothing.
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 

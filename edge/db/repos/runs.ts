@@ -60,7 +60,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
   // payload (one serialisation per action, no wrapper array to build, parse and render again).
   const notBefore = sql.raw(`value ->> '$.notBefore'`);
   // Roster's own memberships are applied with the run (`appliedWithRun`): stored done, unless held.
-  const status = held ? sql`'held'` : sql.raw(`CASE WHEN value ->> '$.appId' IS NULL AND value ->> '$.type' IN ('membership.add', 'membership.remove') THEN 'done' ELSE 'pending' END`);
+  const status = held ? sql`'held'` : sql`CASE WHEN ${appliedWithRunSql(sql.raw(`value ->> '$.appId'`), sql.raw(`value ->> '$.type'`))} THEN 'done' ELSE 'pending' END`;
   return [
     db.insert(runs).values(run),
     ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
@@ -102,6 +102,11 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
  */
 export function appliedWithRun(action: Pick<Action, 'type' | 'appId'>): boolean {
   return (action.type === 'membership.add' || action.type === 'membership.remove') && action.appId === undefined;
+}
+
+/** `appliedWithRun` in SQL, of an action's app id and type (outbox columns or a JSON row's fields). */
+function appliedWithRunSql(appId: SQL, type: SQL): SQL {
+  return sql`(${appId} IS NULL AND ${type} IN ('membership.add', 'membership.remove'))`;
 }
 
 /** Writes the memberships `actions` (all `appliedWithRun`) add and remove; added ones are the rules'. */
@@ -182,7 +187,7 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
       db
         .update(outbox)
         .set({
-          status: decision === 'approve' ? sql`CASE WHEN ${outbox.appId} IS NULL AND ${outbox.type} IN ('membership.add', 'membership.remove') THEN 'done' ELSE 'pending' END` : 'cancelled',
+          status: decision === 'approve' ? sql`CASE WHEN ${appliedWithRunSql(sql`${outbox.appId}`, sql`${outbox.type}`)} THEN 'done' ELSE 'pending' END` : 'cancelled',
           nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${ctx.at})`,
           updatedAt: ctx.at,
         })
