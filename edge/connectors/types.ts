@@ -18,6 +18,8 @@ export interface ApplyInput {
   link?: AccountLink;
   /** `password.set` only: the password, unsealed by the dispatcher just before delivery. */
   password?: string;
+  /** Which try this is since the action was (last) queued: 1 for the first, more after a retry or a crash. */
+  attempt?: number;
 }
 
 /** The account as the app now holds it (recorded as observed), or that it is gone. */

@@ -35,7 +35,7 @@ export async function deliverOne(deps: DeliverDeps, connector: Connector, settin
   }
   let result: ApplyResult;
   try {
-    result = await connector.apply({ action, ...(accountLink ? { link: accountLink } : {}), ...(password !== undefined ? { password } : {}) });
+    result = await connector.apply({ action, attempt: row.attempts, ...(accountLink ? { link: accountLink } : {}), ...(password !== undefined ? { password } : {}) });
   } catch (error) {
     // A connector bug is not the app's fault, but trying again later is the safe choice.
     result = { ok: false, error: `connector error: ${error instanceof Error ? error.message : String(error)}`, retryable: true };

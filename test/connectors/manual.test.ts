@@ -96,4 +96,17 @@ describe('manual apps over smtp', () => {
     expect(await connector.apply({ action: rehire })).toMatchObject({ ok: true, note: 'task emailed again' });
     expect((await listManualTasks(db)).filter((t) => t.userId === 'eve')).toHaveLength(1);
   });
+
+  it('a retry or a redelivery after a crash that meets its task already done leaves it done, and emails nobody', async () => {
+    const smtpConfig = { host: '127.0.0.1', port: smtp.port, from: 'Roster <roster@example.com>' };
+    const connector = manualConnector.create({ smtp: smtpConfig }, deps(db, 'badges', { owners: ['facilities@example.com'], mailer: nodemailerMailer }));
+    const hire = task('fay');
+    expect(await connector.apply({ action: hire, attempt: 1 })).toMatchObject({ ok: true, note: 'task created and emailed' });
+    const [created] = (await listManualTasks(db)).filter((t) => t.userId === 'fay');
+    await completeManualTask(db, created?.id as string, { at: '2025-03-01T10:00:00.000Z', actor: 'admin' });
+    const sent = smtp.messages.length;
+    expect(await connector.apply({ action: hire, attempt: 2 })).toMatchObject({ ok: true, effect: 'already' });
+    expect((await listManualTasks(db)).filter((t) => t.userId === 'fay')).toEqual([expect.objectContaining({ status: 'done', doneBy: 'admin' })]);
+    expect(smtp.messages).toHaveLength(sent);
+  });
 });

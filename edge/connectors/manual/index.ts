@@ -3,7 +3,7 @@
 // admin confirms the task done (edge/routes/connectors.ts).
 import { createManualTask } from '../../db/repos/manual-tasks.ts';
 import type { Connector, ConnectorDefinition } from '../types.ts';
-import { applied, failure } from '../types.ts';
+import { already, applied, failure } from '../types.ts';
 import type { ManualConfig } from './config.ts';
 import { manualConfigSchema } from './config.ts';
 import { taskMessage } from './mail.ts';
@@ -13,7 +13,7 @@ export const manualConnector: ConnectorDefinition<ManualConfig> = {
   config: manualConfigSchema,
   create(config, deps): Connector {
     return {
-      async apply({ action }) {
+      async apply({ action, attempt }) {
         if (action.type !== 'task.manual') return failure(`a manual app takes tasks, not \`${action.type}\``, false);
         const fromAction = Array.isArray(action.attributes?.owners) ? action.attributes.owners.filter((o): o is string => typeof o === 'string') : [];
         const owners = config.owners ?? (deps.owners && deps.owners.length > 0 ? deps.owners : fromAction);
@@ -23,7 +23,12 @@ export const manualConnector: ConnectorDefinition<ManualConfig> = {
           deps.db,
           { id: deps.newId(), actionId: action.id, appId: deps.appId, userId: action.userId ?? null, description, owners },
           { at: deps.now(), actor: 'dispatcher' },
+          // A done task meets the first try of an action queued again (a rehire): a new need, so
+          // it opens again. A later try (a retry, a redelivery after a crash) may meet the task
+          // the first one created and an admin has since done: that stands.
+          { reopenDone: attempt === undefined || attempt <= 1 },
         );
+        if (!created && task.status === 'done') return already(undefined, `task done at ${task.doneAt ?? '?'} by \`${task.doneBy ?? '?'}\``);
         if (!config.smtp) return applied(undefined, 'task stored; no smtp configured, so no email');
         if (!deps.mailer) return failure('no mail transport in this runtime', false);
         // A re-delivery after a crash may send the email again; the task itself stays one.

@@ -11,9 +11,13 @@ import { manualTasks } from '../schema.ts';
 export type ManualTask = typeof manualTasks.$inferSelect;
 export type ManualTaskInput = Pick<ManualTask, 'id' | 'actionId' | 'appId' | 'description' | 'owners'> & { userId?: string | null };
 
-export async function createManualTask(db: Db, input: ManualTaskInput, ctx: WriteContext): Promise<{ created: boolean; task: ManualTask }> {
+/**
+ * The task of `input.actionId`: created, or the one that exists. A done one is opened again
+ * when `reopenDone` says the action was queued anew after it was done (see `reopen`).
+ */
+export async function createManualTask(db: Db, input: ManualTaskInput, ctx: WriteContext, options: { reopenDone?: boolean } = {}): Promise<{ created: boolean; task: ManualTask }> {
   const existing = await getManualTaskByAction(db, input.actionId);
-  if (existing?.status === 'done') return reopen(db, existing, input, ctx);
+  if (existing?.status === 'done' && options.reopenDone === true) return reopen(db, existing, input, ctx);
   if (existing) return { created: false, task: existing };
   const task: ManualTask = { ...input, userId: input.userId ?? null, status: 'open', createdAt: ctx.at, doneAt: null, doneBy: null };
   const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'task.create', subject: task.id, data: { actionId: task.actionId, appId: task.appId, userId: task.userId } }], () => [
