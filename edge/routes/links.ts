@@ -12,6 +12,7 @@ import { ACCOUNT_STATUSES, IMPORT_SITUATIONS, appAccounts, appImportItems, group
 import { notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { IdParam, JsonValue, PageQuery, errorResponses, json, pageOf } from '../openapi/schemas.ts';
+import { activeRules } from '../jit/active-rules.ts';
 import type { Runtime } from '../runtime.ts';
 
 const security = [{ bearer: [] }];
@@ -96,7 +97,9 @@ export function userLinkRoutes(runtime: Runtime) {
     const { id } = c.req.valid('param');
     await known(id);
     const rows = await db.select({ groupId: memberships.groupId, source: memberships.source, name: groups.name }).from(memberships).leftJoin(groups, eq(groups.id, memberships.groupId)).where(eq(memberships.userId, id)).orderBy(asc(memberships.groupId));
-    return c.json({ items: rows.map((r) => ({ groupId: r.groupId, name: r.name ?? null, source: r.source })) }, 200);
+    // A rule's group is named in the active rule set, not in the groups table.
+    const ruled = new Map(((await activeRules(db))?.ruleSet.groups ?? []).map((g) => [g.id, g.source.name ?? null]));
+    return c.json({ items: rows.map((r) => ({ groupId: r.groupId, name: r.name ?? ruled.get(r.groupId) ?? null, source: r.source })) }, 200);
   });
   return app;
 }

@@ -61,6 +61,11 @@ describe('api: the admin UI\'s panels', () => {
     const groups = await t.call('GET', '/v1/users/e3/groups');
     expect(groups.body.items).toEqual([{ groupId: 'engineering', name: 'Engineering', source: 'rules' }, { groupId: 'oncall', name: null, source: 'github' }]);
     expect((await t.call('GET', '/v1/users/e1/accounts')).body.items).toEqual([]);
+    // A rule's group is not in the groups table: its name comes from the active rule set.
+    const files = [{ path: 'groups/eu.yaml', text: 'kind: group\nid: eu-staff\nname: EU staff\nwhen: { all: [ { fact: country, operator: in, value: [DE, FR] } ] }\n' }];
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files, activate: true } })).status).toBe(201);
+    await addMemberships(t.runtime.db, [{ userId: 'e1', groupId: 'eu-staff', source: 'rules' }], { at: '2025-01-02T10:00:00.000Z', actor: 'test' });
+    expect((await t.call('GET', '/v1/users/e1/groups')).body.items).toEqual([{ groupId: 'eu-staff', name: 'EU staff', source: 'rules' }]);
     const missing = await t.call('GET', '/v1/users/nobody/groups');
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe('no user `nobody`');
