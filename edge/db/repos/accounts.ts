@@ -5,7 +5,7 @@ import type { SQL } from 'drizzle-orm';
 import type { ObservedAccount, ObservedState } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../index.ts';
-import { chunkRows, fail, ok, paramLimit } from '../index.ts';
+import { MAX_PARAMS, chunkRows, fail, ok, paramLimit } from '../index.ts';
 import type { AccountStatus } from '../schema.ts';
 import { jsonChunks, prepared } from '../prepared.ts';
 import { appAccounts } from '../schema.ts';
@@ -131,7 +131,7 @@ function toObservedAccount(r: Pick<AppAccount, 'userId' | 'appId' | 'status' | '
 }
 
 /**
- * Some users' observed state in ONE statement per 5,000 users (a login reads one user's on
+ * Some users' observed state in ONE statement per 5,000 users (100 on D1) (a login reads one user's on
  * every request): their accounts and memberships, every pushed group and their memberships of
  * those, each as a JSON array SQLite builds. Same result as reading the tables one by one.
  */
@@ -151,7 +151,8 @@ async function observedOfUsers(db: Db, userIds: readonly string[]): Promise<Obse
   const memberships: ObservedState['memberships'] = [];
   let groups: Omit<AppGroupRow, 'observedAt'>[] = [];
   const members: AppGroupMemberRow[] = [];
-  for (const chunk of jsonChunks(userIds)) {
+  // D1 caps a string at 2 MB, this statement's answer included: there, 100 users' state at a time.
+  for (const chunk of jsonChunks(userIds, paramLimit(db) > MAX_PARAMS ? 5000 : 100)) {
     const [row] = await query.all({ userIds: chunk });
     if (!row) continue;
     for (const [id, userId, appId, status, role, attributes, deactivatedAt] of JSON.parse(row.accounts) as [string, string, string, AccountStatus, string | null, AppAccount['attributes'], string | null][]) {

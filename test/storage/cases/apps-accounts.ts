@@ -50,7 +50,8 @@ export function appAccountCases(makeDb: MakeDb): void {
 
     it("reads some users' observed state as the whole state has it, pushed groups included", async () => {
       const db = await freshDb(makeDb);
-      const users = Array.from({ length: 12 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+      // Over 100 users: two statements on D1 (one on libSQL).
+      const users = Array.from({ length: 130 }, (_, i) => `u${String(i).padStart(3, '0')}`);
       await recordAccounts(db, users.flatMap((userId, i) => [{ userId, appId: 'github', status: 'active' as const, role: i % 2 ? 'admin' : null, attributes: { login: userId, tags: ['a', 'b'], quote: 'it\'s "x"' } }, ...(i % 3 ? [] : [{ userId, appId: 'slack', status: 'deactivated' as const }])]), at());
       await addMemberships(db, users.filter((_, i) => i % 2).map((userId) => ({ userId, groupId: 'eng', source: 'rules' })), at(1));
       await db.insert(appGroups).values({ appId: 'github', groupId: 'eng', name: 'Engineering', description: null, observedAt: at().at });
