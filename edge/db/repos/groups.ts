@@ -5,7 +5,6 @@ import type { SQL } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, Statement, WriteContext } from '../index.ts';
 import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
-import { inJson, jsonChunks, prepared } from '../prepared.ts';
 import { groups, memberships } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
@@ -99,14 +98,8 @@ export async function listMemberships(db: Db, filter: { userIds?: readonly strin
   if (filter.groupId) where.push(eq(memberships.groupId, filter.groupId));
   if (filter.userIds === undefined) return db.select().from(memberships).where(and(...where)).orderBy(asc(memberships.userId), asc(memberships.groupId));
   const out: Membership[] = [];
-  if (filter.groupId === undefined) {
-    const query = prepared(db, 'memberships.ofUsers', (d) => d.select().from(memberships).where(inJson(memberships.userId, 'userIds')).prepare());
-    for (const chunk of jsonChunks(filter.userIds)) out.push(...(await query.all({ userIds: chunk })));
-  } else {
-    for (const chunk of chunkRows(filter.userIds, 1, paramLimit(db) - 1)) {
-      out.push(...(await db.select().from(memberships).where(and(inArray(memberships.userId, chunk), ...where))));
-    }
+  for (const chunk of chunkRows(filter.userIds, 1, paramLimit(db) - 1)) {
+    out.push(...(await db.select().from(memberships).where(and(inArray(memberships.userId, chunk), ...where))));
   }
-  if (out.length < 2) return out;
   return out.sort((a, b) => a.userId.localeCompare(b.userId) || a.groupId.localeCompare(b.groupId));
 }
