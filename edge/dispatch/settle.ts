@@ -42,17 +42,16 @@ export function accountRecord(row: OutboxRow, link: AppAccount | undefined, effe
 export function appGroupStatements(db: Db, action: Action, at: string): Statement[] {
   const { appId, groupId, userId } = action;
   if (appId === undefined || groupId === undefined) return [];
-  if (action.type === 'group.create' || action.type === 'group.update') {
-    const created = action.type === 'group.create';
-    const name = created ? action.attributes?.name : action.changes?.name?.to;
-    const description = created ? action.attributes?.description : action.changes?.description?.to;
-    const set = { ...(typeof name === 'string' ? { name } : {}), ...(typeof description === 'string' ? { description } : {}), observedAt: at };
-    return [
-      db
-        .insert(appGroups)
-        .values({ appId, groupId, name: typeof name === 'string' ? name : groupId, description: typeof description === 'string' ? description : null, observedAt: at })
-        .onConflictDoUpdate({ target: [appGroups.appId, appGroups.groupId], set }),
-    ];
+  if (action.type === 'group.create') {
+    const { name, description } = action.attributes ?? {};
+    const row = { name: typeof name === 'string' ? name : groupId, description: typeof description === 'string' ? description : null, observedAt: at };
+    return [db.insert(appGroups).values({ appId, groupId, ...row }).onConflictDoUpdate({ target: [appGroups.appId, appGroups.groupId], set: row })];
+  }
+  if (action.type === 'group.update') {
+    // Only a group already recorded is updated: a rename never invents a row with a made-up name.
+    const { name, description } = action.changes ?? {};
+    const set = { ...(typeof name?.to === 'string' ? { name: name.to } : {}), ...(typeof description?.to === 'string' ? { description: description.to } : {}), observedAt: at };
+    return [db.update(appGroups).set(set).where(and(eq(appGroups.appId, appId), eq(appGroups.groupId, groupId)))];
   }
   if (userId === undefined) return [];
   if (action.type === 'membership.add') return [db.insert(appGroupMembers).values({ appId, groupId, userId }).onConflictDoNothing()];

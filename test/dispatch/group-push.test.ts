@@ -1,7 +1,7 @@
 // Group push end to end against a real SCIM server (scimmy on 127.0.0.1): reconcile runs plan,
 // the dispatcher delivers, and what it delivered is recorded as the app's groups (app_groups,
 // app_group_members), so the next plan creates the group once, adds a member once, and takes a
-// member who left the group out of the app's group too.
+// member who left the group out of the app's group too, and renames it once when its name changes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { saveApp } from '../../edge/db/repos/apps.ts';
 import { observedState } from '../../edge/db/repos/accounts.ts';
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-it('creates a pushed group once, adds each member once, and removes a member who left the group', async () => {
+it('creates a pushed group once, adds each member once, removes a member who left the group, and renames it once', async () => {
   const db = await openDb();
   const runtime = await quietRuntime(db);
   await saveApp(db, { id: 'crm', name: 'CRM', connector: 'scim', config: { baseUrl: server.baseUrl, auth: { type: 'bearer', token: 'scim-test-token' }, retry: { baseMs: 20, maxMs: 200 } } }, ctx);
@@ -77,6 +77,16 @@ it('creates a pushed group once, adds each member once, and removes a member who
   await deliverAll();
   expect(memberNames()).toEqual(['ann']);
   expect((await observedState(db)).appGroups?.[0]?.members).toEqual(['ann']);
+  expect((await reconcile(runtime, {}, ctx)).plan.actions).toEqual([]);
+
+  // The group renamed in the rules: renamed in the app once, and recorded so.
+  const renamed = RULES.map((f) => (f.path === 'groups/eng.yaml' ? { ...f, text: f.text.replace('name: Engineering', 'name: Platform') } : f));
+  await saveRuleSet(db, { version: 'v2', files: renamed, source: 'test' }, ctx, { activate: true });
+  const rename = await reconcile(runtime, {}, ctx);
+  expect(rename.plan.actions.map((a) => `${a.type} ${JSON.stringify(a.changes)}`)).toEqual(['group.update {"name":{"from":"Engineering","to":"Platform"}}']);
+  await deliverAll();
+  expect(engGroup()[0]?.displayName).toBe('Platform');
+  expect((await observedState(db)).appGroups).toEqual([{ appId: 'crm', groupId: 'eng', name: 'Platform', members: ['ann'] }]);
   expect((await reconcile(runtime, {}, ctx)).plan.actions).toEqual([]);
   await dispatcher.stop();
 });
