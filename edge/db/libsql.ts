@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
+import { openEmbedded } from './libsql-embedded.ts';
 import type { Db } from './index.ts';
 import { setParamLimit } from './index.ts';
 import * as schema from './schema.ts';
@@ -25,10 +26,11 @@ export async function openLibsql(options: LibsqlOptions = {}): Promise<LibsqlDb>
   const url = options.url ?? DEFAULT_LIBSQL_URL;
   const file = localPath(url);
   if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
-  // One connection for an embedded file: every statement runs synchronously on this thread, so
-  // a pool buys no parallelism, and the PRAGMAs below hold only for the connection they ran on
-  // (a pooled second connection had neither the busy timeout nor WAL's synchronous setting).
-  const client = createClient({ url, ...(options.authToken ? { authToken: options.authToken } : {}), ...(file !== undefined ? { concurrency: 1 } : {}) });
+  // An embedded file or memory database runs on one connection with its statements kept
+  // prepared (./libsql-embedded.ts): every statement runs synchronously on this thread, so more
+  // connections would buy no parallelism, and the PRAGMAs below hold for the one they ran on.
+  const embedded = file ?? (isMemory(url) ? ':memory:' : undefined);
+  const client = embedded !== undefined ? openEmbedded(embedded) : createClient({ url, ...(options.authToken ? { authToken: options.authToken } : {}) });
   if (file !== undefined) {
     // WAL lets readers (API, reports) run beside the writer; the timeout queues writers
     // (CLI beside a running server) instead of failing them with SQLITE_BUSY. In WAL mode
@@ -45,10 +47,15 @@ export async function openLibsql(options: LibsqlOptions = {}): Promise<LibsqlDb>
   return db;
 }
 
+function isMemory(url: string): boolean {
+  return url === ':memory:' || url === 'file::memory:';
+}
+
 /** The file behind a `file:` URL, or undefined for memory and remote databases. */
 function localPath(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
-  const path = url.slice('file:'.length).split('?')[0] ?? '';
+  if (url.includes('?')) throw new Error(`LIBSQL_URL ${url}: an embedded file takes no options after \`?\` (write file:PATH)`);
+  const path = url.slice('file:'.length);
   if (path === '' || path === ':memory:') return undefined;
   return path.startsWith('//') ? path.slice(2) : path;
 }
