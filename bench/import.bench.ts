@@ -1,6 +1,6 @@
 // HR import throughput: 100,000 synthetic workers (the demo feed's generator, a bigger seed run)
 // parsed, validated, merged and written in one batch, then planned against the demo rules,
-// beside a plain multi-row INSERT of the same identity rows through the same @libsql/client,
+// beside a plain multi-row INSERT of the same identity rows through the same client,
 // on fresh embedded files, in one run. Prints figures and ratios; never fails on a number.
 // Run: npm run bench:import [-- --workers 100000]
 import { mkdtempSync, rmSync } from 'node:fs';
