@@ -14,7 +14,16 @@ import type { Runtime } from './runtime.ts';
 
 export const API_INFO = { title: 'Roster admin API', version: '0.1.0', description: 'Provisioning policy engine: identities, rules, runs, outbox, reports and audit.' };
 
-export function createApp(runtime: Runtime, modules: readonly RouteModule[] = routeModules): OpenAPIHono<AppEnv> {
+export interface AppOptions {
+  /**
+   * Where the API page loads Swagger UI from: `/docs/assets` on Node, which serves the
+   * `swagger-ui-dist` package itself (edge/entry/ui-static.ts), so the page works offline.
+   * Unset (Workers), the page loads it from the jsDelivr CDN.
+   */
+  docsAssets?: string;
+}
+
+export function createApp(runtime: Runtime, modules: readonly RouteModule[] = routeModules, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = newRouter();
   app.onError(onError(runtime));
   app.notFound(notFoundHandler);
@@ -25,6 +34,6 @@ export function createApp(runtime: Runtime, modules: readonly RouteModule[] = ro
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a Roster token (`roster token create --scope admin`)' });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: API_INFO, security: [{ bearer: [] }] });
   // The page and the document are public: they describe the API, never its data.
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Roster admin API' }));
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Roster admin API', ...(options.docsAssets !== undefined ? { baseUrl: options.docsAssets } : {}) }));
   return app;
 }

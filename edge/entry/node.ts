@@ -6,13 +6,14 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { startBackground } from '../dispatch/background.ts';
 import { bootstrap, readConfig } from './node-bootstrap.ts';
-import { serveUi } from './ui-static.ts';
+import { DOCS_ASSETS, serveDocsAssets, serveUi } from './ui-static.ts';
 
 const config = readConfig(process.env);
 const log = (event: { level: string; msg: string }) => (event.level === 'error' || event.level === 'warn' ? console.error : console.log)(JSON.stringify(event));
 const started = await bootstrap(config, log);
-const app = createApp(started.runtime);
+const app = createApp(started.runtime, undefined, { docsAssets: DOCS_ASSETS });
 serveUi(app);
+serveDocsAssets(app);
 // The dispatcher delivers the outbox to the apps. Opt-in: the demo apps name no real endpoints.
 const background = process.env.ROSTER_DISPATCH === '1' ? startBackground(started.runtime) : undefined;
 

@@ -1,7 +1,10 @@
 // The built admin UI (ui/dist, `npm run build:ui`) served on Node under `/ui/`, with `/`
 // redirecting there. Hashed assets are cached for good; any other `/ui/...` path is the SPA.
+// Also Swagger UI's two files for the API page (`/docs`), from the `swagger-ui-dist` package.
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 
@@ -25,4 +28,26 @@ export function serveUi<E extends object>(app: Hono<E & { Variables?: object }>,
   // Every other UI path is a screen of the single-page app.
   app.get('/ui/*', serveStatic({ root, path: 'index.html' }));
   app.get('/ui', (c) => c.redirect('/ui/', 301));
+}
+
+/** The base URL `createApp` gives the API page for its Swagger UI files (`docsAssets`). */
+export const DOCS_ASSETS = '/docs/assets';
+
+const SWAGGER_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+/** Serves the Swagger UI files the API page asks for at `DOCS_ASSETS` (no CDN needed). */
+export function serveDocsAssets<E extends object>(app: Hono<E & { Variables?: object }>): void {
+  const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const files = new Map<string, Promise<Buffer>>();
+  app.get(`${DOCS_ASSETS}/swagger-ui-dist/:file`, async (c) => {
+    const name = c.req.param('file');
+    const type = SWAGGER_FILES[name];
+    if (type === undefined) return c.notFound();
+    let file = files.get(name);
+    if (!file) files.set(name, (file = readFile(join(dist, name))));
+    return c.body(new Uint8Array(await file), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+  });
 }

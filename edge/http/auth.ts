@@ -12,7 +12,7 @@ import { ApiError } from './errors.ts';
 
 /** Paths served without a token: health, the API description and its page, the UI's files. */
 // `/` redirects to the UI; `/v1/session` checks the token or cookie itself (sign-in needs neither yet).
-export const PUBLIC_PATHS: readonly (string | RegExp)[] = ['/', '/health', '/openapi.json', '/docs', '/v1/session', /^\/ui(\/|$)/];
+export const PUBLIC_PATHS: readonly (string | RegExp)[] = ['/', '/health', '/openapi.json', '/docs', /^\/docs\/assets\//, '/v1/session', /^\/ui(\/|$)/];
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 

@@ -19,7 +19,7 @@ import { openLibsql } from '../../edge/db/libsql.ts';
 import { migrate } from '../../edge/db/migrate.ts';
 import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { createRun } from '../../edge/db/repos/runs.ts';
-import { serveUi } from '../../edge/entry/ui-static.ts';
+import { DOCS_ASSETS, serveDocsAssets, serveUi } from '../../edge/entry/ui-static.ts';
 import { createRuntime } from '../../edge/runtime.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -37,9 +37,10 @@ await saveRuleSet(db, { version: compiled.ruleSet.version, files: rules, source:
 const { token } = await createToken(db, { scope: 'admin', name: 'e2e admin' }, ctx);
 const { token: readToken } = await createToken(db, { scope: 'read', name: 'e2e reader' }, ctx);
 
-const app = createApp(runtime);
+const app = createApp(runtime, undefined, { docsAssets: DOCS_ASSETS });
 // Routes must all exist before the first request builds Hono's matcher.
 serveUi(app);
+serveDocsAssets(app);
 const csv = readFileSync(join(root, 'examples/users.csv'), 'utf8');
 const imported = await app.request('/v1/imports?plan=false', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
 if (imported.status >= 300) throw new Error(`seeding users failed: ${imported.status} ${await imported.text()}`);

@@ -200,6 +200,24 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await page.getByRole('heading', { name: 'Users' }).waitFor();
   });
 
+  it('shows the API page without the internet: Swagger UI from this server lists the operations', async () => {
+    const docs = await browser.context.newPage();
+    const elsewhere: string[] = [];
+    await docs.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(server.url)) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+    await docs.goto(`${server.url}/docs`);
+    await docs.locator('.opblock-summary-path', { hasText: '/v1/jit' }).first().waitFor({ timeout: 30_000 });
+    expect(await docs.locator('.opblock').count()).toBeGreaterThan(50);
+    await docs.getByRole('button', { name: /authorize/i }).first().waitFor();
+    expect(elsewhere).toEqual([]);
+    await docs.screenshot({ path: join(ARTIFACTS, 'ui-api-docs.png') });
+    await docs.close();
+  });
+
   it('signs out: the cookie stops working and the sign-in form is back', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();

@@ -70,6 +70,18 @@ describe('npm start', () => {
     expect(imports.status).toBe(200);
     const body = (await imports.json()) as { items: { status: string; created: number; fileName: string }[] };
     expect(body.items).toEqual([expect.objectContaining({ status: 'done', created: 500, fileName: 'examples/hr/workers.csv' })]);
+    // The API page loads Swagger UI from this server, not from a CDN, and needs no token for it.
+    const docs = await (await fetch(`${first.url}/docs`)).text();
+    const scripts = [...docs.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts).toEqual(['/docs/assets/swagger-ui-dist/swagger-ui.css', '/docs/assets/swagger-ui-dist/swagger-ui-bundle.js']);
+    for (const path of scripts) {
+      const asset = await fetch(`${first.url}${path}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(path.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    }
+    expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/package.json`)).status).toBe(404);
+    expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/..%2Fpackage.json`)).status).toBe(404);
     // The token is printed once and never logged elsewhere (the request log names its id only).
     expect(first.output().split(first.token).length).toBe(2);
 
