@@ -105,6 +105,22 @@ describe('embedded libSQL client', () => {
     expect(after.rows[0]?.extra).toBe('y');
   });
 
+  it("holds no read open between calls: it sees another connection's rows, which can checkpoint past it", async () => {
+    await client.execute('PRAGMA journal_mode=WAL');
+    const count = async () => (await client.execute('SELECT count(*) AS n FROM t')).rows[0]?.n;
+    await client.execute("INSERT INTO t (name) VALUES ('a')");
+    expect(await count()).toBe(1);
+    const other = createClient({ url: `file:${join(dir, 'db')}` });
+    try {
+      await other.execute("INSERT INTO t (name) VALUES ('b')");
+      expect(await count()).toBe(2);
+      const checkpoint = await other.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      expect(checkpoint.rows[0]?.busy).toBe(0);
+    } finally {
+      other.close();
+    }
+  });
+
   it('maps SQLite errors to LibsqlError and refuses what it does not offer', async () => {
     const error = await client.execute('SELECT * FROM nowhere').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LibsqlError);
