@@ -129,7 +129,7 @@ class EmbeddedClient implements Client {
     }
   }
 
-  #run(sql: string, args: InArgs = []): ResultSet {
+  #run(sql: string, args: InArgs = [], fresh = false): ResultSet {
     const prepared = this.#prepare(sql);
     const bound = toSqlArgs(args);
     if (prepared.columns === undefined) {
@@ -141,8 +141,9 @@ class EmbeddedClient implements Client {
     // SQLite re-prepares a statement after a schema change, and `SELECT *` can then return other
     // columns: read them again when a row does not fit the ones kept.
     if (raw.length > 0 && (raw[0] as unknown[]).length !== columns.length) {
+      if (fresh) throw new LibsqlError(`a row of ${(raw[0] as unknown[]).length} values from a statement of ${columns.length} columns: ${sql.slice(0, 200)}`, 'COLUMNS_CHANGED');
       this.#statements.delete(sql);
-      return this.#run(sql, args);
+      return this.#run(sql, args, true);
     }
     const rows = raw.map((values) => toRow(values, columns, shape as new (values: Value[]) => RowValues));
     return result(columns, prepared.columnTypes as string[], rows, 0, undefined);
