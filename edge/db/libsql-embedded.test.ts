@@ -105,6 +105,21 @@ describe('embedded libSQL client', () => {
     expect(after.rows[0]?.extra).toBe('y');
   });
 
+  it('runs a write that returns rows once, even when its columns changed under it', async () => {
+    const insert = (name: string) => client.execute({ sql: 'INSERT INTO t (name) VALUES (?) RETURNING *', args: [name] });
+    expect((await insert('a')).columns).toEqual(['id', 'name', 'flag', 'data']);
+    const other = createClient({ url: `file:${join(dir, 'db')}` });
+    try {
+      await other.execute("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'y'");
+    } finally {
+      other.close();
+    }
+    const second = await insert('b');
+    expect(second.columns).toEqual(['id', 'name', 'flag', 'data', 'extra']);
+    expect(second.rows[0]?.extra).toBe('y');
+    expect((await client.execute('SELECT name FROM t ORDER BY id')).rows.map((r) => r.name)).toEqual(['a', 'b']);
+  });
+
   it("holds no read open between calls: it sees another connection's rows, which can checkpoint past it", async () => {
     await client.execute('PRAGMA journal_mode=WAL');
     const count = async () => (await client.execute('SELECT count(*) AS n FROM t')).rows[0]?.n;

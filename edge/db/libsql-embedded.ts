@@ -129,24 +129,35 @@ class EmbeddedClient implements Client {
     }
   }
 
-  #run(sql: string, args: InArgs = [], fresh = false): ResultSet {
-    const prepared = this.#prepare(sql);
+  #run(sql: string, args: InArgs = []): ResultSet {
+    let prepared = this.#prepare(sql);
     const bound = toSqlArgs(args);
     if (prepared.columns === undefined) {
       const info = prepared.statement.run(bound);
       return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
     }
     const raw = prepared.statement.all(bound) as unknown[][];
-    const { columns, rowShape: shape } = prepared;
-    // SQLite re-prepares a statement after a schema change, and `SELECT *` can then return other
-    // columns: read them again when a row does not fit the ones kept.
-    if (raw.length > 0 && (raw[0] as unknown[]).length !== columns.length) {
-      if (fresh) throw new LibsqlError(`a row of ${(raw[0] as unknown[]).length} values from a statement of ${columns.length} columns: ${sql.slice(0, 200)}`, 'COLUMNS_CHANGED');
-      this.#statements.delete(sql);
-      return this.#run(sql, args, true);
+    // SQLite re-prepares a statement after a schema change (this connection's or another's), and
+    // `SELECT *` can then return other columns: when a row does not fit the ones kept, read them
+    // again from the statement that just ran (never run it twice: it may have written).
+    if (raw.length > 0 && (raw[0] as unknown[]).length !== prepared.columns.length) {
+      prepared = this.#describe(prepared.statement);
+      if ((raw[0] as unknown[]).length !== prepared.columns?.length) throw new LibsqlError(`rows of ${(raw[0] as unknown[]).length} values from a statement of ${prepared.columns?.length ?? 0} columns: ${sql.slice(0, 200)}`, 'COLUMNS_CHANGED');
+      if (this.#statements.has(sql)) this.#statements.set(sql, prepared);
     }
-    const rows = raw.map((values) => toRow(values, columns, shape as new (values: Value[]) => RowValues));
+    const columns = prepared.columns as string[];
+    const shape = prepared.rowShape as new (values: Value[]) => RowValues;
+    const rows = raw.map((values) => toRow(values, columns, shape));
     return result(columns, prepared.columnTypes as string[], rows, 0, undefined);
+  }
+
+  /** A statement with its columns read (a reader) or without (a write). */
+  #describe(statement: NativeStatement): Prepared {
+    if (!statement.reader) return { statement };
+    statement.raw(true);
+    const definitions = statement.columns();
+    const columns = definitions.map((c) => c.name);
+    return { statement, columns, columnTypes: definitions.map((c) => c.type ?? ''), rowShape: rowShape(columns.length) };
   }
 
   #prepare(sql: string): Prepared {
@@ -154,13 +165,7 @@ class EmbeddedClient implements Client {
     if (cached) return cached;
     const statement = this.database.prepare(sql);
     statement.safeIntegers(true);
-    let prepared: Prepared = { statement };
-    if (statement.reader) {
-      statement.raw(true);
-      const definitions = statement.columns();
-      const columns = definitions.map((c) => c.name);
-      prepared = { statement, columns, columnTypes: definitions.map((c) => c.type ?? ''), rowShape: rowShape(columns.length) };
-    }
+    const prepared = this.#describe(statement);
     // DDL changes what other statements mean: start afresh after it.
     if (/^\s*(create|alter|drop)\b/i.test(sql)) this.#statements.clear();
     else if (sql.length <= LONGEST_CACHED_SQL) {
