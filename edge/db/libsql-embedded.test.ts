@@ -80,6 +80,11 @@ describe('embedded libSQL client', () => {
     // the connection is usable again, outside any transaction
     await client.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: ['c'] }]);
     expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]?.n).toBe(2);
+    // a statement that ends the transaction ends the batch: what follows it does not run
+    const ended = await client.batch(["INSERT INTO t (name) VALUES ('d')", 'ROLLBACK', "INSERT INTO t (name) VALUES ('e')"]).catch((e: unknown) => e);
+    expect(ended).toBeInstanceOf(LibsqlBatchError);
+    expect((ended as LibsqlBatchError).statementIndex).toBe(2);
+    expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]?.n).toBe(2);
   });
 
   it('keeps statements prepared but reads a table afresh after its schema changes', async () => {

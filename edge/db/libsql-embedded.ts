@@ -62,6 +62,8 @@ class EmbeddedClient implements Client {
     const results: ResultSet[] = [];
     for (let i = 0; i < stmts.length; i++) {
       const item = stmts[i] as InStatement | [string, InArgs?];
+      // A statement that ended the transaction (its own COMMIT or ROLLBACK) ends the batch too.
+      if (!this.database.inTransaction) return Promise.reject(new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED'));
       try {
         const stmt = Array.isArray(item) ? { sql: item[0], args: item[1] ?? [] } : typeof item === 'string' ? { sql: item, args: [] } : item;
         results.push(this.#run(stmt.sql, stmt.args));
