@@ -33,10 +33,10 @@ export function serveUi<E extends object>(app: Hono<E & { Variables?: object }>,
 /** The base URL `createApp` gives the API page for its Swagger UI files (`docsAssets`). */
 export const DOCS_ASSETS = '/docs/assets';
 
-const SWAGGER_FILES: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-};
+const SWAGGER_FILES = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 /** Serves the Swagger UI files the API page asks for at `DOCS_ASSETS` (no CDN needed). */
 export function serveDocsAssets<E extends object>(app: Hono<E & { Variables?: object }>): void {
@@ -44,7 +44,7 @@ export function serveDocsAssets<E extends object>(app: Hono<E & { Variables?: ob
   const files = new Map<string, Promise<Buffer>>();
   app.get(`${DOCS_ASSETS}/swagger-ui-dist/:file`, async (c) => {
     const name = c.req.param('file');
-    const type = SWAGGER_FILES[name];
+    const type = SWAGGER_FILES.get(name);
     if (type === undefined) return c.notFound();
     let file = files.get(name);
     if (!file) files.set(name, (file = readFile(join(dist, name))));

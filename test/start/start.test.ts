@@ -80,7 +80,7 @@ describe('npm start', () => {
       expect(asset.headers.get('content-type')).toMatch(path.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     }
-    expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/package.json`)).status).toBe(404);
+    for (const name of ['package.json', 'constructor', '__proto__']) expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/${name}`)).status).toBe(404);
     expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/..%2Fpackage.json`)).status).toBe(404);
     // The token is printed once and never logged elsewhere (the request log names its id only).
     expect(first.output().split(first.token).length).toBe(2);
