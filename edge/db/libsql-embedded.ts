@@ -23,11 +23,17 @@ type NativeStatement = Database.Statement;
 
 interface Prepared {
   statement: NativeStatement;
-  /** Column names, for statements that return rows. */
-  columns?: string[];
-  columnTypes?: string[];
+  /** What it returns, for a statement that returns rows. */
+  reader?: Reader;
+}
+
+interface Reader {
+  columns: string[];
+  columnTypes: string[];
+  /** Each column name with the index of its first column (of two equal names, the first wins). */
+  names: (readonly [string, number])[];
   /** The class of its rows: their values by index and their `length`. */
-  rowShape?: new (values: Value[]) => RowValues;
+  Shape: new (values: Value[]) => RowValues;
 }
 
 /** Opens `path` (a file path or `:memory:`) and wraps it. */
@@ -45,7 +51,7 @@ class EmbeddedClient implements Client {
   execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     try {
       this.#checkOpen();
-      const stmt = typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
+      const stmt = toStatement(stmtOrSql, args);
       return Promise.resolve(this.#run(stmt.sql, stmt.args));
     } catch (error) {
       return Promise.reject(libsqlError(error));
@@ -61,11 +67,10 @@ class EmbeddedClient implements Client {
     }
     const results: ResultSet[] = [];
     for (let i = 0; i < stmts.length; i++) {
-      const item = stmts[i] as InStatement | [string, InArgs?];
       // A statement that ended the transaction (its own COMMIT or ROLLBACK) ends the batch too.
       if (!this.database.inTransaction) return Promise.reject(new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED'));
       try {
-        const stmt = Array.isArray(item) ? { sql: item[0], args: item[1] ?? [] } : typeof item === 'string' ? { sql: item, args: [] } : item;
+        const stmt = toStatement(stmts[i] as InStatement | [string, InArgs?]);
         results.push(this.#run(stmt.sql, stmt.args));
       } catch (error) {
         this.#rollback();
@@ -132,34 +137,26 @@ class EmbeddedClient implements Client {
   }
 
   #run(sql: string, args: InArgs = []): ResultSet {
-    let prepared = this.#prepare(sql);
+    const prepared = this.#prepare(sql);
     const bound = toSqlArgs(args);
-    if (prepared.columns === undefined) {
+    if (prepared.reader === undefined) {
       const info = prepared.statement.run(bound);
       return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
     }
     const raw = prepared.statement.all(bound) as unknown[][];
+    let reader = prepared.reader;
     // SQLite re-prepares a statement after a schema change (this connection's or another's), and
     // `SELECT *` can then return other columns: when a row does not fit the ones kept, read them
     // again from the statement that just ran (never run it twice: it may have written).
-    if (raw.length > 0 && (raw[0] as unknown[]).length !== prepared.columns.length) {
-      prepared = this.#describe(prepared.statement);
-      if ((raw[0] as unknown[]).length !== prepared.columns?.length) throw new LibsqlError(`rows of ${(raw[0] as unknown[]).length} values from a statement of ${prepared.columns?.length ?? 0} columns: ${sql.slice(0, 200)}`, 'COLUMNS_CHANGED');
-      if (this.#statements.has(sql)) this.#statements.set(sql, prepared);
+    const width = (raw[0] as unknown[] | undefined)?.length;
+    if (width !== undefined && width !== reader.columns.length) {
+      reader = describe(prepared.statement);
+      if (width !== reader.columns.length) throw new LibsqlError(`rows of ${width} values from a statement of ${reader.columns.length} columns: ${sql.slice(0, 200)}`, 'COLUMNS_CHANGED');
+      if (this.#statements.has(sql)) this.#statements.set(sql, { statement: prepared.statement, reader });
     }
-    const columns = prepared.columns as string[];
-    const shape = prepared.rowShape as new (values: Value[]) => RowValues;
-    const rows = raw.map((values) => toRow(values, columns, shape));
-    return result(columns, prepared.columnTypes as string[], rows, 0, undefined);
-  }
-
-  /** A statement with its columns read (a reader) or without (a write). */
-  #describe(statement: NativeStatement): Prepared {
-    if (!statement.reader) return { statement };
-    statement.raw(true);
-    const definitions = statement.columns();
-    const columns = definitions.map((c) => c.name);
-    return { statement, columns, columnTypes: definitions.map((c) => c.type ?? ''), rowShape: rowShape(columns.length) };
+    const { names, Shape } = reader;
+    const rows = raw.map((values) => toRow(values, names, Shape));
+    return result(reader.columns, reader.columnTypes, rows, 0, undefined);
   }
 
   #prepare(sql: string): Prepared {
@@ -167,7 +164,7 @@ class EmbeddedClient implements Client {
     if (cached) return cached;
     const statement = this.database.prepare(sql);
     statement.safeIntegers(true);
-    const prepared = this.#describe(statement);
+    const prepared: Prepared = statement.reader ? { statement, reader: describe(statement) } : { statement };
     // DDL changes what other statements mean: start afresh after it.
     if (/^\s*(create|alter|drop)\b/i.test(sql)) this.#statements.clear();
     else if (sql.length <= LONGEST_CACHED_SQL) {
@@ -176,6 +173,23 @@ class EmbeddedClient implements Client {
     }
     return prepared;
   }
+}
+
+/** What a statement that returns rows returns: its columns, read once (and again after a schema change). */
+function describe(statement: NativeStatement): Reader {
+  statement.raw(true);
+  const definitions = statement.columns();
+  const columns = definitions.map((c) => c.name);
+  const first = new Map<string, number>();
+  columns.forEach((name, i) => first.has(name) || first.set(name, i));
+  return { columns, columnTypes: definitions.map((c) => c.type ?? ''), names: [...first], Shape: rowShape(columns.length) };
+}
+
+/** `{ sql, args }` from any of the forms @libsql/client takes. */
+function toStatement(item: InStatement | string | [string, InArgs?], args?: InArgs): { sql: string; args: InArgs } {
+  if (typeof item === 'string') return { sql: item, args: args ?? [] };
+  if (Array.isArray(item)) return { sql: item[0], args: item[1] ?? [] };
+  return { sql: item.sql, args: item.args ?? [] };
 }
 
 function begin(mode: TransactionMode): string {
@@ -221,13 +235,10 @@ class RowValues {
   }
 }
 
-function toRow(raw: unknown[], columns: string[], Shape: new (values: Value[]) => RowValues): Row {
+function toRow(raw: unknown[], names: Reader['names'], Shape: Reader['Shape']): Row {
   const values = raw.map(fromSql);
   const row = new Shape(values) as unknown as Record<string, Value>;
-  for (let i = 0; i < columns.length; i++) {
-    const name = columns[i] as string;
-    if (!Object.hasOwn(row, name)) row[name] = values[i] as Value;
-  }
+  for (const [name, i] of names) row[name] = values[i] as Value;
   return row as unknown as Row;
 }
 
