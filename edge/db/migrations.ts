@@ -72,4 +72,11 @@ export const migrations: readonly Migration[] = [
       "CREATE TABLE `app_groups` (\n\t`app_id` text NOT NULL,\n\t`group_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text,\n\t`observed_at` text NOT NULL,\n\tPRIMARY KEY(`app_id`, `group_id`)\n);",
     ],
   },
+  {
+    name: "0005_member_order",
+    statements: [
+      "DROP INDEX `memberships_group`;",
+      "CREATE INDEX `memberships_group` ON `memberships` (`group_id`,`user_id`);",
+    ],
+  },
 ];

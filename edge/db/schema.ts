@@ -52,7 +52,7 @@ export const memberships = sqliteTable(
     groupId: text('group_id').notNull(),
     source: text('source').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('memberships_group').on(t.groupId)],
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('memberships_group').on(t.groupId, t.userId)],
 );
 
 export const APP_STATUSES = ['ok', 'quarantined'] as const;

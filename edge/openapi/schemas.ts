@@ -64,8 +64,19 @@ export const UserListQuery = z.looseObject({
   department: z.string().optional().openapi({ description: 'any other parameter filters on the profile attribute of that name' }),
 });
 
-export const GroupSchema = z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), source: z.string() }).openapi('Group');
+export const GroupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    source: z.string().openapi({ description: '`manual`, `rules` (a `kind: group` of the active rule set) or an app id' }),
+    definedAt: z.string().optional().openapi({ description: "a rule set's group: the rule file and line that define it" }),
+  })
+  .openapi('Group');
 export const GroupCreateSchema = z.strictObject({ id: Id, name: z.string().min(1).max(200), description: z.string().max(2000).nullable().optional() }).openapi('GroupCreate');
+export const GroupMemberSchema = z
+  .object({ userId: z.string(), login: z.string(), status: z.string(), source: z.string().openapi({ description: 'who made the user a member: `rules`, `manual`, or an app id' }) })
+  .openapi('GroupMember');
 export const GroupPatchSchema = z.strictObject({ name: z.string().min(1).max(200).optional(), description: z.string().max(2000).nullable().optional() }).openapi('GroupPatch');
 
 export const CONNECTORS = ['scim', 'ldap', 'rest', 'manual'] as const;

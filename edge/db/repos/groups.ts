@@ -5,7 +5,7 @@ import type { SQL } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, Statement, WriteContext } from '../index.ts';
 import { chunkRows, fail, isConstraintError, ok, paramLimit } from '../index.ts';
-import { groups, memberships } from '../schema.ts';
+import { groups, identities, memberships } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
 
@@ -47,17 +47,58 @@ export async function deleteGroup(db: Db, id: string, ctx: WriteContext): Promis
   return ok({ id });
 }
 
-export async function listGroups(db: Db, options: { limit?: number; cursor?: string; source?: string } = {}): Promise<Outcome<Page<Group>, 'bad_cursor'>> {
+/**
+ * Groups in id order. `defined` are groups kept outside this table (the active rule set's): they
+ * are listed among the stored ones, in the same order and under the same cursor, unless a stored
+ * group has their id.
+ */
+export async function listGroups(db: Db, options: { limit?: number; cursor?: string; source?: string; defined?: readonly Group[] } = {}): Promise<Outcome<Page<Group>, 'bad_cursor'>> {
   const limit = clampLimit(options.limit);
   const where: SQL[] = [];
+  let after: string | undefined;
   if (options.cursor !== undefined) {
-    const after = decodeCursor(options.cursor);
+    after = decodeCursor(options.cursor);
     if (after === undefined) return fail('bad_cursor', `cursor \`${options.cursor.slice(0, 40)}\` is not one we issued`);
     where.push(gt(groups.id, after));
   }
   if (options.source) where.push(eq(groups.source, options.source));
   const rows = await db.select().from(groups).where(and(...where)).orderBy(asc(groups.id)).limit(limit + 1);
-  return ok(toPage(rows, limit, (g) => g.id));
+  const defined = (options.defined ?? []).filter((g) => (after === undefined || g.id > after) && (!options.source || g.source === options.source));
+  if (defined.length === 0) return ok(toPage(rows, limit, (g) => g.id));
+  const stored = new Set<string>();
+  for (const chunk of chunkRows(defined.map((g) => g.id), 1, paramLimit(db))) {
+    for (const r of await db.select({ id: groups.id }).from(groups).where(inArray(groups.id, chunk))) stored.add(r.id);
+  }
+  // Both lists are in id order after the cursor: their merge's first `limit + 1` make the page.
+  const merged = [...rows, ...defined.filter((g) => !stored.has(g.id))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ok(toPage(merged.slice(0, limit + 1), limit, (g) => g.id));
+}
+
+export interface Member {
+  userId: string;
+  login: string;
+  status: string;
+  /** Who made the user a member: `rules`, `manual`, or an app/directory id. */
+  source: string;
+}
+
+/** A group's members in user-id order, a page at a time. */
+export async function listMembers(db: Db, groupId: string, options: { limit?: number; cursor?: string } = {}): Promise<Outcome<Page<Member>, 'bad_cursor'>> {
+  const limit = clampLimit(options.limit);
+  const where: SQL[] = [eq(memberships.groupId, groupId)];
+  if (options.cursor !== undefined) {
+    const after = decodeCursor(options.cursor);
+    if (after === undefined) return fail('bad_cursor', `cursor \`${options.cursor.slice(0, 40)}\` is not one we issued`);
+    where.push(gt(memberships.userId, after));
+  }
+  const rows = await db
+    .select({ userId: memberships.userId, login: identities.login, status: identities.status, source: memberships.source })
+    .from(memberships)
+    .innerJoin(identities, eq(identities.id, memberships.userId))
+    .where(and(...where))
+    .orderBy(asc(memberships.userId))
+    .limit(limit + 1);
+  return ok(toPage(rows, limit, (m) => m.userId));
 }
 
 /** Adds memberships; existing ones are kept as they are (idempotent). */

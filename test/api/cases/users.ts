@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { MakeRuntime } from '../context.ts';
 import { setup } from '../context.ts';
-import { engineer, salesperson } from '../fixtures.ts';
+import { RULES, engineer, salesperson } from '../fixtures.ts';
 
 export function userCases(makeRuntime: MakeRuntime): void {
   it('creates, reads and updates a user, with ETags and optimistic concurrency', async () => {
@@ -84,6 +84,56 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('PATCH', '/v1/groups/sre', { body: { name: 'x' }, headers: { 'if-match': etag } })).status).toBe(412);
     expect((await t.call('GET', '/v1/groups/nope')).status).toBe(404);
     expect((await t.call('GET', '/v1/groups?source=manual')).body.items.map((g: { id: string }) => g.id)).toEqual(['sre']);
+  });
+
+  it("lists the active rule set's groups beside stored ones, one cursor over both, with their members", async () => {
+    const t = await setup(makeRuntime);
+    const groupFile = {
+      path: 'groups.yaml',
+      text: 'kind: group\nid: engineering\nname: Engineering\ndescription: everyone in engineering\nwhen: { all: [ { fact: department, operator: equal, value: Engineering } ] }\n---\nkind: group\nid: all-staff\nwhen: { all: [ { fact: department, operator: exists, value: true } ] }\n',
+    };
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files: [...RULES, groupFile], activate: true } })).status).toBe(201);
+    for (const id of ['billing', 'zeta']) expect((await t.call('POST', '/v1/groups', { body: { id, name: id } })).status).toBe(201);
+    for (const n of [1, 2, 3]) await t.call('POST', '/v1/users', { body: engineer(n) });
+    await t.call('POST', '/v1/users', { body: salesperson(1) });
+    expect((await t.call('POST', '/v1/runs', { body: {} })).status).toBe(201);
+
+    // Pages of two walk both lists in id order, each group once.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await t.call('GET', `/v1/groups?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((g: { id: string; source: string }) => `${g.id}:${g.source}`));
+      cursor = res.body.next;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['all-staff:rules', 'billing:manual', 'engineering:rules', 'zeta:manual']);
+    expect((await t.call('GET', '/v1/groups?source=rules')).body.items.map((g: { id: string }) => g.id)).toEqual(['all-staff', 'engineering']);
+    expect((await t.call('GET', '/v1/groups?source=manual')).body.items.map((g: { id: string }) => g.id)).toEqual(['billing', 'zeta']);
+
+    const read = await t.call('GET', '/v1/groups/engineering');
+    expect(read.body).toEqual({ id: 'engineering', name: 'Engineering', description: 'everyone in engineering', source: 'rules', definedAt: 'groups.yaml:1' });
+    // A rule's group changes in its file, never through the API, and its id cannot be taken.
+    const rename = await t.call('PATCH', '/v1/groups/engineering', { body: { name: 'Eng' } });
+    expect(rename.status).toBe(409);
+    expect(rename.body.error).toMatchObject({ code: 'defined_by_rules', message: expect.stringContaining('groups.yaml:1') });
+    expect((await t.call('POST', '/v1/groups', { body: { id: 'all-staff', name: 'x' } })).status).toBe(409);
+
+    const members = await t.call('GET', '/v1/groups/engineering/members?limit=2');
+    expect(members.body.items).toEqual([
+      { userId: 'u1', login: 'eng1', status: 'ACTIVE', source: 'rules' },
+      { userId: 'u2', login: 'eng2', status: 'ACTIVE', source: 'rules' },
+    ]);
+    const rest = await t.call('GET', `/v1/groups/engineering/members?limit=2&cursor=${members.body.next}`);
+    expect(rest.body).toEqual({ items: [{ userId: 'u3', login: 'eng3', status: 'ACTIVE', source: 'rules' }] });
+    expect((await t.call('GET', '/v1/groups/all-staff/members')).body.items.map((m: { userId: string }) => m.userId)).toEqual(['s1', 'u1', 'u2', 'u3']);
+    expect((await t.call('GET', '/v1/groups/billing/members')).body).toEqual({ items: [] });
+    expect((await t.call('GET', '/v1/groups/nope/members')).status).toBe(404);
+    expect((await t.call('GET', '/v1/groups/engineering/members?cursor=zzz')).body.error.code).toBe('invalid_cursor');
+    // A read-only token may list members; none may without a token.
+    expect((await t.call('GET', '/v1/groups/engineering/members', { token: t.tokens.read })).status).toBe(200);
+    expect((await t.call('GET', '/v1/groups/engineering/members', { token: null })).status).toBe(401);
   });
 
   it('manages apps and never shows their secrets', async () => {
