@@ -86,8 +86,13 @@ export const AppSchema = z
     name: z.string(),
     connector: z.string(),
     config: z.record(z.string(), JsonValue).openapi({ description: 'secret values (tokens, passwords, keys) are shown as `(redacted)`' }),
-    status: z.string(),
+    status: z.string().openapi({ description: '`ok`, `quarantined`, or `unconnected`: the active rule set defines the app and no connection is registered (its actions wait)' }),
     quarantinedUntil: z.string().nullable(),
+    definedAt: z.string().optional().openapi({ description: 'the rule file and line that define the app, when the active rule set does' }),
+    mappings: z
+      .array(z.object({ attribute: z.string(), expr: z.string(), createOnly: z.boolean() }))
+      .optional()
+      .openapi({ description: "the rule file's attribute mappings: the CEL expression each account attribute is computed with" }),
   })
   .openapi('App');
 export const AppCreateSchema = z

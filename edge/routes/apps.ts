@@ -1,5 +1,8 @@
 // `/v1/apps`: target applications and their connector configuration. Secrets in the config
 // are write-only: responses show `(redacted)`, and sending `(redacted)` back keeps the secret.
+// An app of the active rule set (`kind: app`) is listed and read with the file that defines it and
+// its attribute mappings; until its connection is registered (POST) it is `unconnected`, and the
+// dispatcher leaves its actions waiting.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../db/repos/index.ts';
 import { decodeCursor, encodeCursor, getApp, listApps, saveApp } from '../db/repos/index.ts';
@@ -10,6 +13,8 @@ import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { AppCreateSchema, AppPatchSchema, AppSchema, CONNECTORS, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
+import type { DefinedApp } from '../services/defined.ts';
+import { ruleApps } from '../services/defined.ts';
 
 export const SECRET_KEY = /token|secret|password|passwd|key|credential|bearer/i;
 const REDACTED = '(redacted)';
@@ -36,7 +41,21 @@ function keepSecrets(next: Record<string, unknown>, stored: Record<string, unkno
   return out;
 }
 
-export const appBody = (a: App) => ({ id: a.id, name: a.name, connector: a.connector, config: redactConfig(a.config), status: a.status, quarantinedUntil: a.quarantinedUntil });
+/** A stored app as the API shows it, with what the active rule set says of it (`defined`). */
+export const appBody = (a: App, defined?: DefinedApp) => ({
+  id: a.id,
+  name: a.name,
+  connector: a.connector,
+  config: redactConfig(a.config),
+  status: a.status,
+  quarantinedUntil: a.quarantinedUntil,
+  ...(defined ? { definedAt: defined.definedAt, mappings: defined.mappings } : {}),
+});
+
+/** An app the active rule set defines whose connection nobody has registered yet. */
+const unconnectedBody = (d: DefinedApp) => ({ id: d.id, name: d.name, connector: d.connector, config: {}, status: 'unconnected', quarantinedUntil: null, definedAt: d.definedAt, mappings: d.mappings });
+
+const notConnected = (d: DefinedApp) => notFound(`app \`${d.id}\` (${d.definedAt}) has no connection yet: register it with POST /v1/apps`);
 
 const tags = ['apps'];
 const security = [{ bearer: [] }];
@@ -45,7 +64,7 @@ const read = createRoute({ method: 'get', path: '/{id}', tags, security, summary
 const patch = createRoute({ method: 'patch', path: '/{id}', tags, security, summary: 'change name, connector or config', request: { params: IdParam, body: jsonBody(AppPatchSchema) }, responses: { 200: json(AppSchema), ...errorResponses(400, 404, 412) } });
 const list = createRoute({
   method: 'get', path: '/', tags, security, summary: 'list apps',
-  request: { query: PageQuery.extend({ status: z.enum(['ok', 'quarantined']).optional(), connector: z.enum(CONNECTORS).optional() }) },
+  request: { query: PageQuery.extend({ status: z.enum(['ok', 'quarantined', 'unconnected']).optional(), connector: z.enum(CONNECTORS).optional() }) },
   responses: { 200: json(pageOf(AppSchema, 'AppPage')), ...errorResponses(400) },
 });
 
@@ -56,36 +75,46 @@ export function appRoutes(runtime: Runtime) {
     const body = c.req.valid('json');
     if (await getApp(db, body.id)) throw conflict(`app \`${body.id}\` exists`);
     const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config: body.config ?? {} }, writeContext(runtime, c.get('auth')));
-    c.header('ETag', contentTag(appBody(row)));
-    return c.json(appBody(row), 201);
+    const shown = appBody(row, (await ruleApps(db)).get(row.id));
+    c.header('ETag', contentTag(shown));
+    return c.json(shown, 201);
   });
   router.openapi(read, async (c) => {
-    const row = await getApp(db, c.req.valid('param').id);
-    if (!row) throw notFound(`no app \`${c.req.valid('param').id}\``);
-    c.header('ETag', contentTag(appBody(row)));
-    return c.json(appBody(row), 200);
+    const { id } = c.req.valid('param');
+    const row = await getApp(db, id);
+    const defined = (await ruleApps(db)).get(id);
+    if (!row && !defined) throw notFound(`no app \`${id}\``);
+    const shown = row ? appBody(row, defined) : unconnectedBody(defined as DefinedApp);
+    c.header('ETag', contentTag(shown));
+    return c.json(shown, 200);
   });
   router.openapi(patch, async (c) => {
     const { id } = c.req.valid('param');
     const current = await getApp(db, id);
-    if (!current) throw notFound(`no app \`${id}\``);
-    checkIfMatch(c.req.header('if-match'), contentTag(appBody(current)));
+    const defined = (await ruleApps(db)).get(id);
+    if (!current) throw defined ? notConnected(defined) : notFound(`no app \`${id}\``);
+    checkIfMatch(c.req.header('if-match'), contentTag(appBody(current, defined)));
     const body = c.req.valid('json');
     const config = body.config ? keepSecrets(body.config, current.config) : current.config;
     const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config }, writeContext(runtime, c.get('auth')));
-    c.header('ETag', contentTag(appBody(row)));
-    return c.json(appBody(row), 200);
+    const shown = appBody(row, defined);
+    c.header('ETag', contentTag(shown));
+    return c.json(shown, 200);
   });
   router.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    // Apps are few (tens): filter and page in memory, by id.
+    // Apps are few (tens): merge, filter and page in memory, by id.
     let after: string | undefined;
     if (q.cursor !== undefined && (after = decodeCursor(q.cursor)) === undefined) throw new ApiError(400, 'invalid_cursor', `cursor \`${q.cursor.slice(0, 40)}\` is not one we issued`);
     const limit = clampLimit(q.limit);
-    const rows = (await listApps(db)).filter((a) => (after === undefined || a.id > after) && (!q.status || a.status === q.status) && (!q.connector || a.connector === q.connector));
+    const defined = await ruleApps(db);
+    const stored = await listApps(db);
+    const storedIds = new Set(stored.map((a) => a.id));
+    const all = [...stored.map((a) => appBody(a, defined.get(a.id))), ...[...defined.values()].filter((d) => !storedIds.has(d.id)).map(unconnectedBody)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const rows = all.filter((a) => (after === undefined || a.id > after) && (!q.status || a.status === q.status) && (!q.connector || a.connector === q.connector));
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return c.json({ items: items.map(appBody), ...(rows.length > limit && last ? { next: encodeCursor(last.id) } : {}) }, 200);
+    return c.json({ items, ...(rows.length > limit && last ? { next: encodeCursor(last.id) } : {}) }, 200);
   });
   return router;
 }

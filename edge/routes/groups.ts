@@ -5,13 +5,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Group } from '../db/repos/index.ts';
 import { createGroup, getGroup, listGroups, listMembers, updateGroup } from '../db/repos/index.ts';
-import type { Db } from '../db/index.ts';
 import { writeContext } from '../http/env.ts';
 import { checkIfMatch, contentTag } from '../http/etag.ts';
 import { ApiError, notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { GroupCreateSchema, GroupMemberSchema, GroupPatchSchema, GroupSchema, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
-import { activeRules } from '../jit/active-rules.ts';
+import type { DefinedGroup } from '../services/defined.ts';
+import { ruleGroups } from '../services/defined.ts';
 import type { Runtime } from '../runtime.ts';
 
 const tags = ['groups'];
@@ -31,16 +31,7 @@ const members = createRoute({
   responses: { 200: json(pageOf(GroupMemberSchema, 'GroupMemberPage')), ...errorResponses(400, 404) },
 });
 
-/** The active rule set's groups, as stored groups look, with the file and line that define each. */
-async function ruleGroups(db: Db): Promise<Map<string, Group & { definedAt: string }>> {
-  const out = new Map<string, Group & { definedAt: string }>();
-  for (const g of (await activeRules(db))?.ruleSet.groups ?? []) {
-    out.set(g.id, { id: g.id, name: g.source.name ?? g.id, description: g.source.description ?? null, source: 'rules', definedAt: `${g.file}:${g.line}` });
-  }
-  return out;
-}
-
-function ruleOwned(group: Group & { definedAt: string }, doing: string): ApiError {
+function ruleOwned(group: DefinedGroup, doing: string): ApiError {
   return new ApiError(409, 'defined_by_rules', `group \`${group.id}\` is defined by the active rule set (${group.definedAt}): ${doing} in its rule file`);
 }
 

@@ -14,6 +14,7 @@ import { newRouter } from '../http/router.ts';
 import { IdParam, JsonValue, PageQuery, errorResponses, json, pageOf } from '../openapi/schemas.ts';
 import { activeRules } from '../jit/active-rules.ts';
 import type { Runtime } from '../runtime.ts';
+import { ruleApps } from '../services/defined.ts';
 
 const security = [{ bearer: [] }];
 const items = <T extends z.ZodType>(item: T, name: string) => z.object({ items: z.array(item) }).openapi(name);
@@ -104,12 +105,12 @@ export function userLinkRoutes(runtime: Runtime) {
   return app;
 }
 
-/** `/v1/apps/{id}/accounts` and `/v1/apps/{id}/imports`. */
+/** `/v1/apps/{id}/accounts` and `/v1/apps/{id}/imports`, of a stored app or one the active rule set defines. */
 export function appLinkRoutes(runtime: Runtime) {
   const app = newRouter();
   const { db } = runtime;
   const known = async (id: string) => {
-    if (!(await getApp(db, id))) throw notFound(`no app \`${id}\``);
+    if (!(await getApp(db, id)) && !(await ruleApps(db)).has(id)) throw notFound(`no app \`${id}\``);
   };
   app.openapi(routes.appAccounts, async (c) => {
     const { id } = c.req.valid('param');

@@ -178,6 +178,20 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(linked.items.map((a) => [a.appId, a.externalId])).toEqual([['payroll-legacy', 'PR-2024']]);
   });
 
+  it("lists the rule set's apps, says how to connect an unconnected one, and shows an app's mappings", async () => {
+    await page.goto(`${server.url}/ui/#/apps`);
+    const table = page.getByRole('table', { name: 'apps' });
+    await expect.poll(() => table.textContent()).toContain('Slack');
+    expect(await table.getByRole('row').filter({ hasText: 'Slack' }).textContent()).toMatch(/unconnected.*apps\/slack\.yaml:1/);
+    expect(await table.getByRole('row').filter({ hasText: 'GitHub Enterprise' }).textContent()).toMatch(/scim\s*ok\s*apps\/github\.yaml:1/);
+    await page.goto(`${server.url}/ui/#/apps/slack`);
+    await expect.poll(() => page.locator('main').textContent()).toContain('No connection is registered for this app');
+    await page.goto(`${server.url}/ui/#/apps/github`);
+    await expect.poll(() => page.locator('main').textContent()).toContain('on create only');
+    expect(await page.locator('main').textContent()).toContain('user.email.lowerAscii()');
+    await shot('app-mappings');
+  });
+
   it('shows every main screen with labelled controls and no raw errors', async () => {
     for (const screen of ['dashboard', 'users', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
       await page.goto(`${server.url}/ui/#/${screen}`);

@@ -136,6 +136,39 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/groups/engineering/members', { token: null })).status).toBe(401);
   });
 
+  it("lists the active rule set's apps, unconnected until a connection is registered, with their file and mappings", async () => {
+    const t = await setup(makeRuntime);
+    expect((await t.call('GET', '/v1/apps')).body).toEqual({ items: [] });
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files: RULES, activate: true } })).status).toBe(201);
+    const listed = await t.call('GET', '/v1/apps');
+    expect(listed.body.items).toEqual([
+      { id: 'github', name: 'github', connector: 'scim', config: {}, status: 'unconnected', quarantinedUntil: null, definedAt: 'apps.yaml:1', mappings: [{ attribute: 'email', expr: 'user.email', createOnly: false }] },
+      { id: 'wiki', name: 'wiki', connector: 'scim', config: {}, status: 'unconnected', quarantinedUntil: null, definedAt: 'apps.yaml:9', mappings: [] },
+    ]);
+    // Connecting one keeps what the rule file says of it beside the stored connection.
+    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { url: 'https://scim.example', token: 't0ken-value' } } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'github', name: 'GitHub', status: 'ok', config: { token: '(redacted)' }, definedAt: 'apps.yaml:1', mappings: [{ attribute: 'email' }] });
+    expect((await t.call('GET', '/v1/apps?status=unconnected')).body.items.map((a: { id: string }) => a.id)).toEqual(['wiki']);
+    expect((await t.call('GET', '/v1/apps?status=ok')).body.items.map((a: { id: string }) => a.id)).toEqual(['github']);
+    const page = await t.call('GET', '/v1/apps?limit=1');
+    expect(page.body.items.map((a: { id: string }) => a.id)).toEqual(['github']);
+    expect((await t.call('GET', `/v1/apps?limit=1&cursor=${page.body.next}`)).body).toMatchObject({ items: [{ id: 'wiki' }] });
+    const wiki = await t.call('GET', '/v1/apps/wiki');
+    expect(wiki.body).toMatchObject({ status: 'unconnected', definedAt: 'apps.yaml:9' });
+    const patch = await t.call('PATCH', '/v1/apps/wiki', { body: { name: 'Wiki' } });
+    expect(patch.status).toBe(404);
+    expect(patch.body.error.message).toContain('has no connection yet: register it with POST /v1/apps');
+    expect((await t.call('GET', '/v1/apps/wiki/accounts')).body).toEqual({ items: [] });
+    expect((await t.call('GET', '/v1/apps/wiki/imports')).body).toEqual({ items: [] });
+    expect((await t.call('GET', '/v1/apps/nope/accounts')).status).toBe(404);
+    // A connection registered for an app no rule file defines shows no rule fields.
+    await t.call('POST', '/v1/apps', { body: { id: 'legacy', name: 'Legacy', connector: 'rest', config: {} } });
+    const legacy = await t.call('GET', '/v1/apps/legacy');
+    expect(legacy.body).not.toHaveProperty('definedAt');
+    expect(legacy.body).not.toHaveProperty('mappings');
+  });
+
   it('manages apps and never shows their secrets', async () => {
     const t = await setup(makeRuntime);
     const secret = 'scim-bearer-s3cr3t-value';
