@@ -53,6 +53,12 @@ await recordAccounts(db, [
   { userId: 'e1001', appId: 'github', status: 'active', externalId: 'gh-1001', role: 'developer', attributes: { login: 'acme-ada-lovelace', email: 'ada.lovelace@acme.example' } },
   { userId: 'e1001', appId: 'payroll-legacy', status: 'suspended', externalId: 'PR-1001', attributes: { fullName: 'Lovelace, Ada' } },
 ], ctx);
+// Jira holds 150 accounts of people Roster does not know (orphans): more than one page of them.
+await recordAccounts(
+  db,
+  Array.from({ length: 150 }, (_, i) => ({ userId: `x${String(i).padStart(4, '0')}`, appId: 'jira', status: 'active' as const, externalId: `jira-${i}`, attributes: {} })),
+  ctx,
+);
 await createGroup(db, { id: 'engineering', name: 'Engineering', description: null, source: 'rules' }, ctx);
 await addMemberships(db, [{ userId: 'e1001', groupId: 'engineering', source: 'rules' }], ctx);
 const payroll = await importFromApp(runtime, 'payroll-legacy', async () => ({

@@ -178,7 +178,7 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(linked.items.map((a) => [a.appId, a.externalId])).toEqual([['payroll-legacy', 'PR-2024']]);
   });
 
-  it("lists the rule set's apps, says how to connect an unconnected one, and shows an app's mappings", async () => {
+  it("lists the rule set's apps, says how to connect an unconnected one, shows an app's mappings and pages its accounts", async () => {
     await page.goto(`${server.url}/ui/#/apps`);
     const table = page.getByRole('table', { name: 'apps' });
     await expect.poll(() => table.textContent()).toContain('Slack');
@@ -190,6 +190,17 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => page.locator('main').textContent()).toContain('on create only');
     expect(await page.locator('main').textContent()).toContain('user.email.lowerAscii()');
     await shot('app-mappings');
+    // An app's accounts come a page at a time; more on request, never all at once.
+    await page.goto(`${server.url}/ui/#/apps/jira`);
+    const accounts = page.getByRole('table', { name: 'accounts in this app' });
+    await accounts.waitFor();
+    await expect.poll(() => accounts.locator('tbody tr').count()).toBe(100);
+    expect(await page.locator('main').textContent()).toContain('100 shown, more to read');
+    await page.getByRole('button', { name: 'show more accounts' }).click();
+    await expect.poll(() => accounts.locator('tbody tr').count()).toBe(150);
+    expect(await page.locator('main').textContent()).toContain('150 shown');
+    expect(await page.getByRole('button', { name: 'show more accounts' }).count()).toBe(0);
+    expect(await accounts.locator('tbody tr').last().textContent()).toContain('x0149');
   });
 
   it('shows every main screen with labelled controls and no raw errors', async () => {

@@ -40,7 +40,8 @@ export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | User
 
 export const listApps = () => listAll<AppRow>('/v1/apps');
 export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
-export const appAccounts = (id: string) => optional(listAll<AccountRow>(`/v1/apps/${encodeURIComponent(id)}/accounts`));
+/** One page of an app's accounts (an app may hold hundreds of thousands: never read them all). */
+export const appAccountsPage = (id: string, cursor?: string) => api<Page<AccountRow>>(`/v1/apps/${encodeURIComponent(id)}/accounts${q({ limit: '100', cursor })}`);
 export const appImports = (id: string) => optional(api<Page<AppImportRow>>(`/v1/apps/${encodeURIComponent(id)}/imports`).then(pageItems));
 
 export const pendingMatches = (appId?: string) => optional(api<Page<PendingMatchRow>>(`/v1/connectors/import-items${q({ appId })}`).then(pageItems));
