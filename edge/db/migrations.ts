@@ -79,4 +79,10 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `memberships_group` ON `memberships` (`group_id`,`user_id`);",
     ],
   },
+  {
+    name: "0006_outbox_created",
+    statements: [
+      "CREATE INDEX `outbox_created` ON `outbox` (`created_at`,`type`,`status`);",
+    ],
+  },
 ];

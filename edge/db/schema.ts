@@ -179,6 +179,8 @@ export const outbox = sqliteTable(
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_run').on(t.runId),
     index('outbox_user').on(t.userId),
+    // Reports by day (actions per day, deprovisions) read this alone, never the payloads.
+    index('outbox_created').on(t.createdAt, t.type, t.status),
   ],
 );
 

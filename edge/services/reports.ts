@@ -1,16 +1,23 @@
 // Reports: flat rows with fixed columns, so the same data renders as JSON or CSV.
-import { and, asc, count, desc, gte, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, count, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { makeContext } from '../../engine/context.ts';
 import { evaluate } from '../../engine/evaluate.ts';
+import { USER_STATUSES } from '../../engine/types.ts';
 import type { Db } from '../db/index.ts';
 import { getIdentities, listApps, listManualTasks } from '../db/repos/index.ts';
-import { appAccounts, outbox, runs } from '../db/schema.ts';
+import { appAccounts, identities, outbox, runs } from '../db/schema.ts';
 import type { CsvCell } from '../http/csv.ts';
 import { loadRuleSet, toUser } from './engine.ts';
 
 export interface Report {
   columns: string[];
   rows: Record<string, CsvCell>[];
+}
+
+/** Identities per lifecycle status, every status listed (0 when none). */
+export async function identitiesByStatus(db: Db): Promise<Report> {
+  const counts = new Map((await db.select({ status: identities.status, n: count() }).from(identities).groupBy(identities.status)).map((r) => [r.status, Number(r.n)]));
+  return { columns: ['status', 'count'], rows: USER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })) };
 }
 
 /** Accounts per app by status; `licensed` counts the accounts that hold a seat (not deactivated). */
@@ -76,6 +83,18 @@ export async function deprovisions(db: Db, from: string, to: string): Promise<Re
     columns: ['createdAt', 'type', 'userId', 'appId', 'status', 'notBefore', 'runId', 'actionId', 'reason'],
     rows: rows.map((r) => ({ createdAt: r.createdAt, type: r.type, userId: r.userId, appId: r.appId, status: r.status, notBefore: r.notBefore, runId: r.runId, actionId: r.id, reason: r.payload.reason.summary })),
   };
+}
+
+/** Actions planned per day (UTC) and type in [from, to), cancelled ones (a rejected run's) left out. */
+export async function actionsPerDay(db: Db, from: string, to: string): Promise<Report> {
+  const day = sql<string>`substr(${outbox.createdAt}, 1, 10)`;
+  const rows = await db
+    .select({ day, type: outbox.type, count: count() })
+    .from(outbox)
+    .where(and(gte(outbox.createdAt, from), lt(outbox.createdAt, to), ne(outbox.status, 'cancelled')))
+    .groupBy(day, outbox.type)
+    .orderBy(day, outbox.type);
+  return { columns: ['day', 'type', 'count'], rows };
 }
 
 export async function heldRuns(db: Db): Promise<Report> {

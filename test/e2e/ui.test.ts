@@ -203,6 +203,20 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(await accounts.locator('tbody tr').last().textContent()).toContain('x0149');
   });
 
+  it("shows the dashboard's counts from the server's reports, every action counted", async () => {
+    const byStatus = (await api('/v1/reports/identities-by-status')) as { items: { status: string; count: number }[] };
+    const perDay = (await api('/v1/reports/actions-per-day')) as { items: { day: string; type: string; count: number }[] };
+    const days = new Map<string, number>();
+    for (const r of perDay.items) days.set(r.day, (days.get(r.day) ?? 0) + r.count);
+    expect(days.size).toBeGreaterThan(0);
+    await page.goto(`${server.url}/ui/#/dashboard`);
+    const active = byStatus.items.find((r) => r.status === 'ACTIVE')?.count ?? 0;
+    expect(active).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('dl.stats').textContent()).toContain(`active${active}`);
+    const chart = page.getByRole('table', { name: 'Actions per day by type' });
+    for (const [day, total] of days) await expect.poll(() => chart.getByRole('row').filter({ hasText: day }).textContent()).toContain(`${day}${total}`);
+  });
+
   it('shows every main screen with labelled controls and no raw errors', async () => {
     for (const screen of ['dashboard', 'users', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
       await page.goto(`${server.url}/ui/#/${screen}`);

@@ -2,6 +2,8 @@
 import { expect, it } from 'vitest';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import { createManualTask } from '../../../edge/db/repos/manual-tasks.ts';
+import { createRun, decideRun } from '../../../edge/db/repos/runs.ts';
+import type { Action, ActionType } from '../../../engine/types.ts';
 import type { MakeRuntime } from '../context.ts';
 import { setup } from '../context.ts';
 import { seed } from './runs.ts';
@@ -62,6 +64,35 @@ export function reportCases(makeRuntime: MakeRuntime): void {
     expect(inPeriod.body.items.map((r: { type: string; appId: string; userId: string }) => `${r.type} ${r.appId} ${r.userId}`)).toEqual(['account.deactivate github u1']);
     expect((await t.call('GET', `/v1/reports/deprovisions?to=${from}`)).body.items).toEqual([]);
     expect((await t.call('GET', '/v1/reports/held-runs')).body.items).toEqual([]);
+  });
+
+  it('counts identities per status and actions per day and type on the server, leaving out cancelled ones', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 2, 1);
+    await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    expect((await t.call('GET', '/v1/reports/identities-by-status')).body.items).toEqual([
+      { status: 'STAGED', count: 0 },
+      { status: 'PROVISIONED', count: 0 },
+      { status: 'ACTIVE', count: 2 },
+      { status: 'SUSPENDED', count: 1 },
+      { status: 'DEPROVISIONED', count: 0 },
+    ]);
+    const db = t.runtime.db;
+    const action = (id: string, type: ActionType): Action => ({ id, type, userId: 'u2', appId: 'github', reason: { summary: 'test', rules: [], version: 'v', matched: [] } });
+    const run = (id: string, at: string, status: 'planned' | 'held', actions: Action[]) =>
+      createRun(db, { id, kind: 'reconcile', status, ruleSetVersion: 'v', asOf: at, summary: {}, heldReasons: status === 'held' ? ['test'] : [] }, actions, { at, actor: 'test' });
+    await run('r1', '2025-03-01T08:00:00.000Z', 'planned', [action('a1', 'account.create'), action('a2', 'membership.add'), action('a3', 'account.create')]);
+    await run('r2', '2025-03-02T23:59:59.000Z', 'held', [action('a4', 'account.deactivate')]);
+    expect((await decideRun(db, 'r2', 'reject', { at: '2025-03-03T00:00:00.000Z', actor: 'test' })).ok).toBe(true);
+    await run('r3', '2025-03-03T00:00:00.000Z', 'planned', [action('a5', 'account.suspend')]);
+    const period = 'from=2025-03-01T00:00:00Z&to=2025-03-04T00:00:00Z';
+    expect((await t.call('GET', `/v1/reports/actions-per-day?${period}`)).body.items).toEqual([
+      { day: '2025-03-01', type: 'account.create', count: 2 },
+      { day: '2025-03-01', type: 'membership.add', count: 1 },
+      { day: '2025-03-03', type: 'account.suspend', count: 1 },
+    ]);
+    expect((await t.call('GET', `/v1/reports/actions-per-day?${period}&format=csv`)).text).toBe('day,type,count\r\n2025-03-01,account.create,2\r\n2025-03-01,membership.add,1\r\n2025-03-03,account.suspend,1\r\n');
+    expect((await t.call('GET', '/v1/reports/actions-per-day?from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z')).status).toBe(400);
   });
 
   it('lists the audit log newest first, filtered and paged', async () => {

@@ -62,5 +62,4 @@ export function dayInstant(day: string, end = false): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
   return end ? `${day}T23:59:59.999Z` : `${day}T00:00:00.000Z`;
 }
-export const listOutbox = (params: Record<string, string | undefined>) => optional(api<Page<OutboxRow>>(`/v1/outbox${q({ limit: '500', ...params })}`).then(pageItems));
 export const listImports = () => api<Page<ImportRunRow>>('/v1/imports').then(pageItems);

@@ -1,12 +1,6 @@
 // Small pure helpers that turn API rows into chart bars and counts.
 import type { Bar } from '../components/bar.ts';
 
-export function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
-  return counts;
-}
-
 /** Stacked bars: one bar per `group`, parts per `part`, in first-seen order of groups. */
 export function stacked<T>(rows: readonly T[], group: (row: T) => string, part: (row: T) => string, value: (row: T) => number = () => 1): Bar[] {
   const bars = new Map<string, Map<string, number>>();
