@@ -65,11 +65,3 @@ export function selectJsonRows<Fields extends Record<string, SQL.Aliased>>(db: D
   // `WHERE true`: SQLite's rule for an upsert whose rows come from a SELECT.
   return db.select(fields).from(sql`json_each(${chunk})`).where(sql`true`);
 }
-
-/** Rows a write statement changed, from a libSQL result set or a D1 result. */
-export function changedRows(result: unknown): number {
-  const libsql = (result as { rowsAffected?: unknown } | null)?.rowsAffected;
-  if (typeof libsql === 'number') return libsql;
-  const d1 = (result as { meta?: { changes?: unknown } } | null)?.meta?.changes;
-  return typeof d1 === 'number' ? d1 : 0;
-}

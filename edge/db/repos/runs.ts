@@ -9,7 +9,7 @@ import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.ts';
 import { fail, isConstraintError, ok } from '../index.ts';
 import { requeueable } from '../requeue.ts';
-import { changedRows, jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
+import { jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { memberships, outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -51,8 +51,8 @@ export function newRun(input: RunInput, at: string): Run {
  * must put them in ONE batch with another change (a status change, a password change, a SCIM
  * write). An action id already queued is not queued twice (the id is the idempotency key); one
  * an earlier run left `dead` or `cancelled`, or `done` and since undone, is queued again
- * (edge/db/requeue.ts). Each outbox statement's changed
- * rows (`changedRows`) are the actions it queued. The actions go in as JSON (edge/db/json-rows.ts).
+ * (edge/db/requeue.ts). The last statement counts them into the run's `summary.queued` and
+ * returns the summary. The actions go in as JSON (edge/db/json-rows.ts).
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
   const held = run.status === 'held';
@@ -92,6 +92,13 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
           setWhere: requeueable,
         }),
     ),
+    // The summary's `queued`: the actions this run stored, new or queued again. One already
+    // waiting stays with the run that queued it, so a run that found everything queued says 0.
+    db
+      .update(runs)
+      .set({ summary: sql`json_set(${runs.summary}, '$.queued', (SELECT count(*) FROM ${outbox} WHERE ${outbox.runId} = ${run.id}))` })
+      .where(eq(runs.id, run.id))
+      .returning({ summary: runs.summary }),
   ];
 }
 
@@ -154,8 +161,9 @@ export async function createRun(db: Db, input: RunInput, actions: readonly Actio
     if (isConstraintError(error, 'runs.id')) return fail('exists', `run \`${run.id}\` exists`);
     throw error;
   }
-  const queued = results.slice(1).reduce((n: number, r) => n + changedRows(r), 0);
-  return ok({ run, queued });
+  const [stored] = results[results.length - 1] as Pick<Run, 'summary'>[];
+  const summary = stored?.summary ?? run.summary;
+  return ok({ run: { ...run, summary }, queued: Number(summary.queued ?? 0) });
 }
 
 export async function getRun(db: Db, id: string): Promise<Run | undefined> {

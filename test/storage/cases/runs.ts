@@ -36,6 +36,11 @@ export function runCases(makeDb: MakeDb): void {
       expect(second).toMatchObject({ ok: true, value: { queued: 1 } });
       expect(await getAction(db, 'a001')).toMatchObject({ runId: 'r1', status: 'pending' });
       expect(await getAction(db, 'a002')).toMatchObject({ runId: 'r2', status: 'pending', attempts: 0, lastError: null });
+      // Each run's summary says what it queued, as stored: the first two, the second the one it took over.
+      expect((await getRun(db, 'r1'))?.summary.queued).toBe(2);
+      expect((await getRun(db, 'r2'))?.summary.queued).toBe(1);
+      expect(second.ok && second.value.run.summary.queued).toBe(1);
+      expect((await createRun(db, run('r3'), [action(1), action(2)], at(3))).ok && (await getRun(db, 'r3'))?.summary.queued).toBe(0);
     });
 
     it('queues a done action again only once a later action on the same account was done', async () => {
@@ -151,7 +156,7 @@ export function runCases(makeDb: MakeDb): void {
       const jit = await listRuns(db, { kind: 'jit' });
       expect(jit.ok && jit.value.items.map((r) => r.id)).toEqual(['r5', 'r1', 'r3']);
       expect(await listRuns(db, { cursor: 'eyJrIjoibm9waXBlIn0' })).toMatchObject({ ok: false, code: 'bad_cursor' });
-      expect((await getRun(db, 'r0'))?.summary).toEqual({ creates: 1 });
+      expect((await getRun(db, 'r0'))?.summary).toEqual({ creates: 1, queued: 0 });
       const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM runs`);
       expect(Number(count?.n)).toBe(7);
     });
