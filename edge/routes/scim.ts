@@ -30,6 +30,7 @@ export function scimRoutes(runtime: Runtime): Hono<AppEnv> {
       caller: callerOf(c.get('auth')),
       write: writeContext(runtime, c.get('auth')),
       newId: () => runtime.newId(),
+      passwords: runtime,
     };
     const query: Record<string, string | undefined> = {};
     for (const [name, value] of url.searchParams) query[name] = value;

@@ -17,8 +17,9 @@ export function serviceProviderConfig(base: string): JsonObject {
     patch: { supported: true },
     bulk: { supported: true, maxOperations: MAX_OPERATIONS, maxPayloadSize: MAX_PAYLOAD_SIZE },
     filter: { supported: true, maxResults: MAX_RESULTS },
-    // Passwords are managed through Roster's own password routes (policy-checked), not SCIM.
-    changePassword: { supported: false },
+    // A `password` set on a User is checked against the user's policy, stored only as a hash
+    // and synced to the apps that take passwords, like an admin reset.
+    changePassword: { supported: true },
     sort: { supported: true },
     etag: { supported: true },
     authenticationSchemes: [

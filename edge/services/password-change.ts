@@ -53,6 +53,41 @@ export function policyFor(ruleSet: RuleSet | undefined, user: User, asOf: string
   return chosen ? { id: chosen.id, policy: chosen.source } : { id: null, policy: DEFAULT_PASSWORD_POLICY };
 }
 
+/** What a password change needs of the runtime: the database, the hash and the seal key. */
+export type PasswordDeps = Pick<Runtime, 'db' | 'hashPassword' | 'verifyPassword' | 'sealKey'>;
+
+/** An accepted password, ready to be written with the identity (and its `password.set` actions). */
+export interface PreparedPassword {
+  policy: string | null;
+  /** What the identity row's password columns become. */
+  columns: Pick<Identity, 'passwordHash' | 'passwordChangedAt' | 'passwordHistory'>;
+  /** Sealed `password.set` actions for the apps with password sync where the user has a live account. */
+  actions: Action[];
+}
+
+export type PasswordCheck = { ok: true; password: PreparedPassword } | { ok: false; policy: string | null; violations: PasswordViolation[] };
+
+/**
+ * Checks `input.password` against the policy for `identity` as it will be (every violation), and
+ * when it passes, hashes it and seals it for the apps that sync passwords. Writes nothing.
+ */
+export async function preparePassword(deps: PasswordDeps, ruleSet: RuleSet | undefined, identity: Identity, input: { password: string; mode: PasswordMode }, at: string): Promise<PasswordCheck> {
+  const user = toUser(identity);
+  const { id: policyId, policy } = policyFor(ruleSet, user, at);
+  const violations = await check(deps, identity, user, policy, input, at);
+  if (violations.length > 0) return { ok: false, policy: policyId, violations };
+  const hash = await deps.hashPassword(input.password);
+  const history = identity.passwordHash === null ? identity.passwordHistory : [identity.passwordHash, ...identity.passwordHistory].slice(0, HISTORY_KEPT);
+  const actions = ruleSet ? await syncActions(deps, ruleSet, identity.id, input, policyId) : [];
+  return { ok: true, password: { policy: policyId, columns: { passwordHash: hash, passwordChangedAt: at, passwordHistory: history }, actions } };
+}
+
+/** A lifecycle run for `password.set` actions (none: no run). */
+export function passwordRun(newId: () => string, ruleSet: RuleSet | undefined, userId: string, mode: PasswordMode, actions: readonly Action[], at: string): Run | null {
+  if (actions.length === 0 || !ruleSet) return null;
+  return newRun({ id: newId(), kind: 'lifecycle', status: 'planned', ruleSetVersion: ruleSet.version, asOf: at, summary: { operation: `password.${mode}`, userId, actions: { 'password.set': actions.length } } }, at);
+}
+
 export async function setPassword(runtime: Runtime, id: string, input: { password: string; current?: string; mode: PasswordMode }, ctx: WriteContext): Promise<PasswordResult> {
   const { db } = runtime;
   const identity = await getIdentity(db, id);
@@ -61,25 +96,20 @@ export async function setPassword(runtime: Runtime, id: string, input: { passwor
     throw new ApiError(422, 'invalid_password', 'the current password is wrong', { violations: [{ code: 'password.current-mismatch', message: 'the current password is wrong' }] });
   }
   const ruleSet = await loadRuleSet(db);
-  const user = toUser(identity);
-  const { id: policyId, policy } = policyFor(ruleSet, user, ctx.at);
-  const violations = await check(runtime, identity, user, policy, input, ctx.at);
-  if (violations.length > 0) {
-    const list = violations.map((v) => `password ${v.message}`);
-    throw new ApiError(422, 'invalid_password', list.join('; '), { policy: policyId, violations });
+  const checked = await preparePassword(runtime, ruleSet, identity, input, ctx.at);
+  if (!checked.ok) {
+    const list = checked.violations.map((v) => `password ${v.message}`);
+    throw new ApiError(422, 'invalid_password', list.join('; '), { policy: checked.policy, violations: checked.violations });
   }
-
-  const hash = await runtime.hashPassword(input.password);
-  const history = identity.passwordHash === null ? identity.passwordHistory : [identity.passwordHash, ...identity.passwordHistory].slice(0, HISTORY_KEPT);
-  const actions = ruleSet ? await syncActions(runtime, ruleSet, identity.id, input, policyId) : [];
-  const run = actions.length > 0 && ruleSet ? newRun({ id: runtime.newId(), kind: 'lifecycle', status: 'planned', ruleSetVersion: ruleSet.version, asOf: ctx.at, summary: { operation: `password.${input.mode}`, userId: id, actions: { 'password.set': actions.length } } }, ctx.at) : null;
+  const { policy: policyId, columns, actions } = checked.password;
+  const run = passwordRun(() => runtime.newId(), ruleSet, id, input.mode, actions, ctx.at);
   const events: AuditEvent[] = [{ ...ctx, type: `identity.password.${input.mode}`, subject: id, data: { policy: policyId, synced: actions.map((a) => a.appId ?? '') } }];
   if (run) events.push(runEvent(run, actions, ctx));
-  const next: Identity = { ...identity, passwordHash: hash, passwordChangedAt: ctx.at, passwordHistory: history, version: identity.version + 1, updatedAt: ctx.at };
+  const next: Identity = { ...identity, ...columns, version: identity.version + 1, updatedAt: ctx.at };
   const statements = (): Statement[] => [
     db
       .update(identities)
-      .set({ passwordHash: hash, passwordChangedAt: ctx.at, passwordHistory: history, version: sql`CASE WHEN ${identities.version} = ${identity.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
+      .set({ ...columns, version: sql`CASE WHEN ${identities.version} = ${identity.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
     ...(run ? runStatements(db, run, actions, ctx.at) : []),
   ];
@@ -92,7 +122,7 @@ export async function setPassword(runtime: Runtime, id: string, input: { passwor
   return { user: next, policy: policyId, run, actions };
 }
 
-async function check(runtime: Runtime, identity: Identity, user: User, policy: PasswordPolicy, input: { password: string; mode: PasswordMode }, asOf: string): Promise<PasswordViolation[]> {
+async function check(deps: PasswordDeps, identity: Identity, user: User, policy: PasswordPolicy, input: { password: string; mode: PasswordMode }, asOf: string): Promise<PasswordViolation[]> {
   const history: PasswordHistoryEntry[] = [
     ...(identity.passwordHash !== null ? [{ hash: identity.passwordHash, ...(identity.passwordChangedAt !== null ? { changedAt: identity.passwordChangedAt } : {}) }] : []),
     ...identity.passwordHistory.map((hash) => ({ hash })),
@@ -100,7 +130,7 @@ async function check(runtime: Runtime, identity: Identity, user: User, policy: P
   // Hash checks are async (scrypt); the engine's matcher is sync, so match first.
   const reused = new Set<string>();
   for (const entry of history.slice(0, policy.historyCount ?? 0)) {
-    if (await runtime.verifyPassword(input.password, entry.hash)) reused.add(entry.hash);
+    if (await deps.verifyPassword(input.password, entry.hash)) reused.add(entry.hash);
   }
   const violations = validatePassword(policy, user, input.password, history, makeContext(asOf), (_candidate, entry) => reused.has(entry.hash));
   // The minimum age stops users from cycling through the history, not an admin's reset.
@@ -108,13 +138,13 @@ async function check(runtime: Runtime, identity: Identity, user: User, policy: P
 }
 
 /** One sealed `password.set` per app with password sync where the user has a live account. */
-async function syncActions(runtime: Runtime, ruleSet: RuleSet, userId: string, input: { password: string; mode: PasswordMode }, policyId: string | null): Promise<Action[]> {
-  const observed = await observedState(runtime.db, [userId]);
+async function syncActions(deps: PasswordDeps, ruleSet: RuleSet, userId: string, input: { password: string; mode: PasswordMode }, policyId: string | null): Promise<Action[]> {
+  const observed = await observedState(deps.db, [userId]);
   const actions: Action[] = [];
   for (const account of observed.accounts) {
     const app = ruleSet.apps[account.appId];
     if (!app?.source.passwordSync || account.status === 'deactivated') continue;
-    const sealed = await seal(runtime.sealKey, input.password, `${userId}:${account.appId}`);
+    const sealed = await seal(deps.sealKey, input.password, `${userId}:${account.appId}`);
     const payload = { type: 'password.set' as const, userId, appId: account.appId, attributes: { password: { sealed } } };
     actions.push({
       ...payload,

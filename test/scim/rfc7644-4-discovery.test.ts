@@ -19,7 +19,7 @@ describe('RFC 7644 §4 /ServiceProviderConfig (RFC 7643 §5)', () => {
       patch: { supported: true },
       bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
       filter: { supported: true, maxResults: 1000 },
-      changePassword: { supported: false },
+      changePassword: { supported: true },
       sort: { supported: true },
       etag: { supported: true },
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken' })],

@@ -6,6 +6,7 @@
 import type { SQL } from 'drizzle-orm';
 import { eq } from 'drizzle-orm';
 import type { Db, WriteContext } from '../../db/index.ts';
+import type { PasswordDeps } from '../../services/password-change.ts';
 import { forbidden, notFound, preconditionFailed } from '../errors.ts';
 import type { ScimRow } from '../resource/meta.ts';
 import { etagMatches } from '../resource/meta.ts';
@@ -42,6 +43,8 @@ export interface ScimContext {
   caller: Caller;
   write: WriteContext;
   newId(): string;
+  /** Hashing, verifying and sealing for a `password` a client sets (edge/services/password-change.ts). */
+  passwords: PasswordDeps;
 }
 
 export function callerOf(token: { id: string; sourceId: string | null }): Caller {

@@ -53,9 +53,7 @@ async function reload(sc: ScimContext, id: string): Promise<UserView> {
 
 function toWrite(resource: JsonObject): UserWrite {
   if (typeof resource.userName !== 'string' || resource.userName.trim() === '') throw badRequest('invalidValue', '`userName` is required');
-  const write = fromScimUser(resource);
-  if (write.password !== undefined) throw badRequest('invalidValue', '`password` is not accepted over SCIM: set it through Roster (changePassword is not supported)');
-  return write;
+  return fromScimUser(resource);
 }
 
 export async function listUsers(sc: ScimContext, params: ListParams): Promise<ScimResponse> {
@@ -75,7 +73,7 @@ export async function getUser(sc: ScimContext, req: ScimRequest, id: string): Pr
 export async function createUser(sc: ScimContext, req: ScimRequest): Promise<ScimResponse> {
   const write = toWrite(coerceResource(USER_TYPE, req.body));
   const id = sc.newId();
-  await saveUser(sc.db, { id, before: undefined, write, owner: sc.caller.source }, sc.write, sc.newId);
+  await saveUser(sc.db, { id, before: undefined, write, owner: sc.caller.source }, sc.write, sc.newId, sc.passwords);
   return respond(sc, await reload(sc, id), 201, req);
 }
 
@@ -84,7 +82,7 @@ export async function replaceUser(sc: ScimContext, req: ScimRequest, id: string)
   checkWritable(sc.caller, before.scim, `user \`${id}\``);
   checkIfMatch(req, userVersion(before.identity.version));
   const write = toWrite(coerceResource(USER_TYPE, req.body));
-  await saveUser(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, sc.newId);
+  await saveUser(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, sc.newId, sc.passwords);
   return respond(sc, await reload(sc, id), 200, req);
 }
 
@@ -96,8 +94,11 @@ export async function patchUser(sc: ScimContext, req: ScimRequest, id: string): 
   const current = coerceResource(USER_TYPE, toScimUser(before, sc.base));
   const patched = applyPatch(USER_TYPE, current, ops);
   const write = toWrite(coerceResource(USER_TYPE, patched));
-  // A PATCH that changes nothing writes nothing (IdPs resend the same state often).
-  if (!sameJson(write, fromScimUser(current))) await saveUser(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, sc.newId);
+  // A PATCH that changes nothing writes nothing (IdPs resend the same state often, the password
+  // the user has included).
+  const hash = before.identity.passwordHash;
+  const samePassword = write.password === undefined || (hash !== null && (await sc.passwords.verifyPassword(write.password, hash)));
+  if (!samePassword || !sameJson({ ...write, password: undefined }, fromScimUser(current))) await saveUser(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, sc.newId, sc.passwords);
   return respond(sc, await reload(sc, id), 200, req);
 }
 

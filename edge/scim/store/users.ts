@@ -7,15 +7,20 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { mergeProfile, recomputeEffective } from '../../../engine/lifecycle/attribute-sources.ts';
 import type { UserStatus } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
+import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, JsonObject, Statement, WriteContext } from '../../db/index.ts';
 import { chunkRows, isConstraintError, paramLimit } from '../../db/index.ts';
 import type { Identity } from '../../db/repos/identities.ts';
 import { newIdentityRow } from '../../db/repos/identities.ts';
 import { groups, identities, memberships, scimResources } from '../../db/schema.ts';
 import { DEFAULT_ATTRIBUTE_SOURCES } from '../../import/merge.ts';
-import { conflict, preconditionFailed } from '../errors.ts';
+import { badRequest, conflict, preconditionFailed } from '../errors.ts';
 import type { ScimRow } from '../resource/meta.ts';
 import type { UserView, UserWrite } from '../resource/user-map.ts';
+import { loadRuleSet } from '../../services/engine.ts';
+import type { PasswordDeps } from '../../services/password-change.ts';
+import { passwordRun, preparePassword } from '../../services/password-change.ts';
+import { runEvent, runStatements } from '../../services/run-writes.ts';
 import { planWrite } from './plan.ts';
 
 export const SCIM_SOURCE = 'scim';
@@ -92,8 +97,13 @@ export interface SaveUser {
   owner: string;
 }
 
-/** Creates or replaces a user and plans it, in one batch. Returns the stored identity. */
-export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId: () => string): Promise<Identity> {
+/**
+ * Creates or replaces a user and plans it, in one batch. A `password` in the write is checked
+ * against the user's policy (every violation, 400 `invalidValue`, nothing written), stored only as
+ * a hash and synced to the apps that take passwords, in the same batch; the password the user
+ * already has is no change. Returns the stored identity.
+ */
+export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId: () => string, passwords: PasswordDeps): Promise<Identity> {
   const { before, write } = input;
   const current = before?.identity;
   await checkLoginFree(db, write.login, current?.id);
@@ -107,9 +117,11 @@ export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId
   }
   const status = nextStatus(current?.status, write.active);
   const email = typeof profile.email === 'string' ? profile.email : null;
-  const next: Identity = current
+  let next: Identity = current
     ? { ...current, login: write.login, email, status, profile, sources: merged.profile.values, version: current.version + 1, updatedAt: ctx.at }
     : { ...newIdentityRow({ id: input.id, login: write.login, email, status, profile, sources: merged.profile.values }, ctx.at) };
+  const password = await passwordChange(db, passwords, next, write.password, ctx, newId);
+  if (password) next = { ...next, ...password.columns };
   const planned = await planWrite(db, [next], ctx, newId);
   const scimRow: ScimRow = { resourceType: 'User', id: next.id, source: before?.scim?.source ?? input.owner, externalId: write.externalId, createdAt: before?.scim?.createdAt ?? ctx.at, updatedAt: ctx.at };
   const event = {
@@ -122,14 +134,15 @@ export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId
     current
       ? db
           .update(identities)
-          .set({ login: next.login, email, status, profile, sources: next.sources, updatedAt: ctx.at, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END` })
+          .set({ login: next.login, email, status, profile, sources: next.sources, ...password?.columns, updatedAt: ctx.at, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END` })
           .where(eq(identities.id, current.id))
       : db.insert(identities).values(next),
     db.insert(scimResources).values(scimRow).onConflictDoUpdate({ target: [scimResources.resourceType, scimResources.id], set: { externalId: scimRow.externalId, updatedAt: ctx.at } }),
     ...planned.statements,
+    ...(password?.statements() ?? []),
   ];
   try {
-    await writeWithAudit(db, [event, ...planned.events], statements);
+    await writeWithAudit(db, [event, ...planned.events, ...(password?.events ?? [])], statements);
   } catch (error) {
     if (isConstraintError(error, 'identities.version')) throw preconditionFailed(`user \`${next.id}\` changed meanwhile; read it again`);
     if (isConstraintError(error, 'identities.login')) throw conflict(`userName \`${write.login}\` is taken`);
@@ -137,6 +150,24 @@ export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId
     throw error;
   }
   return next;
+}
+
+/**
+ * What setting `password` writes: the identity's password columns, and a run of sealed
+ * `password.set` actions with its audit events. Undefined when no password is sent or it is the
+ * one the user has (IdPs resend it).
+ */
+async function passwordChange(db: Db, deps: PasswordDeps, identity: Identity, password: string | undefined, ctx: WriteContext, newId: () => string) {
+  if (password === undefined) return undefined;
+  if (identity.passwordHash !== null && (await deps.verifyPassword(password, identity.passwordHash))) return undefined;
+  const ruleSet = await loadRuleSet(db);
+  const checked = await preparePassword(deps, ruleSet, identity, { password, mode: 'reset' }, ctx.at);
+  if (!checked.ok) throw badRequest('invalidValue', `\`password\` is not accepted by policy \`${checked.policy ?? 'default'}\`: ${checked.violations.map((v) => `password ${v.message}`).join('; ')}`);
+  const { policy, columns, actions } = checked.password;
+  const run = passwordRun(newId, ruleSet, identity.id, 'reset', actions, ctx.at);
+  const events: AuditEvent[] = [{ ...ctx, type: 'identity.password.reset', subject: identity.id, data: { via: 'scim', policy, synced: actions.map((a) => a.appId ?? '') } }];
+  if (run) events.push(runEvent(run, actions, ctx));
+  return { columns, events, statements: (): Statement[] => (run ? runStatements(db, run, actions, ctx.at) : []) };
 }
 
 /** Deletes a user: its accounts are planned as deprovisioned, then the identity, its memberships and SCIM row go. */
