@@ -35,7 +35,11 @@ function ruleOwned(group: DefinedGroup, doing: string): ApiError {
   return new ApiError(409, 'defined_by_rules', `group \`${group.id}\` is defined by the active rule set (${group.definedAt}): ${doing} in its rule file`);
 }
 
-const groupBody = (g: Group & { definedAt?: string }) => ({ id: g.id, name: g.name, description: g.description, source: g.source, ...(g.definedAt ? { definedAt: g.definedAt } : {}) });
+/** A group as the API shows it; one the rules make (source `rules`) says where it is defined. */
+const groupBody = (g: Group & { definedAt?: string }, ruled?: ReadonlyMap<string, DefinedGroup>) => {
+  const definedAt = g.definedAt ?? (g.source === 'rules' ? ruled?.get(g.id)?.definedAt : undefined);
+  return { id: g.id, name: g.name, description: g.description, source: g.source, ...(definedAt ? { definedAt } : {}) };
+};
 
 export function groupRoutes(runtime: Runtime) {
   const app = newRouter();
@@ -50,27 +54,32 @@ export function groupRoutes(runtime: Runtime) {
   });
   app.openapi(read, async (c) => {
     const { id } = c.req.valid('param');
-    const row = (await getGroup(db, id)) ?? (await ruleGroups(db)).get(id);
+    const ruled = await ruleGroups(db);
+    const row = (await getGroup(db, id)) ?? ruled.get(id);
     if (!row) throw notFound(`no group \`${id}\``);
-    c.header('ETag', contentTag(groupBody(row)));
-    return c.json(groupBody(row), 200);
+    const shown = groupBody(row, ruled);
+    c.header('ETag', contentTag(shown));
+    return c.json(shown, 200);
   });
   app.openapi(patch, async (c) => {
     const { id } = c.req.valid('param');
     const current = await getGroup(db, id);
+    const ruled = await ruleGroups(db);
     if (!current) {
-      const ruled = (await ruleGroups(db)).get(id);
-      throw ruled ? ruleOwned(ruled, 'rename or describe it') : notFound(`no group \`${id}\``);
+      const defined = ruled.get(id);
+      throw defined ? ruleOwned(defined, 'rename or describe it') : notFound(`no group \`${id}\``);
     }
-    checkIfMatch(c.req.header('if-match'), contentTag(groupBody(current)));
+    checkIfMatch(c.req.header('if-match'), contentTag(groupBody(current, ruled)));
     const row = unwrap(await updateGroup(db, id, c.req.valid('json'), writeContext(runtime, c.get('auth'))));
-    c.header('ETag', contentTag(groupBody(row)));
-    return c.json(groupBody(row), 200);
+    const shown = groupBody(row, ruled);
+    c.header('ETag', contentTag(shown));
+    return c.json(shown, 200);
   });
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const page = unwrap(await listGroups(db, { ...(q.limit !== undefined ? { limit: q.limit } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), ...(q.source !== undefined ? { source: q.source } : {}), defined: [...(await ruleGroups(db)).values()] }));
-    return c.json({ items: page.items.map(groupBody), ...(page.nextCursor ? { next: page.nextCursor } : {}) }, 200);
+    const ruled = await ruleGroups(db);
+    const page = unwrap(await listGroups(db, { ...(q.limit !== undefined ? { limit: q.limit } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), ...(q.source !== undefined ? { source: q.source } : {}), defined: [...ruled.values()] }));
+    return c.json({ items: page.items.map((g) => groupBody(g, ruled)), ...(page.nextCursor ? { next: page.nextCursor } : {}) }, 200);
   });
   app.openapi(members, async (c) => {
     const { id } = c.req.valid('param');

@@ -203,6 +203,20 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(await accounts.locator('tbody tr').last().textContent()).toContain('x0149');
   });
 
+  it("lists groups with where each comes from, and opens one with its members", async () => {
+    await page.goto(`${server.url}/ui/#/groups`);
+    const table = page.getByRole('table', { name: 'groups' });
+    await expect.poll(() => table.textContent()).toContain('All employees');
+    expect(await table.getByRole('row').filter({ hasText: 'All employees' }).textContent()).toMatch(/employees\s*rule file groups\/workforce\.yaml:\d+/);
+    await table.getByRole('link', { name: 'Engineering', exact: true }).click();
+    const members = page.getByRole('table', { name: 'members of this group' });
+    await members.waitFor();
+    expect(await members.getByRole('row').filter({ hasText: 'e1001' }).textContent()).toMatch(/e1001\s*ada\.lovelace@acme\.example\s*active\s*rules/);
+    expect(await page.locator('main').textContent()).toContain('change them in the rule file');
+    expect(await page.locator('main').textContent()).toMatch(/rule file groups\/departments\.yaml:\d+/);
+    await shot('group');
+  });
+
   it("shows the dashboard's counts from the server's reports, every action counted", async () => {
     const byStatus = (await api('/v1/reports/identities-by-status')) as { items: { status: string; count: number }[] };
     const perDay = (await api('/v1/reports/actions-per-day')) as { items: { day: string; type: string; count: number }[] };
@@ -218,7 +232,7 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
   });
 
   it('shows every main screen with labelled controls and no raw errors', async () => {
-    for (const screen of ['dashboard', 'users', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
+    for (const screen of ['dashboard', 'users', 'groups', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
       await page.goto(`${server.url}/ui/#/${screen}`);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');

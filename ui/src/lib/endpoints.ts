@@ -7,6 +7,8 @@ import type { Page } from './api.ts';
 export interface UserRow { id: string; login: string; email: string | null; status: string; profile: Record<string, unknown>; version: number; createdAt: string; updatedAt: string }
 export interface AppRow { id: string; name: string; connector: string; config: Record<string, unknown>; status: string; quarantinedUntil: string | null; definedAt?: string; mappings?: { attribute: string; expr: string; createOnly: boolean }[]; [k: string]: unknown }
 export interface AccountRow { id: string; userId: string; appId: string; externalId: string | null; status: 'active' | 'suspended' | 'deactivated'; role: string | null; attributes: Record<string, unknown>; observedAt: string | null; deactivatedAt?: string | null }
+export interface GroupRow { id: string; name: string; description: string | null; source: string; definedAt?: string }
+export interface MemberRow { userId: string; login: string; status: string; source: string }
 export interface UserGroupRow { groupId: string; name?: string | null; source?: string }
 export type Situation = 'linked' | 'unlinked' | 'unmatched' | 'deleted' | 'disputed';
 export interface AppImportRow { id: string; status: string; total: number; startedAt: string; finishedAt: string | null; errors: { line?: number; message: string }[]; situations: Record<Situation, number>; pending: number }
@@ -38,6 +40,9 @@ export const lifecycle = (id: string, operation: string) => api<{ user: UserRow 
 export const userAccounts = (id: string) => optional(api<Page<AccountRow> | AccountRow[]>(`/v1/users/${encodeURIComponent(id)}/accounts`).then(pageItems));
 export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | UserGroupRow[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
 
+export const listGroupsPage = (cursor?: string) => api<Page<GroupRow>>(`/v1/groups${q({ limit: '100', cursor })}`);
+export const getGroup = (id: string) => api<GroupRow>(`/v1/groups/${encodeURIComponent(id)}`);
+export const groupMembersPage = (id: string, cursor?: string) => api<Page<MemberRow>>(`/v1/groups/${encodeURIComponent(id)}/members${q({ limit: '100', cursor })}`);
 export const listApps = () => listAll<AppRow>('/v1/apps');
 export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
 /** One page of an app's accounts (an app may hold hundreds of thousands: never read them all). */
