@@ -2,7 +2,7 @@
 // the active rule set, import the demo HR feed on the first start only, reconcile once, and
 // mint a one-time admin token. Everything durable is in the database: a restart resumes.
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { createToken } from '../auth/tokens.ts';
 import { loadRulesDir } from '../cli/load-rules.ts';
@@ -74,7 +74,9 @@ export interface Started {
 export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promise<Started> {
   const db = await openLibsql({ url: config.dbUrl, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
   await migrate(db);
-  const files = () => Promise.resolve(loadRulesDir(config.rulesDir, '/').rules);
+  // Paths start at the rules directory's own name (`rules/apps/github.yaml`), as `roster check`
+  // prints them: never the server's absolute path, which rule sets, diagnostics and the API show.
+  const files = () => Promise.resolve(loadRulesDir(basename(config.rulesDir), dirname(config.rulesDir)).rules);
   const runtime = await createRuntime({ db, log, sealKey: await loadSealKey(config), rules: { load: files } });
   const ctx = (): WriteContext => ({ at: runtime.now(), actor: 'system:start' });
   const notes: string[] = [];

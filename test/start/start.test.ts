@@ -80,6 +80,17 @@ describe('npm start', () => {
       expect(asset.headers.get('content-type')).toMatch(path.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     }
+    // The demo's apps and groups come from the rule files, named by their path under rules/, never
+    // by where this server's files lie.
+    const auth = { headers: { authorization: `Bearer ${first.token}` } };
+    const apps = (await (await fetch(`${first.url}/v1/apps`, auth)).json()) as { items: { id: string; status: string; definedAt: string }[] };
+    expect(apps.items.map((a) => a.id)).toContain('github');
+    expect(apps.items.find((a) => a.id === 'github')).toMatchObject({ status: 'unconnected', definedAt: 'rules/apps/github.yaml:1' });
+    const groups = (await (await fetch(`${first.url}/v1/groups?source=rules`, auth)).json()) as { items: { id: string; definedAt: string }[] };
+    expect(groups.items.find((g) => g.id === 'engineering')?.definedAt).toMatch(/^rules\/groups\/departments\.yaml:\d+$/);
+    const members = (await (await fetch(`${first.url}/v1/groups/employees/members?limit=1`, auth)).json()) as { items: unknown[]; next?: string };
+    expect(members.items).toHaveLength(1);
+    expect(members.next).toBeDefined();
     for (const name of ['package.json', 'constructor', '__proto__']) expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/${name}`)).status).toBe(404);
     expect((await fetch(`${first.url}/docs/assets/swagger-ui-dist/..%2Fpackage.json`)).status).toBe(404);
     // The token is printed once and never logged elsewhere (the request log names its id only).
