@@ -217,6 +217,18 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await shot('group');
   });
 
+  it("shows what waits to be done for a user, with each action's why", async () => {
+    const waiting = (await api('/v1/outbox?status=pending&limit=1')) as { items: { userId: string; type: string; appId: string; action: { reason: { summary: string } } }[] };
+    const action = waiting.items[0];
+    expect(action).toBeDefined();
+    await page.goto(`${server.url}/ui/#/users/${action?.userId}`);
+    const table = page.getByRole('table', { name: 'actions waiting for this user' });
+    await table.waitFor();
+    const row = table.getByRole('row').filter({ hasText: action?.type as string });
+    expect(await row.first().textContent()).toContain('pending');
+    expect(await table.textContent()).toContain(action?.action.reason.summary);
+  });
+
   it("shows the dashboard's counts from the server's reports, every action counted", async () => {
     const byStatus = (await api('/v1/reports/identities-by-status')) as { items: { status: string; count: number }[] };
     const perDay = (await api('/v1/reports/actions-per-day')) as { items: { day: string; type: string; count: number }[] };

@@ -17,7 +17,7 @@ export interface PendingMatchRow { id: string; importId: string; appId: string; 
 export interface RunRow { id: string; kind: string; status: string; ruleSetVersion: string | null; asOf: string; summary: Record<string, unknown>; heldReasons: string[]; createdAt: string; decidedAt: string | null; decidedBy: string | null }
 export interface TaskRow { id: string; actionId: string; appId: string; userId: string | null; description: string; owners: string[]; status: string; createdAt: string; doneAt: string | null }
 export interface AuditRow { seq: number; at: string; actor: string; type: string; subject: string | null; data: Record<string, unknown> }
-export interface OutboxRow { id: string; runId: string; type: string; userId: string | null; appId: string | null; status: string; createdAt: string; attempts: number; lastError: string | null }
+export interface OutboxRow { id: string; runId: string; type: string; userId: string | null; appId: string | null; groupId?: string | null; status: string; createdAt: string; attempts: number; lastError: string | null; action?: { reason?: { summary?: string } } }
 export interface ImportRunRow { id: string; source: string; fileName: string | null; status: string; total: number; created: number; updated: number; failed: number; errors: { line?: number; id?: string; message: string }[]; startedAt: string; finishedAt: string | null }
 
 export async function optional<T>(promise: Promise<T>): Promise<T | undefined> {
@@ -41,6 +41,8 @@ export const userAccounts = (id: string) => optional(api<Page<AccountRow> | Acco
 export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | UserGroupRow[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
 
 export const listGroupsPage = (cursor?: string) => api<Page<GroupRow>>(`/v1/groups${q({ limit: '100', cursor })}`);
+/** A user's outbox actions, newest page (done and cancelled ones included; the screen picks). */
+export const userActions = (userId: string) => api<Page<OutboxRow>>(`/v1/outbox${q({ userId, limit: '200' })}`).then(pageItems);
 export const getGroup = (id: string) => api<GroupRow>(`/v1/groups/${encodeURIComponent(id)}`);
 export const groupMembersPage = (id: string, cursor?: string) => api<Page<MemberRow>>(`/v1/groups/${encodeURIComponent(id)}/members${q({ limit: '100', cursor })}`);
 export const listApps = () => listAll<AppRow>('/v1/apps');
