@@ -41,8 +41,9 @@ export const userAccounts = (id: string) => optional(api<Page<AccountRow> | Acco
 export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | UserGroupRow[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
 
 export const listGroupsPage = (cursor?: string) => api<Page<GroupRow>>(`/v1/groups${q({ limit: '100', cursor })}`);
-/** A user's outbox actions, newest page (done and cancelled ones included; the screen picks). */
-export const userActions = (userId: string) => api<Page<OutboxRow>>(`/v1/outbox${q({ userId, limit: '200' })}`).then(pageItems);
+/** A user's outbox actions in `statuses` (the first 100 of each). */
+export const userActions = async (userId: string, statuses: readonly string[]) =>
+  (await Promise.all(statuses.map((status) => api<Page<OutboxRow>>(`/v1/outbox${q({ userId, status, limit: '100' })}`).then(pageItems)))).flat();
 export const getGroup = (id: string) => api<GroupRow>(`/v1/groups/${encodeURIComponent(id)}`);
 export const groupMembersPage = (id: string, cursor?: string) => api<Page<MemberRow>>(`/v1/groups/${encodeURIComponent(id)}/members${q({ limit: '100', cursor })}`);
 export const listApps = () => listAll<AppRow>('/v1/apps');
