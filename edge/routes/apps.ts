@@ -12,6 +12,7 @@ import { checkIfMatch, contentTag } from '../http/etag.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { AppCreateSchema, AppPatchSchema, AppSchema, CONNECTORS, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
+import { checkConfig, connectorDefinitions } from '../connectors/registry.ts';
 import type { Runtime } from '../runtime.ts';
 import type { DefinedApp } from '../services/defined.ts';
 import { ruleApps } from '../services/defined.ts';
@@ -55,6 +56,17 @@ export const appBody = (a: App, defined?: DefinedApp) => ({
 /** An app the active rule set defines whose connection nobody has registered yet. */
 const unconnectedBody = (d: DefinedApp) => ({ id: d.id, name: d.name, connector: d.connector, config: {}, status: 'unconnected', quarantinedUntil: null, definedAt: d.definedAt, mappings: d.mappings });
 
+/**
+ * A config its connector would refuse is refused here, naming each field, not found out at the
+ * first delivery. `ldap` apps are served by the agent, which checks its own config.
+ */
+function checkAppConfig(connector: string, config: Record<string, unknown>): void {
+  const definition = connectorDefinitions.get(connector);
+  if (!definition) return;
+  const checked = checkConfig(definition.config, config);
+  if (!checked.ok) throw new ApiError(400, 'invalid_config', `a \`${connector}\` app's config: ${checked.errors.join('; ')}`, checked.errors.map((message) => ({ path: 'config', message })));
+}
+
 const notConnected = (d: DefinedApp) => notFound(`app \`${d.id}\` (${d.definedAt}) has no connection yet: register it with POST /v1/apps`);
 
 const tags = ['apps'];
@@ -74,6 +86,7 @@ export function appRoutes(runtime: Runtime) {
   router.openapi(create, async (c) => {
     const body = c.req.valid('json');
     if (await getApp(db, body.id)) throw conflict(`app \`${body.id}\` exists`);
+    checkAppConfig(body.connector, body.config ?? {});
     const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config: body.config ?? {} }, writeContext(runtime, c.get('auth')));
     const shown = appBody(row, (await ruleApps(db)).get(row.id));
     c.header('ETag', contentTag(shown));
@@ -96,6 +109,8 @@ export function appRoutes(runtime: Runtime) {
     checkIfMatch(c.req.header('if-match'), contentTag(appBody(current, defined)));
     const body = c.req.valid('json');
     const config = body.config ? keepSecrets(body.config, current.config) : current.config;
+    // A rename alone leaves the config as it was; a new config or connector must fit.
+    if (body.config || body.connector) checkAppConfig(body.connector ?? current.connector, config);
     const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config }, writeContext(runtime, c.get('auth')));
     const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));

@@ -27,7 +27,7 @@ async function world(): Promise<ApiContext> {
   for (const body of [person('e1', 'Marco', 'Rossi'), person('e2', 'Isabella', 'Rossi'), person('e3', 'Ada', 'Lovelace')]) expect((await t.call('POST', '/v1/users', { body })).status).toBe(201);
   // The legacy payroll knows people by last name: two Rossis make a disputed match.
   expect((await t.call('POST', '/v1/apps', { body: { id: 'payroll', name: 'Payroll', connector: 'manual', config: { match: [{ user: 'email', app: 'mail' }, { user: 'lastName', app: 'sn' }] } } })).status).toBe(201);
-  expect((await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: {} } })).status).toBe(201);
+  expect((await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { baseUrl: 'https://scim.example', auth: { type: 'bearer', token: 't' } } } })).status).toBe(201);
   const ctx = { at: '2025-01-01T10:00:00.000Z', actor: 'test' };
   await recordAccounts(t.runtime.db, [
     { userId: 'e3', appId: 'github', status: 'active', externalId: 'gh-3', role: 'developer', attributes: { login: 'acme-ada' } },

@@ -1,7 +1,7 @@
 // The generic web-service connector against a small real HTTP app started in the test: the
 // shared suite, then templates, lookups and config errors.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkConfig } from '../../edge/connectors/registry.ts';
+import { checkConfig, connectorDefinitions } from '../../edge/connectors/registry.ts';
 import type { RestConfig } from '../../edge/connectors/rest/config.ts';
 import { restConnector } from '../../edge/connectors/rest/index.ts';
 import type { Db } from '../../edge/db/index.ts';
@@ -86,5 +86,13 @@ describe('rest connector', () => {
     const checked = checkConfig(restConnector.config, { baseUrl: 'http://x', actions: { 'account.create': { method: 'FETCH', path: 'users' }, 'account.frobnicate': { method: 'GET', path: '/' } } });
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(checked.errors.join('\n')).toMatch(/`actions.account.create.method`[\s\S]*`actions.account.create.path`/);
+  });
+
+  it("every connector's config takes the import correlation keys (a manual app with match rules once failed to build)", () => {
+    const correlation = { match: [{ user: 'lastName', app: 'sn' }], autoConfirm: true };
+    for (const [kind, base] of [['manual', {}], ['rest', { baseUrl: 'http://x', actions: { 'account.create': { method: 'POST', path: '/users' } } }], ['scim', { baseUrl: 'http://x', auth: { type: 'bearer', token: 't' } }]] as const) {
+      expect(checkConfig(connectorDefinitions.get(kind)!.config, { ...base, ...correlation }), kind).toMatchObject({ ok: true });
+      expect(checkConfig(connectorDefinitions.get(kind)!.config, { ...base, match: [{ user: 'email' }] }), kind).toMatchObject({ ok: false });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // A manual app's `config`: where task emails go out from. Owners come from the app file
 // (`owners`), or `config.owners` to send elsewhere.
 import { z } from 'zod';
+import { correlationShape } from '../correlation.ts';
 import { dispatchShape } from '../settings.ts';
 
 export const smtpSchema = z.strictObject({
@@ -17,6 +18,7 @@ export const manualConfigSchema = z.strictObject({
   owners: z.array(z.email()).min(1).optional(),
   /** Where admins confirm tasks (shown in the email). */
   consoleUrl: z.url().optional(),
+  ...correlationShape,
   ...dispatchShape,
 });
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ACTION_TYPES } from '../../../engine/types.ts';
 import { jsonValueSchema } from '../../../engine/conditions/schema.ts';
+import { correlationShape } from '../correlation.ts';
 import { dispatchShape } from '../settings.ts';
 
 export const endpointSchema = z.strictObject({
@@ -28,6 +29,7 @@ export const restConfigSchema = z.strictObject({
   /** Where the app's id for an account is in a create or lookup response (default `id`). */
   idField: z.string().min(1).optional(),
   actions: z.partialRecord(z.enum(ACTION_TYPES), endpointSchema).refine((a) => Object.keys(a).length > 0, 'name at least one action type'),
+  ...correlationShape,
   ...dispatchShape,
 });
 

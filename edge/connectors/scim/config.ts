@@ -1,5 +1,6 @@
 // A SCIM app's `config`: where it is, how to authenticate, how accounts are matched.
 import { z } from 'zod';
+import { correlationShape } from '../correlation.ts';
 import { dispatchShape } from '../settings.ts';
 
 const bearer = z.strictObject({ type: z.literal('bearer'), token: z.string().min(1) });
@@ -11,26 +12,13 @@ const oauth2 = z.strictObject({
   scope: z.string().optional(),
 });
 
-/** Import correlation: an identity attribute compared with an account attribute, tried in order. */
-export const matchRuleSchema = z.strictObject({
-  user: z.string().min(1).describe('identity attribute, e.g. `email`, `login`, `employeeNumber`'),
-  app: z.string().min(1).describe('account attribute as read, e.g. `email`, `userName`, `externalId`'),
-});
-
 export const scimConfigSchema = z.strictObject({
   baseUrl: z.url().describe('the SCIM base, e.g. `https://app.example.com/scim/v2`'),
   auth: z.discriminatedUnion('type', [bearer, oauth2]),
   matchAttribute: z.string().min(1).optional().describe('the SCIM attribute looked up before a create (default `userName`)'),
-  match: z.array(matchRuleSchema).min(1).optional().describe('import correlation rules in order (default email, then login = userName)'),
-  autoConfirm: z.boolean().optional().describe('import: link single matches without an admin (default false)'),
+  ...correlationShape,
   pageSize: z.number().int().min(1).max(1000).optional().describe('import page size (default 100, capped by the app\'s filter.maxResults)'),
   ...dispatchShape,
 });
 
 export type ScimConfig = z.infer<typeof scimConfigSchema>;
-export type MatchRule = z.infer<typeof matchRuleSchema>;
-
-export const DEFAULT_MATCH: MatchRule[] = [
-  { user: 'email', app: 'email' },
-  { user: 'login', app: 'userName' },
-];

@@ -3,7 +3,7 @@
 // `unlinked` (a match to confirm), several are `disputed`, none is `unmatched`. A link whose
 // account is no longer in the app is `deleted`.
 import type { Json } from '../../../engine/types.ts';
-import type { MatchRule } from '../scim/config.ts';
+import type { MatchRule } from '../correlation.ts';
 import type { RemoteAccount } from '../types.ts';
 
 export type Situation = 'linked' | 'unlinked' | 'unmatched' | 'deleted' | 'disputed';

@@ -14,7 +14,7 @@ import { appAccounts, appImportItems, identities, importRuns } from '../../db/sc
 import type { ImportDecision } from '../../db/schema.ts';
 import type { Runtime } from '../../runtime.ts';
 import { buildConnector } from '../registry.ts';
-import { DEFAULT_MATCH, matchRuleSchema } from '../scim/config.ts';
+import { DEFAULT_MATCH, matchRuleSchema } from '../correlation.ts';
 import type { ConnectorDeps, ReadResult } from '../types.ts';
 import type { Situation } from './correlate.ts';
 import { correlate } from './correlate.ts';

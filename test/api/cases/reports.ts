@@ -12,7 +12,7 @@ export function reportCases(makeRuntime: MakeRuntime): void {
   it('counts accounts per app, with licenses, as JSON and CSV', async () => {
     const t = await setup(makeRuntime);
     await seed(t, 2, 1);
-    await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim' } });
+    expect((await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { baseUrl: 'https://scim.example', auth: { type: 'bearer', token: 't' } } } })).status).toBe(201);
     const ctx = { at: t.runtime.now(), actor: 'test' };
     await recordAccounts(t.runtime.db, [
       { userId: 'u1', appId: 'github', status: 'active' },

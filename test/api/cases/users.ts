@@ -146,9 +146,9 @@ export function userCases(makeRuntime: MakeRuntime): void {
       { id: 'wiki', name: 'wiki', connector: 'scim', config: {}, status: 'unconnected', quarantinedUntil: null, definedAt: 'apps.yaml:9', mappings: [] },
     ]);
     // Connecting one keeps what the rule file says of it beside the stored connection.
-    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { url: 'https://scim.example', token: 't0ken-value' } } });
+    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { baseUrl: 'https://scim.example', auth: { type: 'bearer', token: 't0ken-value' } } } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 'github', name: 'GitHub', status: 'ok', config: { token: '(redacted)' }, definedAt: 'apps.yaml:1', mappings: [{ attribute: 'email' }] });
+    expect(created.body).toMatchObject({ id: 'github', name: 'GitHub', status: 'ok', config: { auth: { token: '(redacted)' } }, definedAt: 'apps.yaml:1', mappings: [{ attribute: 'email' }] });
     expect((await t.call('GET', '/v1/apps?status=unconnected')).body.items.map((a: { id: string }) => a.id)).toEqual(['wiki']);
     expect((await t.call('GET', '/v1/apps?status=ok')).body.items.map((a: { id: string }) => a.id)).toEqual(['github']);
     const page = await t.call('GET', '/v1/apps?limit=1');
@@ -163,7 +163,7 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/apps/wiki/imports')).body).toEqual({ items: [] });
     expect((await t.call('GET', '/v1/apps/nope/accounts')).status).toBe(404);
     // A connection registered for an app no rule file defines shows no rule fields.
-    await t.call('POST', '/v1/apps', { body: { id: 'legacy', name: 'Legacy', connector: 'rest', config: {} } });
+    expect((await t.call('POST', '/v1/apps', { body: { id: 'legacy', name: 'Legacy', connector: 'manual', config: {} } })).status).toBe(201);
     const legacy = await t.call('GET', '/v1/apps/legacy');
     expect(legacy.body).not.toHaveProperty('definedAt');
     expect(legacy.body).not.toHaveProperty('mappings');
@@ -172,14 +172,23 @@ export function userCases(makeRuntime: MakeRuntime): void {
   it('manages apps and never shows their secrets', async () => {
     const t = await setup(makeRuntime);
     const secret = 'scim-bearer-s3cr3t-value';
-    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { url: 'https://scim.example', token: secret } } });
+    const created = await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'GitHub', connector: 'scim', config: { baseUrl: 'https://scim.example', auth: { type: 'bearer', token: secret } } } });
     expect(created.status).toBe(201);
-    expect(created.body.config).toEqual({ url: 'https://scim.example', token: '(redacted)' });
+    expect(created.body.config).toEqual({ baseUrl: 'https://scim.example', auth: { type: 'bearer', token: '(redacted)' } });
     expect((await t.call('POST', '/v1/apps', { body: { id: 'github', name: 'again', connector: 'scim' } })).status).toBe(409);
-    const patched = await t.call('PATCH', '/v1/apps/github', { body: { name: 'GitHub EMU', config: { url: 'https://scim2.example', token: '(redacted)' } } });
+    const patched = await t.call('PATCH', '/v1/apps/github', { body: { name: 'GitHub EMU', config: { baseUrl: 'https://scim2.example', auth: { type: 'bearer', token: '(redacted)' } } } });
     expect(patched.status).toBe(200);
     const { getApp } = await import('../../../edge/db/repos/apps.ts');
-    expect((await getApp(t.runtime.db, 'github'))?.config).toEqual({ url: 'https://scim2.example', token: secret });
+    expect((await getApp(t.runtime.db, 'github'))?.config).toEqual({ baseUrl: 'https://scim2.example', auth: { type: 'bearer', token: secret } });
+    // A config the connector would refuse is refused when it is given, naming each field; a rename alone is fine.
+    const bad = await t.call('POST', '/v1/apps', { body: { id: 'slack', name: 'Slack', connector: 'scim', config: { url: 'https://scim.example', token: secret } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('`baseUrl`') });
+    expect(bad.body.error.message).toContain('`auth`');
+    expect(bad.text).not.toContain(secret);
+    expect((await t.call('GET', '/v1/apps/slack')).status).toBe(404);
+    expect((await t.call('PATCH', '/v1/apps/github', { body: { connector: 'rest' } })).body.error.code).toBe('invalid_config');
+    expect((await getApp(t.runtime.db, 'github'))?.connector).toBe('scim');
     await t.call('POST', '/v1/apps', { body: { id: 'badge', name: 'Badges', connector: 'manual' } });
     const page = await t.call('GET', '/v1/apps?limit=1');
     expect(page.body.items.map((a: { id: string }) => a.id)).toEqual(['badge']);
