@@ -60,7 +60,9 @@ const unconnectedBody = (d: DefinedApp) => ({ id: d.id, name: d.name, connector:
  * A config its connector would refuse is refused here, naming each field, not found out at the
  * first delivery. `ldap` apps are served by the agent, which checks its own config.
  */
-function checkAppConfig(connector: string, config: Record<string, unknown>): void {
+function checkAppConfig(connector: string, config: Record<string, unknown>, defined: DefinedApp | undefined): void {
+  // The planner already chose the actions by the rule file's connector (a manual app's tasks).
+  if (defined && defined.connector !== connector) throw new ApiError(400, 'connector_mismatch', `app \`${defined.id}\` is a \`${defined.connector}\` app in its rule file (${defined.definedAt}), not \`${connector}\``);
   const definition = connectorDefinitions.get(connector);
   if (!definition) return;
   const checked = checkConfig(definition.config, config);
@@ -86,9 +88,10 @@ export function appRoutes(runtime: Runtime) {
   router.openapi(create, async (c) => {
     const body = c.req.valid('json');
     if (await getApp(db, body.id)) throw conflict(`app \`${body.id}\` exists`);
-    checkAppConfig(body.connector, body.config ?? {});
+    const defined = (await ruleApps(db)).get(body.id);
+    checkAppConfig(body.connector, body.config ?? {}, defined);
     const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config: body.config ?? {} }, writeContext(runtime, c.get('auth')));
-    const shown = appBody(row, (await ruleApps(db)).get(row.id));
+    const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));
     return c.json(shown, 201);
   });
@@ -110,7 +113,7 @@ export function appRoutes(runtime: Runtime) {
     const body = c.req.valid('json');
     const config = body.config ? keepSecrets(body.config, current.config) : current.config;
     // A rename alone leaves the config as it was; a new config or connector must fit.
-    if (body.config || body.connector) checkAppConfig(body.connector ?? current.connector, config);
+    if (body.config || body.connector) checkAppConfig(body.connector ?? current.connector, config, defined);
     const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config }, writeContext(runtime, c.get('auth')));
     const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));

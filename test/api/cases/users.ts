@@ -156,6 +156,11 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', `/v1/apps?limit=1&cursor=${page.body.next}`)).body).toMatchObject({ items: [{ id: 'wiki' }] });
     const wiki = await t.call('GET', '/v1/apps/wiki');
     expect(wiki.body).toMatchObject({ status: 'unconnected', definedAt: 'apps.yaml:9' });
+    // The rule file says what kind of app it is: a registration cannot say otherwise.
+    const other = await t.call('POST', '/v1/apps', { body: { id: 'wiki', name: 'Wiki', connector: 'manual', config: {} } });
+    expect(other.status).toBe(400);
+    expect(other.body.error).toMatchObject({ code: 'connector_mismatch', message: 'app `wiki` is a `scim` app in its rule file (apps.yaml:9), not `manual`' });
+    expect((await t.call('PATCH', '/v1/apps/github', { body: { connector: 'manual', config: {} } })).body.error.code).toBe('connector_mismatch');
     const patch = await t.call('PATCH', '/v1/apps/wiki', { body: { name: 'Wiki' } });
     expect(patch.status).toBe(404);
     expect(patch.body.error.message).toContain('has no connection yet: register it with POST /v1/apps');
