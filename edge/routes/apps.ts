@@ -66,7 +66,7 @@ function checkAppConfig(connector: string, config: Record<string, unknown>, defi
   const definition = connectorDefinitions.get(connector);
   if (!definition) return;
   const checked = checkConfig(definition.config, config);
-  if (!checked.ok) throw new ApiError(400, 'invalid_config', `a \`${connector}\` app's config: ${checked.errors.join('; ')}`, checked.errors.map((message) => ({ path: 'config', message })));
+  if (!checked.ok) throw new ApiError(400, 'invalid_config', `a \`${connector}\` app's config: ${checked.errors.join('; ')}`);
 }
 
 const notConnected = (d: DefinedApp) => notFound(`app \`${d.id}\` (${d.definedAt}) has no connection yet: register it with POST /v1/apps`);

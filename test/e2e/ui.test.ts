@@ -217,6 +217,22 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await shot('group');
   });
 
+  it('connects an unconnected app from its page: a config the connector refuses is named, a good one connects it', async () => {
+    await page.goto(`${server.url}/ui/#/apps/aws`);
+    const config = page.getByLabel(/connection config \(JSON\)/);
+    await config.waitFor();
+    expect(await config.inputValue()).toContain('"baseUrl"');
+    await config.fill('{"baseUrl": "not a url", "auth": {"type": "bearer", "token": "t0k"}}');
+    await page.getByRole('button', { name: 'connect' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('`baseUrl`');
+    await config.fill('{"baseUrl": "https://aws.example/scim/v2", "auth": {"type": "bearer", "token": "t0k"}}');
+    await page.getByRole('button', { name: 'connect' }).click();
+    await expect.poll(() => page.locator('main h1').textContent()).toMatch(/AWS IAM Identity Center\s*ok/);
+    expect(await page.getByLabel(/connection config \(JSON\)/).count()).toBe(0);
+    const stored = (await api('/v1/apps/aws')) as { status: string; config: { auth: { token: string } } };
+    expect(stored).toMatchObject({ status: 'ok', config: { auth: { token: '(redacted)' } } });
+  });
+
   it("shows what waits to be done for a user, with each action's why", async () => {
     const waiting = (await api('/v1/outbox?status=pending&limit=1')) as { items: { userId: string; type: string; appId: string; action: { reason: { summary: string } } }[] };
     const action = waiting.items[0];

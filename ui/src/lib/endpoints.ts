@@ -49,6 +49,8 @@ export const groupMembersPage = (id: string, cursor?: string) => api<Page<Member
 export const listApps = () => listAll<AppRow>('/v1/apps');
 export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
 /** One page of an app's accounts (an app may hold hundreds of thousands: never read them all). */
+/** Registers the connection of an app (the rule file's id and connector): it stops being `unconnected`. */
+export const connectApp = (app: { id: string; name: string; connector: string; config: Record<string, unknown> }) => api<AppRow>('/v1/apps', { method: 'POST', body: app });
 export const appAccountsPage = (id: string, cursor?: string) => api<Page<AccountRow>>(`/v1/apps/${encodeURIComponent(id)}/accounts${q({ limit: '100', cursor })}`);
 export const appImports = (id: string) => optional(api<Page<AppImportRow>>(`/v1/apps/${encodeURIComponent(id)}/imports`).then(pageItems));
 
