@@ -7,6 +7,7 @@ import type { Db } from '../db/index.ts';
 import { getIdentities, listApps, listManualTasks } from '../db/repos/index.ts';
 import { appAccounts, identities, outbox, runs } from '../db/schema.ts';
 import type { CsvCell } from '../http/csv.ts';
+import { ruleApps } from './defined.ts';
 import { loadRuleSet, toUser } from './engine.ts';
 
 export interface Report {
@@ -23,7 +24,9 @@ export async function identitiesByStatus(db: Db): Promise<Report> {
 /** Accounts per app by status; `licensed` counts the accounts that hold a seat (not deactivated). */
 export async function accountsPerApp(db: Db): Promise<Report> {
   const counts = await db.select({ appId: appAccounts.appId, status: appAccounts.status, n: count() }).from(appAccounts).groupBy(appAccounts.appId, appAccounts.status);
-  const apps = new Map((await listApps(db)).map((a) => [a.id, a.name]));
+  // Every app the active rules define or a connection is registered for, with or without accounts.
+  const apps = new Map<string, string>([...(await ruleApps(db)).values()].map((a) => [a.id, a.name]));
+  for (const a of await listApps(db)) apps.set(a.id, a.name);
   const byApp = new Map<string, Record<string, CsvCell>>();
   const row = (appId: string) => {
     let r = byApp.get(appId);

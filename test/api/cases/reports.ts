@@ -23,11 +23,11 @@ export function reportCases(makeRuntime: MakeRuntime): void {
     const json = await t.call('GET', '/v1/reports/accounts-per-app');
     expect(json.body.items).toEqual([
       { appId: 'github', name: 'GitHub', active: 1, suspended: 1, deactivated: 1, licensed: 2, total: 3 },
-      { appId: 'wiki', name: null, active: 1, suspended: 0, deactivated: 0, licensed: 1, total: 1 },
+      { appId: 'wiki', name: 'wiki', active: 1, suspended: 0, deactivated: 0, licensed: 1, total: 1 },
     ]);
     const csv = await t.call('GET', '/v1/reports/accounts-per-app?format=csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.text).toBe('appId,name,active,suspended,deactivated,licensed,total\r\ngithub,GitHub,1,1,1,2,3\r\nwiki,,1,0,0,1,1\r\n');
+    expect(csv.text).toBe('appId,name,active,suspended,deactivated,licensed,total\r\ngithub,GitHub,1,1,1,2,3\r\nwiki,wiki,1,0,0,1,1\r\n');
     const byAccept = await t.call('GET', '/v1/reports/accounts-per-app', { headers: { accept: 'text/csv' } });
     expect(byAccept.text).toBe(csv.text);
   });
