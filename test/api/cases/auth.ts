@@ -10,6 +10,7 @@ export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: 
   { name: 'users create', method: 'POST', path: '/v1/users', body: { login: 'x' }, forbidden: ['read', 'scim', 'agent'] },
   { name: 'groups', method: 'GET', path: '/v1/groups', forbidden: ['scim', 'agent'] },
   { name: 'groups create', method: 'POST', path: '/v1/groups', body: { id: 'g', name: 'g' }, forbidden: ['read', 'scim', 'agent'] },
+  { name: 'group members', method: 'GET', path: '/v1/groups/g/members', forbidden: ['scim', 'agent'] },
   { name: 'apps', method: 'GET', path: '/v1/apps', forbidden: ['scim', 'agent'] },
   { name: 'rule sets', method: 'GET', path: '/v1/rule-sets', forbidden: ['scim', 'agent'] },
   { name: 'rule sets upload', method: 'POST', path: '/v1/rule-sets', body: { files: [] }, forbidden: ['read', 'scim', 'agent'] },
