@@ -12,9 +12,8 @@ import { ACCOUNT_STATUSES, IMPORT_SITUATIONS, appAccounts, appImportItems, group
 import { notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { IdParam, JsonValue, PageQuery, errorResponses, json, pageOf } from '../openapi/schemas.ts';
-import { activeRules } from '../jit/active-rules.ts';
 import type { Runtime } from '../runtime.ts';
-import { ruleApps } from '../services/defined.ts';
+import { ruleApps, ruleGroups } from '../services/defined.ts';
 
 const security = [{ bearer: [] }];
 const items = <T extends z.ZodType>(item: T, name: string) => z.object({ items: z.array(item) }).openapi(name);
@@ -99,8 +98,8 @@ export function userLinkRoutes(runtime: Runtime) {
     await known(id);
     const rows = await db.select({ groupId: memberships.groupId, source: memberships.source, name: groups.name }).from(memberships).leftJoin(groups, eq(groups.id, memberships.groupId)).where(eq(memberships.userId, id)).orderBy(asc(memberships.groupId));
     // A rule's group is named in the active rule set, not in the groups table.
-    const ruled = new Map(((await activeRules(db))?.ruleSet.groups ?? []).map((g) => [g.id, g.source.name ?? null]));
-    return c.json({ items: rows.map((r) => ({ groupId: r.groupId, name: r.name ?? ruled.get(r.groupId) ?? null, source: r.source })) }, 200);
+    const ruled = await ruleGroups(db);
+    return c.json({ items: rows.map((r) => ({ groupId: r.groupId, name: r.name ?? ruled.get(r.groupId)?.name ?? null, source: r.source })) }, 200);
   });
   return app;
 }

@@ -67,11 +67,16 @@ describe('RFC 7643 §4.1.1 password over SCIM', () => {
     // Okta resends the password it holds: nothing is written (same hash, change time and version).
     expect((await s.call('PATCH', `/Users/${user.id}`, { body: replace })).status).toBe(200);
     expect(await stored(user.id)).toEqual(second);
+    // Resent beside a real change: the change is written, the password left as it is.
+    const rename = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'password', value: NEXT }, { op: 'replace', path: 'displayName', value: 'Grace H' }] };
+    expect((await s.call('PATCH', `/Users/${user.id}`, { body: rename })).status).toBe(200);
+    const renamed = await stored(user.id);
+    expect(renamed).toMatchObject({ password_hash: second?.password_hash, password_changed_at: second?.password_changed_at, version: (second?.version ?? 0) + 1 });
     // A weak one is refused on PUT too, and leaves the stored user as it was.
     const put = await s.call('PUT', `/Users/${user.id}`, { body: { schemas: [USER], userName: 'grace', password: 'grace' } });
     expect(put.status).toBe(400);
     expect(put.body.detail).toContain('password');
-    expect(await stored(user.id)).toEqual(second);
+    expect(await stored(user.id)).toEqual(renamed);
   });
 
   it("a policy of the active rule set applies, and apps with password sync get the password sealed, in the user's batch", async () => {

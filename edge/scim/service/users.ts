@@ -96,9 +96,11 @@ export async function patchUser(sc: ScimContext, req: ScimRequest, id: string): 
   const write = toWrite(coerceResource(USER_TYPE, patched));
   // A PATCH that changes nothing writes nothing (IdPs resend the same state often, the password
   // the user has included).
+  // The password is verified once here: one the user already has is dropped from the write.
   const hash = before.identity.passwordHash;
   const samePassword = write.password === undefined || (hash !== null && (await sc.passwords.verifyPassword(write.password, hash)));
-  if (!samePassword || !sameJson({ ...write, password: undefined }, fromScimUser(current))) await saveUser(sc.db, { id, before, write, owner: sc.caller.source }, sc.write, sc.newId, sc.passwords);
+  const changes = samePassword ? { ...write, password: undefined } : write;
+  if (!samePassword || !sameJson(changes, fromScimUser(current))) await saveUser(sc.db, { id, before, write: changes, owner: sc.caller.source }, sc.write, sc.newId, sc.passwords);
   return respond(sc, await reload(sc, id), 200, req);
 }
 
