@@ -10,6 +10,7 @@ import { healthRoutes } from './health.ts';
 import { reportRoutes } from './reports.ts';
 import { ruleSetRoutes } from './rule-sets.ts';
 import { outboxRoutes, runRoutes } from './runs.ts';
+import { observedRoutes } from './observed.ts';
 import { simulateRoutes } from './simulate.ts';
 import { userRoutes } from './users.ts';
 import { sessionRoutes } from './session.ts';
@@ -37,6 +38,7 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/apps', routes: appLinkRoutes },
   { path: '/v1/rule-sets', routes: ruleSetRoutes, bodyLimit: 4 * 1024 * 1024 },
   { path: '/v1/simulate', routes: simulateRoutes, bodyLimit: 4 * 1024 * 1024 },
+  { path: '/v1/observed', routes: observedRoutes },
   { path: '/v1/runs', routes: runRoutes },
   { path: '/v1/outbox', routes: outboxRoutes },
   { path: '/v1/reports', routes: reportRoutes },

@@ -2,6 +2,7 @@
 // active, a stored or an uploaded rule set, as of any instant. Nothing is written.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RuleSet, SourceFile, User } from '../../engine/types.ts';
+import { withReadHealth } from '../connectors/sync/import.ts';
 import { observedState } from '../db/repos/index.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
@@ -44,8 +45,9 @@ export function simulateRoutes(runtime: Runtime) {
     const body = c.req.valid('json');
     const ruleSet = await resolveRuleSet(runtime, body.ruleSet);
     let users: User[];
-    // Every user: read all observed state at once instead of by id.
-    const observed = body.users === undefined ? await observedState(db) : undefined;
+    // Every user: read all observed state at once instead of by id, with each app's read health,
+    // as a reconcile plans.
+    const observed = body.users === undefined ? await withReadHealth(db, await observedState(db)) : undefined;
     if (body.users === undefined) users = await allUsers(db);
     else if (body.users.every((u) => typeof u === 'string')) {
       const found = await usersByIds(db, body.users as string[]);

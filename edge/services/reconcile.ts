@@ -9,7 +9,7 @@ import { createRun, observedState } from '../db/repos/index.ts';
 import { ApiError, unwrap } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { countActions, heldReasons, loadRuleSet, planUsers } from './engine.ts';
-import { appReadHealth } from '../connectors/sync/import.ts';
+import { withReadHealth } from '../connectors/sync/import.ts';
 import { allUsers } from './users.ts';
 
 export interface ReconcileResult {
@@ -37,7 +37,7 @@ export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx
   const asOf = options.asOf ?? ctx.at;
   const stored = options.users ? await observedState(db, users.map((u) => u.id)) : await observedState(db);
   // An app whose last read came back empty or failed never loses accounts for it (engine safety).
-  const observed = { ...stored, health: { ...(await appReadHealth(db)), ...stored.health } };
+  const observed = await withReadHealth(db, stored);
   const { plan } = await planUsers(db, ruleSet, users, asOf, observed);
   const reasons = heldReasons(plan);
   const summary = { users: users.length, actions: countActions(plan), diagnostics: plan.diagnostics.length, refused: plan.refused?.length ?? 0 };

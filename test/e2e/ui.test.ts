@@ -98,6 +98,22 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('users loaded from all users in Roster');
     const fromApi = Number((await page.getByRole('status').first().textContent())?.match(/(\d+) users loaded/)?.[1]);
     expect(fromApi).toBe(readFileSync(join(ROOT, 'examples/users.csv'), 'utf8').trim().split('\n').length - 1);
+    // …planned against what the apps hold now: the same plan the server makes for the same rules
+    // (the working copy, GitHub for Product) as of the same instant, not every desired grant.
+    expect(await page.getByRole('status').first().textContent()).toMatch(/planned against what the apps hold now \(\d+ accounts, \d+ group memberships\)/);
+    await page.getByLabel('as of').fill('2026-03-02T09:00');
+    await page.getByRole('button', { name: 'simulate', exact: true }).click();
+    await page.locator('#sim-time').waitFor();
+    const inBrowser = Number((await page.locator('#sim-time').textContent())?.match(/([\d,]+)\s+actions for/)?.[1]?.replace(/,/g, ''));
+    const active = (await api('/v1/rule-sets')).items.find((v: { active: boolean }) => v.active).version;
+    const files = ((await api(`/v1/rule-sets/${active}`)).files as { path: string; text: string }[]).map((f) =>
+      f.path === 'assignments/engineering.yaml' ? { ...f, text: f.text.replace('operator: equal, value: Engineering', 'operator: equal, value: Product') } : f,
+    );
+    const asOf = await page.evaluate(() => new Date('2026-03-02T09:00').toISOString());
+    const onServer = await fetch(`${server.url}/v1/simulate`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ruleSet: files, asOf }) });
+    const planned = (await onServer.json()) as { actions: unknown[] };
+    expect(planned.actions.length).toBeGreaterThan(0);
+    expect(inBrowser).toBe(planned.actions.length);
     await page.getByLabel('pasted or uploaded CSV/JSON').check();
     await page.getByLabel('or choose a file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: readFileSync(join(ROOT, 'examples/users.csv')) });
     await page.getByRole('button', { name: 'load population' }).click();

@@ -12,7 +12,7 @@ import { checkSafety, DEFAULT_SAFETY_THRESHOLDS } from '../../../engine/lifecycl
 import { thresholdsFor } from '../../../engine/planning/safety.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
-import { appReadHealth } from '../../connectors/sync/import.ts';
+import { withReadHealth } from '../../connectors/sync/import.ts';
 import type { Statement, WriteContext } from '../../db/index.ts';
 import { isConstraintError } from '../../db/index.ts';
 import type { App } from '../../db/repos/apps.ts';
@@ -52,7 +52,7 @@ export async function deprovisionLeavers(runtime: Runtime, app: App, userIds: re
   let counts: Record<string, number> = {};
   if (ruleSet) {
     const stored = await observedState(db);
-    const observed = { ...stored, health: { ...(await appReadHealth(db)), ...stored.health } };
+    const observed = await withReadHealth(db, stored);
     const { plan } = await planUsers(db, ruleSet, next.map(toUser), ctx.at, observed);
     actions = plan.actions;
     version = plan.version;

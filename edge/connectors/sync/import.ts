@@ -4,7 +4,7 @@
 // `autoConfirm`) in one batch. Disputed and unconfirmed matches wait for an admin. A failed or
 // empty read writes no links and removes none: its health tells the planner not to deprovision.
 import { and, desc, eq, like, sql } from 'drizzle-orm';
-import type { ObservedHealth } from '../../../engine/types.ts';
+import type { ObservedHealth, ObservedState } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, JsonObject, Statement } from '../../db/index.ts';
 import { chunkRows, paramLimit } from '../../db/index.ts';
@@ -113,6 +113,11 @@ export async function appReadHealth(db: Db): Promise<Record<string, ObservedHeal
     out[appId] = r.status === 'failed' ? 'failed' : r.total === 0 && r.errors.length > 0 ? 'empty' : 'ok';
   }
   return out;
+}
+
+/** `state` with every app's read health beside its own: what a population-wide plan reads. */
+export async function withReadHealth(db: Db, state: ObservedState): Promise<ObservedState> {
+  return { ...state, health: { ...(await appReadHealth(db)), ...state.health } };
 }
 
 /** An admin's decision on a pending item: link it to `userId` (one of its candidates) or reject it. */

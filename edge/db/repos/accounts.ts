@@ -8,7 +8,7 @@ import type { Db, Outcome, WriteContext } from '../index.ts';
 import { MAX_PARAMS, chunkRows, fail, ok, paramLimit } from '../index.ts';
 import type { AccountStatus } from '../schema.ts';
 import { jsonChunks, prepared } from '../prepared.ts';
-import { appAccounts } from '../schema.ts';
+import { appAccounts, appGroupMembers, identities, memberships } from '../schema.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
 import type { AppGroupMemberRow, AppGroupRow } from './app-groups.ts';
@@ -117,6 +117,36 @@ export async function observedState(db: Db, userIds?: readonly string[]): Promis
   const members = await listMemberships(db);
   const pushed = await storedAppGroups(db);
   return { accounts, memberships: members.map((m) => ({ userId: m.userId, groupId: m.groupId })), ...(pushed.length > 0 ? { appGroups: pushed } : {}) };
+}
+
+/** Most users in one page of `observedPage` (one `observedOfUsers` statement). */
+export const OBSERVED_PAGE_MAX = 5000;
+
+/**
+ * The observed state of one page of users, in user-id order: every user id that is an identity
+ * or has an account, a membership or a pushed-group membership (an account with no identity
+ * counts in its app's population, which the safety gates read). The pages together are
+ * `observedState(db)`, each app group once per page with the members on that page.
+ */
+export async function observedPage(db: Db, page: { cursor?: string; limit?: number }): Promise<Outcome<Page<string> & { state: ObservedState }, 'bad_cursor'>> {
+  const limit = Math.min(OBSERVED_PAGE_MAX, Math.max(1, Math.trunc(page.limit ?? 1000)));
+  const after = page.cursor === undefined ? '' : decodeCursor(page.cursor);
+  if (after === undefined) return fail('bad_cursor', `cursor \`${(page.cursor ?? '').slice(0, 40)}\` is not one we issued`);
+  // Each arm reads its user-id index from `after` on; the compound's ORDER BY … LIMIT merges them.
+  const ids = (
+    await db
+      .select({ id: identities.id })
+      .from(identities)
+      .where(gt(identities.id, after))
+      .union(db.select({ id: appAccounts.userId }).from(appAccounts).where(gt(appAccounts.userId, after)))
+      .union(db.select({ id: memberships.userId }).from(memberships).where(gt(memberships.userId, after)))
+      .union(db.select({ id: appGroupMembers.userId }).from(appGroupMembers).where(gt(appGroupMembers.userId, after)))
+      .orderBy(sql`id`)
+      .limit(limit + 1)
+  ).map((r) => r.id);
+  const { items, nextCursor } = toPage(ids, limit, (id) => id);
+  const state = items.length > 0 ? await observedOfUsers(db, items) : { accounts: [], memberships: [] };
+  return ok({ items, ...(nextCursor ? { nextCursor } : {}), state });
 }
 
 function toObservedAccount(r: Pick<AppAccount, 'userId' | 'appId' | 'status' | 'role' | 'attributes' | 'deactivatedAt'>): ObservedAccount {

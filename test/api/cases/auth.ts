@@ -15,6 +15,7 @@ export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: 
   { name: 'rule sets', method: 'GET', path: '/v1/rule-sets', forbidden: ['scim', 'agent'] },
   { name: 'rule sets upload', method: 'POST', path: '/v1/rule-sets', body: { files: [] }, forbidden: ['read', 'scim', 'agent'] },
   { name: 'simulate', method: 'POST', path: '/v1/simulate', body: {}, forbidden: ['read', 'scim', 'agent'] },
+  { name: 'observed', method: 'GET', path: '/v1/observed', forbidden: ['scim', 'agent'] },
   { name: 'runs', method: 'GET', path: '/v1/runs', forbidden: ['scim', 'agent'] },
   { name: 'runs create', method: 'POST', path: '/v1/runs', body: {}, forbidden: ['read', 'scim', 'agent'] },
   { name: 'outbox', method: 'GET', path: '/v1/outbox', forbidden: ['scim', 'agent'] },

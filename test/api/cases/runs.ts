@@ -1,7 +1,8 @@
 // Rule sets, simulate, reconcile runs (held or not), approve/reject and the outbox.
 import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
-import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { observedState, recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { importRuns, memberships } from '../../../edge/db/schema.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
 import { RULES, engineer, salesperson } from '../fixtures.ts';
@@ -65,6 +66,54 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect(files.body.actions).toEqual([]);
     expect((await t.call('POST', '/v1/simulate', { body: { users: ['ghost'] } })).status).toBe(404);
     expect(await countRows(t.runtime.db)).toEqual(before);
+  });
+
+  it('simulates every user as a reconcile plans them: an app whose last read failed loses no account', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 3, 0);
+    const { db } = t.runtime;
+    await recordAccounts(db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer' })), { at: t.runtime.now(), actor: 'test' });
+    for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+    const deactivations = async () => ((await t.call('POST', '/v1/simulate', { body: {} })).body.actions as { type: string }[]).filter((a) => a.type === 'account.deactivate').length;
+    expect(await deactivations()).toBe(3);
+    await db.insert(importRuns).values({ id: 'read-1', source: 'app:github', status: 'failed', errors: [{ message: 'connection refused' }], startedAt: t.runtime.now() });
+    expect(await deactivations()).toBe(0);
+    const run = await t.call('POST', '/v1/runs', { body: {} });
+    expect(run.body.run.summary.actions['account.deactivate']).toBeUndefined();
+  });
+
+  it('pages what the apps hold, as plans read it: every page together is the whole observed state', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 3, 1);
+    const { db } = t.runtime;
+    const ctx = { at: t.runtime.now(), actor: 'test' };
+    // An account with no identity counts in its app's population (the safety gates read it).
+    await recordAccounts(db, [{ userId: 'u1', appId: 'github', status: 'active', role: 'developer' }, { userId: 'u3', appId: 'wiki', status: 'suspended' }, { userId: 'gone', appId: 'wiki', status: 'active' }], ctx);
+    await db.insert(memberships).values([{ userId: 's1', groupId: 'admins', source: 'manual' }, { userId: 'u2', groupId: 'admins', source: 'manual' }, { userId: 'u2', groupId: 'oncall', source: 'manual' }]);
+    await db.insert(importRuns).values({ id: 'read-1', source: 'app:wiki', status: 'done', total: 0, errors: [{ message: 'no accounts' }], startedAt: ctx.at });
+
+    const pages = [];
+    let cursor: string | undefined;
+    do {
+      const res = await t.call('GET', `/v1/observed?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: t.tokens.read });
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      cursor = res.body.next;
+    } while (cursor);
+    expect(pages.map((p) => p.users)).toEqual([['gone', 's1'], ['u1', 'u2'], ['u3']]);
+    const whole = await observedState(db);
+    expect(whole.accounts).toHaveLength(3);
+    expect(whole.memberships).toHaveLength(3);
+    // In user order here, in account-id order there: the same accounts (one per user and app).
+    const byKey = <T extends { userId: string }>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => `${a.userId} ${key(a)}`.localeCompare(`${b.userId} ${key(b)}`));
+    expect(byKey(pages.flatMap((p) => p.accounts), (a) => a.appId)).toEqual(byKey(whole.accounts, (a) => a.appId));
+    expect(pages.flatMap((p) => p.memberships)).toEqual(whole.memberships);
+    expect(pages.every((p) => p.health.wiki === 'empty')).toBe(true);
+
+    const bad = await t.call('GET', '/v1/observed?cursor=nope!');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_cursor');
+    expect((await t.call('GET', '/v1/observed?limit=5001')).status).toBe(400);
   });
 
   it('writes a reconcile run, its outbox actions and its audit event together', async () => {

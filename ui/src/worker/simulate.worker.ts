@@ -8,8 +8,8 @@ const state = newSession();
 
 async function answer(request: WorkerRequest): Promise<WorkerResult> {
   if (request.type !== 'population-source') return handle(state, request, () => performance.now());
-  const users = await readPopulation(request.source);
-  return handle(state, { type: 'population', users }, () => performance.now());
+  const { users, observed } = await readPopulation(request.source);
+  return handle(state, { type: 'population', users, ...(observed ? { observed } : {}) }, () => performance.now());
 }
 
 self.onmessage = async (event: MessageEvent<{ id: number; request: WorkerRequest }>) => {

@@ -83,7 +83,8 @@ export function handle(state: SessionState, request: SessionRequest, clock: () =
       state.head = undefined;
       state.base = undefined;
       state.diff = undefined;
-      return { type: 'population', users: request.users.length };
+      const held = request.observed ? { observed: { accounts: request.observed.accounts.length, memberships: request.observed.memberships.length } } : {};
+      return { type: 'population', users: request.users.length, ...held };
     }
     case 'compile': {
       const out = compileRules(request.files);

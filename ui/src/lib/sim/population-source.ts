@@ -1,8 +1,9 @@
 // Where the simulator's population comes from, read inside the worker so the page never parses
 // megabytes of JSON or clones fifty thousand profiles: pasted text, a chosen file (a Blob is
-// handed over without copying its bytes), or every user in Roster, page by page from the API.
-import type { AttributeType, User } from '../../../../engine/types.ts';
-import { listAll } from '../api.ts';
+// handed over without copying its bytes), or every user in Roster, page by page from the API,
+// with what the apps hold now (`GET /v1/observed`), so the plan is the one a reconcile would make.
+import type { AttributeType, ObservedAppGroup, ObservedState, User } from '../../../../engine/types.ts';
+import { api, listAll } from '../api.ts';
 import { identityToUser, parsePopulation } from '../population.ts';
 
 export type PopulationSource =
@@ -12,16 +13,70 @@ export type PopulationSource =
 
 type IdentityRow = Parameters<typeof identityToUser>[0];
 
-/** Every identity in Roster, through the same API the screens use (the session cookie rides along). */
-export const usersFromApi = async (): Promise<IdentityRow[]> => listAll<IdentityRow>('/v1/users', 1_000_000);
+/** One page of `GET /v1/observed`. */
+export interface ObservedPage extends Required<Pick<ObservedState, 'accounts' | 'memberships' | 'appGroups' | 'health'>> {
+  next?: string;
+}
 
-export async function readPopulation(source: PopulationSource, fromApi: () => Promise<IdentityRow[]> = usersFromApi): Promise<User[]> {
+/** Roster's users and what the apps hold for them, through the same API the screens use (the session cookie rides along). */
+export interface Roster {
+  users(): Promise<IdentityRow[]>;
+  observed(): Promise<ObservedPage[]>;
+}
+
+/** Users per `GET /v1/observed` page (its largest). */
+const OBSERVED_PAGE = 5000;
+
+export const rosterApi: Roster = {
+  users: () => listAll<IdentityRow>('/v1/users', 1_000_000),
+  async observed() {
+    const pages: ObservedPage[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api<ObservedPage>(`/v1/observed?limit=${OBSERVED_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      pages.push(page);
+      cursor = page.next;
+    } while (cursor);
+    return pages;
+  },
+};
+
+/** A population, and (for Roster's own) what the apps hold now; without it, nothing is held. */
+export interface Population {
+  users: User[];
+  observed?: ObservedState;
+}
+
+export async function readPopulation(source: PopulationSource, roster: Roster = rosterApi): Promise<Population> {
   switch (source.kind) {
     case 'text':
-      return parsePopulation(source.text, source.types);
+      return { users: parsePopulation(source.text, source.types) };
     case 'file':
-      return parsePopulation(await source.file.text(), source.types);
-    case 'api':
-      return (await fromApi()).map(identityToUser);
+      return { users: parsePopulation(await source.file.text(), source.types) };
+    case 'api': {
+      const [identities, pages] = await Promise.all([roster.users(), roster.observed()]);
+      return { users: identities.map(identityToUser), observed: mergeObserved(pages) };
+    }
   }
+}
+
+/**
+ * The pages as one ObservedState: accounts and memberships end to end, each app group once with
+ * the members of every page, the health of the last page read.
+ */
+export function mergeObserved(pages: readonly ObservedPage[]): ObservedState {
+  const accounts = pages.flatMap((p) => p.accounts);
+  const memberships = pages.flatMap((p) => p.memberships);
+  const groups = new Map<string, ObservedAppGroup>();
+  for (const page of pages) {
+    for (const group of page.appGroups) {
+      const key = `${group.appId}\u0000${group.groupId ?? ''}\u0000${group.externalId ?? ''}`;
+      const known = groups.get(key);
+      if (known) known.members.push(...group.members);
+      else groups.set(key, { ...group, members: [...group.members] });
+    }
+  }
+  const appGroups = [...groups.values()];
+  const health = pages.at(-1)?.health ?? {};
+  return { accounts, memberships, ...(appGroups.length > 0 ? { appGroups } : {}), ...(Object.keys(health).length > 0 ? { health } : {}) };
 }

@@ -76,7 +76,8 @@ export type WorkerRequest =
   | { type: 'compile'; files: SourceFile[] };
 
 export type WorkerResult =
-  | { type: 'population'; users: number }
+  /** `observed`: what the apps hold that the plans start from (none: every desired grant is new). */
+  | { type: 'population'; users: number; observed?: { accounts: number; memberships: number } }
   | { type: 'simulate'; summary: SimulationSummary }
   | { type: 'actions'; total: number; rows: ActionRow[] }
   | { type: 'diff'; total: number; rows: DiffRow[] }
