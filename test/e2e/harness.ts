@@ -2,7 +2,7 @@
 // free loopback port over a temp database, and a fresh Chromium profile.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -25,9 +25,38 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-/** Builds ui/dist when it is missing or older than the UI or engine sources. */
+const BUILD_LOCK = join(tmpdir(), 'roster-ui-build.lock');
+const BUILD_WAIT_MS = 180_000;
+
+/**
+ * Builds ui/dist when it is missing or older than the UI or engine sources. The browser suites
+ * run in parallel: one builds while the others wait on a lock, then find the build fresh
+ * (two vite builds into one ui/dist would empty it under each other).
+ */
 export function ensureUiBuilt(): void {
-  buildUiIfStale();
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!tryLock()) {
+    if (Date.now() > deadline) throw new Error(`another run has been building the UI for ${BUILD_WAIT_MS / 1000} s (remove ${BUILD_LOCK} if none is)`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+  try {
+    buildUiIfStale();
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
+function tryLock(): boolean {
+  try {
+    mkdirSync(BUILD_LOCK);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A lock older than any build was left by a run that crashed while building.
+    const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > BUILD_WAIT_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+    return false;
+  }
 }
 
 export interface RunningServer {
@@ -38,12 +67,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts test/e2e/server.ts (the Hono app on Node) over a temp libSQL file. */
-export async function startServer(): Promise<RunningServer> {
+/** Starts test/e2e/server.ts (the Hono app on Node) over a temp libSQL file; `env` adds to its environment. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'roster-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/e2e/server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ROSTER_E2E_DB: join(dir, 'roster.db') },
+    env: { ...process.env, ...env, ROSTER_E2E_DB: join(dir, 'roster.db') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,39 @@
+// What every screen of the admin UI must get right, read from the page as a user meets it:
+// each control has a name, and nothing runs past the right edge of the screen.
+import type { Page } from 'playwright-core';
+
+/** Controls a keyboard or screen-reader user could not name: inputs without labels, empty buttons. */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]'))) {
+      if (el.offsetParent === null && el.getAttribute('type') !== 'radio') continue;
+      const aria = el.getAttribute('aria-label') ?? el.getAttribute('aria-labelledby') ?? el.getAttribute('title');
+      const labelled = 'labels' in el && (el as HTMLInputElement).labels !== null && (el as HTMLInputElement).labels!.length > 0;
+      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '').trim() : '';
+      if (!aria && !labelled && text === '') out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+}
+
+/**
+ * Elements of the screen that reach past its right edge (cut off, or only seen by scrolling
+ * sideways); `within` (a selector) narrows the search to parts of the screen.
+ */
+export async function overflowing(page: Page, within = 'main'): Promise<string[]> {
+  return page.evaluate((within) => {
+    const main = document.querySelector('main');
+    if (!main) return ['no <main>'];
+    const edge = main.getBoundingClientRect().right;
+    const out: string[] = [];
+    for (const el of Array.from(main.querySelectorAll<HTMLElement>('*'))) {
+      const box = el.getBoundingClientRect();
+      // Past the edge, and not inside something that scrolls on purpose (a code view) or is only for screen readers.
+      if (box.width === 0 || box.right <= edge + 1 || !el.closest(within) || el.closest('pre, textarea, .scroll, .visually-hidden')) continue;
+      out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}: ${(el.textContent ?? '').slice(0, 60)}`);
+      if (out.length >= 5) break;
+    }
+    return out;
+  }, within);
+}
