@@ -2,16 +2,30 @@
 // the current rows and the logins held by others. Attributes are sourced through the engine's
 // `mergeProfile` as source `hr`, so a value another source set is kept beside HR's and the
 // effective profile says who won.
-import { effectiveAttributes, mergeProfile, recomputeEffective, sameValue } from '../../engine/lifecycle/attribute-sources.ts';
+import { effectiveAttributes, mergeProfile, sameValue, storedProfile } from '../../engine/lifecycle/attribute-sources.ts';
 import type { AttributeSources, SourcedProfile } from '../../engine/lifecycle/attribute-sources.ts';
 import type { Identity } from '../db/repos/identities.ts';
 import type { RecordError } from './parse.ts';
 import type { ImportMode, WorkerChange } from './validate.ts';
 
-/** HR is the profile master; admin edits, SCIM pushes and login claims fill what HR leaves. */
-export const DEFAULT_ATTRIBUTE_SOURCES: AttributeSources = { '*': ['hr', 'admin', 'scim', 'jit'] };
-
 export const HR_SOURCE = 'hr';
+export const ADMIN_SOURCE = 'admin';
+/** A directory entry's attributes (the agent's delegated login creates identities from them). */
+export const LDAP_SOURCE = 'ldap';
+
+/**
+ * HR is the profile master; the directory (a delegated login's entry, `ldap`), admin edits, SCIM
+ * pushes and login claims fill what HR leaves, in that order.
+ */
+export const DEFAULT_ATTRIBUTE_SOURCES: AttributeSources = { '*': [HR_SOURCE, LDAP_SOURCE, ADMIN_SOURCE, 'scim', 'jit'] };
+
+/**
+ * A stored identity's sourced profile: what each source set, and any attribute of its profile no
+ * ranked source holds (an admin's, written before admin edits were sourced) as the admin's.
+ */
+export function storedSources(identity: Pick<Identity, 'profile' | 'sources'>, sources: AttributeSources = DEFAULT_ATTRIBUTE_SOURCES): SourcedProfile {
+  return storedProfile(identity.sources, identity.profile, sources, ADMIN_SOURCE);
+}
 
 export interface IdentityWrite {
   row: Identity;
@@ -59,7 +73,7 @@ export function mergeChanges(input: MergeInput): MergeOutput {
       }
     }
     const mode = change.op === 'terminate' ? 'incremental' : input.mode;
-    const before: SourcedProfile = current ? recomputeEffective({ values: current.sources, effective: {} }, sources) : { values: {}, effective: {} };
+    const before: SourcedProfile = current ? storedSources(current, sources) : { values: {}, effective: {} };
     const merged = mergeProfile(before, source, incoming, sources, mode).profile;
     const profile = effectiveAttributes(merged);
     const email = typeof profile.email === 'string' ? profile.email : (current?.email ?? null);

@@ -1,7 +1,7 @@
 // JIT at login: a verified ID token creates or updates its identity (attributes sourced as
 // `jit`, below HR), the rules are evaluated for that user, the actions are queued (run kind
 // `jit`), and the answer is what the user is entitled to. Every refusal writes nothing.
-import { mergeProfile, recomputeEffective, sameValue, effectiveAttributes } from '../../engine/lifecycle/attribute-sources.ts';
+import { effectiveAttributes, emptyProfile, mergeProfile, sameValue } from '../../engine/lifecycle/attribute-sources.ts';
 import type { AttributeSources } from '../../engine/lifecycle/attribute-sources.ts';
 import { DEFAULT_JIT_CLAIMS, jitSettingsSchema } from '../../engine/rules/jit-settings.ts';
 import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
@@ -9,7 +9,7 @@ import type { RuleSet, UserStatus } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
 import { createIdentity, getIdentity, getIdentityByLogin, updateIdentity } from '../db/repos/identities.ts';
 import type { Identity } from '../db/repos/identities.ts';
-import { DEFAULT_ATTRIBUTE_SOURCES } from '../import/merge.ts';
+import { DEFAULT_ATTRIBUTE_SOURCES, storedSources } from '../import/merge.ts';
 import { activeRules } from './active-rules.ts';
 import { planIdentities } from './plan-users.ts';
 import { verifyIdToken } from './verify.ts';
@@ -101,7 +101,7 @@ type Upserted = { ok: true; row: Identity; created: boolean } | { ok: false; rea
 async function upsertFromClaims(db: Db, input: { id?: string; login: string; attributes: Record<string, unknown> }, options: JitOptions, ctx: WriteContext, attempt = 1): Promise<Upserted> {
   const sources = options.sources ?? DEFAULT_ATTRIBUTE_SOURCES;
   const current = input.id !== undefined ? await getIdentity(db, input.id) : await getIdentityByLogin(db, input.login);
-  const before = current ? recomputeEffective({ values: current.sources, effective: {} }, sources) : { values: {}, effective: {} };
+  const before = current ? storedSources(current, sources) : emptyProfile();
   const merged = mergeProfile(before, JIT_SOURCE, input.attributes, sources, 'incremental').profile;
   const profile = effectiveAttributes(merged);
   const email = typeof profile.email === 'string' ? profile.email : (current?.email ?? null);

@@ -31,6 +31,7 @@ export const UserSchema = z
     email: z.string().nullable(),
     status: z.string(),
     profile: z.record(z.string(), JsonValue),
+    attributeSources: z.record(z.string(), z.string()).openapi({ description: 'where each profile attribute comes from: `hr`, `ldap`, `admin`, `scim` or `jit` (the highest-ranked source that holds it)' }),
     version: z.number().int(),
     passwordChangedAt: z.string().nullable(),
     createdAt: z.string(),
@@ -52,7 +53,7 @@ export const UserPatchSchema = z
   .strictObject({
     login: z.string().min(1).max(200).optional(),
     email: z.email().nullable().optional(),
-    profile: z.record(z.string(), JsonValue).optional().openapi({ description: 'merged into the profile; a `null` value removes the attribute' }),
+    profile: z.record(z.string(), JsonValue).optional().openapi({ description: 'merged into the profile as admin edits; a `null` value removes the admin\'s value. An attribute a higher source holds (HR, the directory) is refused with 409 `attribute_mastered`' }),
     version: z.number().int().min(1).optional().openapi({ description: 'the version you read (or send `If-Match`)' }),
   })
   .openapi('UserPatch');

@@ -10,14 +10,18 @@ import { notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { IdParam, UserCreateSchema, UserListQuery, UserPatchSchema, UserSchema, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
+import { adminProfileEdit, attributeSources } from '../services/profile-edit.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { passwordRoutes } from './passwords.ts';
 
 const RESERVED_QUERY = new Set(['limit', 'cursor', 'status', 'q']);
 
-/** What the API shows of an identity: never password hashes, history or per-source values. */
+/**
+ * What the API shows of an identity: never password hashes, history or per-source values; of
+ * its sources, only which one each attribute's value comes from.
+ */
 export function userBody(row: Identity) {
-  return { id: row.id, login: row.login, email: row.email, status: row.status, profile: row.profile, version: row.version, passwordChangedAt: row.passwordChangedAt, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return { id: row.id, login: row.login, email: row.email, status: row.status, profile: row.profile, attributeSources: attributeSources(row), version: row.version, passwordChangedAt: row.passwordChangedAt, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 const tags = ['users'];
@@ -50,7 +54,8 @@ export function userRoutes(runtime: Runtime) {
 
   app.openapi(createUser, async (c) => {
     const body = c.req.valid('json');
-    const row = unwrap(await createIdentity(db, { ...body, id: body.id ?? runtime.newId() }, writeContext(runtime, c.get('auth'))));
+    const sourced = adminProfileEdit(undefined, body.profile ?? {});
+    const row = unwrap(await createIdentity(db, { ...body, ...sourced, id: body.id ?? runtime.newId() }, writeContext(runtime, c.get('auth'))));
     c.header('ETag', versionTag(row.version));
     c.header('Location', `/v1/users/${encodeURIComponent(row.id)}`);
     return c.json(userBody(row), 201);
@@ -70,14 +75,7 @@ export function userRoutes(runtime: Runtime) {
     if (!current) throw notFound(`no user \`${id}\``);
     checkIfMatch(c.req.header('if-match'), versionTag(current.version));
     const patch: Parameters<typeof updateIdentity>[3] = { ...rest };
-    if (profile) {
-      const next: Record<string, unknown> = { ...current.profile };
-      for (const [key, value] of Object.entries(profile)) {
-        if (value === null) delete next[key];
-        else next[key] = value;
-      }
-      patch.profile = next;
-    }
+    if (profile) Object.assign(patch, adminProfileEdit(current, profile));
     const row = unwrap(await updateIdentity(db, id, version ?? current.version, patch, writeContext(runtime, c.get('auth'))));
     c.header('ETag', versionTag(row.version));
     return c.json(userBody(row), 200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveAttributes, emptyProfile, mergeProfile, recomputeEffective, sameValue, sourcesFor } from './attribute-sources.ts';
+import { effectiveAttributes, emptyProfile, mergeProfile, recomputeEffective, sameValue, sourcesFor, storedProfile } from './attribute-sources.ts';
 import type { AttributeSources, SourcedProfile } from './attribute-sources.ts';
 
 // HR owns identity and job data, the directory fills gaps, the app only knows a nickname.
@@ -193,5 +193,29 @@ describe('recomputeEffective and sameValue', () => {
     expect(sameValue({ a: 1 }, { a: 1, b: undefined })).toBe(false);
     expect(sameValue([], {})).toBe(false);
     expect(sameValue('1', 1)).toBe(false);
+  });
+});
+
+describe('storedProfile', () => {
+  it('adopts what the profile holds and no ranked source does, so the next merge keeps it', () => {
+    const held = importAll([['hr', { title: 'Engineer' }]]);
+    // `team` was written beside the sources (an older admin edit); `title` is HR's.
+    const stored = storedProfile(held.values, { title: 'Engineer', team: 'Platform' }, sources, 'directory');
+    expect(stored.effective.team).toEqual({ value: 'Platform', source: 'directory' });
+    expect(stored.effective.title).toEqual({ value: 'Engineer', source: 'hr' });
+    const next = mergeProfile(stored, 'hr', { title: 'Staff Engineer' }, sources, 'incremental').profile;
+    expect(effectiveAttributes(next)).toEqual({ title: 'Staff Engineer', team: 'Platform' });
+    // Without the adoption the unrelated HR change loses it.
+    const lost = mergeProfile(recomputeEffective({ values: held.values, effective: {} }, sources), 'hr', { title: 'Staff Engineer' }, sources, 'incremental').profile;
+    expect(effectiveAttributes(lost)).toEqual({ title: 'Staff Engineer' });
+  });
+
+  it('leaves a profile value a ranked source holds to that source, and the stored values unchanged', () => {
+    const held = importAll([['hr', { title: 'Engineer' }]]);
+    const values = structuredClone(held.values);
+    const stored = storedProfile(held.values, { title: 'Manager' }, sources, 'directory');
+    expect(stored.effective.title).toEqual({ value: 'Engineer', source: 'hr' });
+    expect(held.values).toEqual(values);
+    expect(stored.values).toBe(held.values);
   });
 });

@@ -158,6 +158,21 @@ export function recomputeEffective(profile: SourcedProfile, sources: AttributeSo
   return { values: profile.values, effective };
 }
 
+/**
+ * A stored identity's sourced profile: each source's values, plus every attribute of its
+ * effective `profile` that no ranked source holds, as `adopter`'s value (written before sources
+ * were recorded, or by a path that recorded none), so that no later merge drops it.
+ */
+export function storedProfile(values: SourcedProfile['values'], profile: Record<string, unknown>, sources: AttributeSources, adopter: string): SourcedProfile {
+  let adopted: SourcedProfile['values'] | undefined;
+  for (const [attribute, value] of Object.entries(profile)) {
+    if (winner(attribute, values[attribute], sources) !== undefined) continue;
+    adopted ??= { ...values };
+    adopted[attribute] = { ...values[attribute], [adopter]: value };
+  }
+  return recomputeEffective({ values: adopted ?? values, effective: {} }, sources);
+}
+
 /** The flat attribute map the rules see. */
 export function effectiveAttributes(profile: SourcedProfile): Record<string, unknown> {
   const out: Record<string, unknown> = {};

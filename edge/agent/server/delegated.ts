@@ -5,6 +5,7 @@
 // database (logins.ts), so the request and the agent's poll need not share a process.
 import type { Db, WriteContext } from '../../db/index.ts';
 import { createIdentity, getIdentityByLogin } from '../../db/repos/identities.ts';
+import { LDAP_SOURCE } from '../../import/merge.ts';
 import { activeRules } from '../../jit/active-rules.ts';
 import { planIdentities } from '../../jit/plan-users.ts';
 import { requestLogin } from './logins.ts';
@@ -12,9 +13,6 @@ import { requestLogin } from './logins.ts';
 export type DelegatedOutcome =
   | { ok: true; value: { userId: string; login: string; created: boolean; actions: number; runId?: string } }
   | { ok: false; status: 401 | 503; code: 'invalid_credentials' | 'unavailable'; message: string };
-
-/** The attribute source a directory's values are recorded under. */
-export const LDAP_SOURCE = 'ldap';
 
 export const INVALID = { ok: false, status: 401, code: 'invalid_credentials', message: 'invalid username or password' } as const;
 

@@ -4,7 +4,7 @@
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { mergeProfile, recomputeEffective } from '../../../engine/lifecycle/attribute-sources.ts';
+import { emptyProfile, mergeProfile } from '../../../engine/lifecycle/attribute-sources.ts';
 import type { UserStatus } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
@@ -13,7 +13,7 @@ import { chunkRows, isConstraintError, paramLimit } from '../../db/index.ts';
 import type { Identity } from '../../db/repos/identities.ts';
 import { newIdentityRow } from '../../db/repos/identities.ts';
 import { groups, identities, memberships, scimResources } from '../../db/schema.ts';
-import { DEFAULT_ATTRIBUTE_SOURCES } from '../../import/merge.ts';
+import { DEFAULT_ATTRIBUTE_SOURCES, storedSources } from '../../import/merge.ts';
 import { badRequest, conflict, preconditionFailed } from '../errors.ts';
 import type { ScimRow } from '../resource/meta.ts';
 import type { UserView, UserWrite } from '../resource/user-map.ts';
@@ -107,7 +107,7 @@ export async function saveUser(db: Db, input: SaveUser, ctx: WriteContext, newId
   const { before, write } = input;
   const current = before?.identity;
   await checkLoginFree(db, write.login, current?.id);
-  const sourced = recomputeEffective({ values: current?.sources ?? {}, effective: {} }, DEFAULT_ATTRIBUTE_SOURCES);
+  const sourced = current ? storedSources(current) : emptyProfile();
   const merged = mergeProfile(sourced, SCIM_SOURCE, write.attributes, DEFAULT_ATTRIBUTE_SOURCES, 'full');
   // Only what the merge changed moves: profile keys no source tracks (admin edits) stay.
   const profile: Record<string, unknown> = { ...(current?.profile ?? {}) };

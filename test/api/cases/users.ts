@@ -1,5 +1,6 @@
 // Users, groups and apps: create, read, update with If-Match/version, list with filters and cursors.
 import { expect, it } from 'vitest';
+import { createIdentity } from '../../../edge/db/repos/identities.ts';
 import type { MakeRuntime } from '../context.ts';
 import { setup } from '../context.ts';
 import { RULES, engineer, salesperson } from '../fixtures.ts';
@@ -29,6 +30,49 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect(staleVersion.status).toBe(409);
     expect(staleVersion.body.error.code).toBe('conflict');
     expect((await t.call('GET', '/v1/users/u1')).body.profile.title).toBe('SRE');
+  });
+
+  it("keeps an admin's profile edits through HR imports, and refuses to edit what HR holds", async () => {
+    const t = await setup(makeRuntime);
+    const hr = (csv: string, mode = 'incremental') => t.call('POST', `/v1/imports?mode=${mode}&plan=false`, { raw: csv, headers: { 'content-type': 'text/csv' } });
+    expect((await hr('id,firstName,lastName,email,department,title\nw1,Kat,Yilmaz,kat@example.com,Sales,Manager\n', 'full')).status).toBe(201);
+    const set = await t.call('PATCH', '/v1/users/w1', { body: { profile: { nickname: 'Kat', deskPhone: '+44 20 0000' } } });
+    expect(set.status).toBe(200);
+    expect(set.body.attributeSources).toMatchObject({ department: 'hr', title: 'hr', nickname: 'admin', deskPhone: 'admin' });
+
+    // An HR change to something else leaves the admin's attributes alone, in an incremental file and a full one.
+    expect((await hr('op,id,title\nupsert,w1,VP Sales\n')).status).toBe(201);
+    expect((await hr('id,firstName,lastName,email,department,title\nw1,Kat,Yilmaz,kat@example.com,Sales,VP Sales\n', 'full')).status).toBe(201);
+    const after = await t.call('GET', '/v1/users/w1');
+    expect(after.body.profile).toMatchObject({ title: 'VP Sales', nickname: 'Kat', deskPhone: '+44 20 0000' });
+
+    // What HR holds is HR's: an edit (or a clear) is refused, naming it, and nothing is written.
+    const refused = await t.call('PATCH', '/v1/users/w1', { body: { profile: { department: 'Marketing', nickname: 'K', title: null } } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('attribute_mastered');
+    expect(refused.body.error.message).toBe('`department` comes from `hr`, which ranks above admin edits: change it there; `title` comes from `hr`, which ranks above admin edits: change it there');
+    const unchanged = await t.call('GET', '/v1/users/w1');
+    expect(unchanged.body.version).toBe(after.body.version);
+    expect(unchanged.body.profile.nickname).toBe('Kat');
+    // Sending HR's own value changes nothing; clearing the admin's value removes it.
+    const same = await t.call('PATCH', '/v1/users/w1', { body: { profile: { department: 'Sales', deskPhone: null } } });
+    expect(same.status).toBe(200);
+    expect(same.body.profile).not.toHaveProperty('deskPhone');
+    expect(same.body.profile.department).toBe('Sales');
+    expect(same.body.attributeSources).not.toHaveProperty('deskPhone');
+  });
+
+  it('keeps attributes an identity holds with no recorded source (an admin\'s, from before sources were kept) through an HR import', async () => {
+    const t = await setup(makeRuntime);
+    const ctx = { at: t.runtime.now(), actor: 'test' };
+    const made = await createIdentity(t.runtime.db, { id: 'w2', login: 'old@example.com', email: 'old@example.com', status: 'ACTIVE', profile: { costCenter: 'CC-1', firstName: 'Old' }, sources: {} }, ctx);
+    expect(made.ok).toBe(true);
+    expect((await t.call('GET', '/v1/users/w2')).body.attributeSources).toEqual({ costCenter: 'admin', firstName: 'admin' });
+    const imported = await t.call('POST', '/v1/imports?mode=full&plan=false', { raw: 'id,firstName,lastName,email\nw2,Olga,Old,old@example.com\n', headers: { 'content-type': 'text/csv' } });
+    expect(imported.status).toBe(201);
+    const read = await t.call('GET', '/v1/users/w2');
+    expect(read.body.profile).toMatchObject({ costCenter: 'CC-1', firstName: 'Olga', lastName: 'Old' });
+    expect(read.body.attributeSources).toMatchObject({ costCenter: 'admin', firstName: 'hr' });
   });
 
   it('refuses a duplicate login or id with 409 and stores nothing', async () => {

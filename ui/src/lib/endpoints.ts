@@ -4,7 +4,7 @@
 import { ApiFailure, api, listAll, pageItems } from './api.ts';
 import type { Page } from './api.ts';
 
-export interface UserRow { id: string; login: string; email: string | null; status: string; profile: Record<string, unknown>; version: number; createdAt: string; updatedAt: string }
+export interface UserRow { id: string; login: string; email: string | null; status: string; profile: Record<string, unknown>; attributeSources?: Record<string, string>; version: number; createdAt: string; updatedAt: string }
 export interface AppRow { id: string; name: string; connector: string; config: Record<string, unknown>; status: string; quarantinedUntil: string | null; definedAt?: string; mappings?: { attribute: string; expr: string; createOnly: boolean }[]; [k: string]: unknown }
 export interface AccountRow { id: string; userId: string; appId: string; externalId: string | null; status: 'active' | 'suspended' | 'deactivated'; role: string | null; attributes: Record<string, unknown>; observedAt: string | null; deactivatedAt?: string | null }
 export interface GroupRow { id: string; name: string; description: string | null; source: string; definedAt?: string }
