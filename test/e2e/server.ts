@@ -1,5 +1,6 @@
 // A real Roster server for the browser suites: the Hono app on Node over a fresh libSQL file,
-// the demo rules active, the example HR feed imported, one held run, and the built UI.
+// the demo rules active, the example HR feed imported, one held run, and the built UI (and, for
+// the app-delivery suite, an app connected to its SCIM peer: ROSTER_E2E_SCIM_URL).
 // Run as a child process; prints one JSON line `{url, token, heldRunId}` when listening.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { createRun } from '../../edge/db/repos/runs.ts';
 import { DOCS_ASSETS, serveDocsAssets, serveUi } from '../../edge/entry/ui-static.ts';
 import { createRuntime } from '../../edge/runtime.ts';
+import { seedDelivery } from './seed-delivery.ts';
 
 const root = join(import.meta.dirname, '../..');
 const dbFile = process.env.ROSTER_E2E_DB;
@@ -86,6 +88,10 @@ const created = await createRun(
   ctx,
 );
 if (!created.ok) throw new Error(created.message);
+
+// The app-delivery suite passes its SCIM peer: AWS is connected to it, with an outage's leftovers.
+const peer = process.env.ROSTER_E2E_SCIM_URL;
+if (peer) await seedDelivery(runtime, peer, ctx);
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${info.port}`, token, readToken, heldRunId })}\n`);
