@@ -218,7 +218,10 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     const run = await api<{ status: string; actions: { type: string; userId: string }[] }>(`/v1/runs/${runId}?limit=200`);
     expect(run.status).toBe('planned');
     expect(run.actions.map((a) => `${a.type} ${a.userId}`)).toEqual(['account.update e1011']);
-    await expect.poll(countsShown).toEqual([`${waiting + 4} waiting to be sent`]);
+    // The update supersedes the create queued for Kwame before the import linked his account.
+    await expect.poll(countsShown).toEqual([`${waiting + 3} waiting to be sent`, '1 cancelled']);
+    const superseded = await api<{ items: { userId: string; type: string; lastError: string }[] }>(`/v1/outbox?appId=${DELIVERY_APP}&status=cancelled`);
+    expect(superseded.items.map((a) => `${a.type} ${a.userId}: ${a.lastError}`)).toEqual([`account.create e1011: superseded by run ${runId}, which plans this account again`]);
     expect(await unlabelledControls(page)).toEqual([]);
     expect(await overflowingAtWidths()).toEqual([]);
   });

@@ -64,6 +64,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
   return [
     db.insert(runs).values(run),
     ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
+    ...(held ? [] : supersedeStatements(db, run.id, actions, at)),
     ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
@@ -100,6 +101,38 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
       .where(eq(runs.id, run.id))
       .returning({ summary: runs.summary }),
   ];
+}
+
+/** Actions that carry an account's whole desired state: a newer one makes an older one wrong. */
+const ACCOUNT_STATE = ['account.create', 'account.update'] as const;
+
+/**
+ * An account's create or update still waiting (pending, or failed and due again) when a run
+ * plans another one for the same user and app is stale: it carries attributes or a role the user
+ * no longer has, and delivered first it would leave them in the app (the newer create then finds
+ * the account and stops). The run cancels it, saying so. The same action planned again (same id)
+ * is not touched, nor one being delivered; a held run cancels nothing (it may be rejected).
+ */
+function supersedeStatements(db: Db, runId: string, actions: readonly Action[], at: string): Statement[] {
+  const newer = actions.filter((a) => (ACCOUNT_STATE as readonly string[]).includes(a.type) && a.userId !== undefined && a.appId !== undefined).map((a) => [a.userId, a.appId, a.id]);
+  return jsonRowChunks(newer).map((chunk) => supersede(db, runId, sql`SELECT n.value ->> 0 AS user_id, n.value ->> 1 AS app_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
+}
+
+/** On approval, what a held run's own account actions supersede (`supersedeStatements`), read from its outbox rows. */
+function heldSupersedeStatement(db: Db, runId: string, at: string): Statement {
+  return supersede(db, runId, sql`SELECT user_id, app_id, id FROM ${outbox} WHERE run_id = ${runId} AND status = 'held' AND type IN (${ACCOUNT_STATE_SQL})`, at);
+}
+
+const ACCOUNT_STATE_SQL = sql.raw(ACCOUNT_STATE.map((t) => `'${t}'`).join(', '));
+
+/** Cancels the waiting account actions `newer` (rows of user_id, app_id, id) makes stale. */
+function supersede(db: Db, runId: string, newer: SQL, at: string): Statement {
+  return db
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: `superseded by run ${runId}, which plans this account again`, updatedAt: at })
+    .where(
+      sql`${outbox.id} IN (SELECT o.id FROM (${newer}) n JOIN ${outbox} o ON o.user_id = n.user_id WHERE o.app_id = n.app_id AND o.id <> n.id AND o.status IN ('pending', 'failed') AND o.type IN (${ACCOUNT_STATE_SQL}))`,
+    );
 }
 
 /**
@@ -191,7 +224,7 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
         .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
         .where(eq(runs.id, id))
         .returning(),
-      ...(decision === 'approve' ? heldMembershipStatements(db, id) : []),
+      ...(decision === 'approve' ? [...heldMembershipStatements(db, id), heldSupersedeStatement(db, id, ctx.at)] : []),
       db
         .update(outbox)
         .set({

@@ -116,6 +116,36 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/observed?limit=5001')).status).toBe(400);
   });
 
+  it("cancels an account's waiting create when a later run plans it with other attributes; a held run does so only when approved", async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 4, 0);
+    const { db } = t.runtime;
+    await recordAccounts(db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer' })), { at: t.runtime.now(), actor: 'test' });
+    const first = await t.call('POST', '/v1/runs', { body: {} });
+    const waiting = async (status: string) => ((await t.call('GET', `/v1/outbox?userId=u4&status=${status}`)).body.items as { id: string; runId: string; appId: string; type: string; lastError: string | null }[]).filter((a) => a.type === 'account.create');
+    const [create] = (await waiting('pending')).filter((a) => a.appId === 'github');
+    expect(create?.runId).toBe(first.body.run.id);
+
+    // u4's email changes before the create is delivered: the github create carries it, so the old one is stale.
+    expect((await t.call('PATCH', '/v1/users/u4', { body: { email: 'eng4.new@example.com', profile: { email: 'eng4.new@example.com' } } })).status).toBe(200);
+    const second = await t.call('POST', '/v1/runs', { body: {} });
+    expect(second.body.run.status).toBe('planned');
+    const pending = await waiting('pending');
+    expect(pending.map((a) => `${a.appId} ${a.runId === second.body.run.id ? 'second' : 'first'}`).sort()).toEqual(['github second', 'wiki first']);
+    const [cancelled] = await waiting('cancelled');
+    expect(cancelled).toMatchObject({ id: create!.id, lastError: `superseded by run ${second.body.run.id}, which plans this account again` });
+
+    // Again, in a run held for three deactivations: nothing is cancelled until it is approved.
+    expect((await t.call('PATCH', '/v1/users/u4', { body: { email: 'eng4.third@example.com', profile: { email: 'eng4.third@example.com' } } })).status).toBe(200);
+    for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+    const held = await t.call('POST', '/v1/runs', { body: {} });
+    expect(held.body.run.status).toBe('held');
+    expect((await waiting('pending')).filter((a) => a.appId === 'github').map((a) => a.runId)).toEqual([second.body.run.id]);
+    expect((await t.call('POST', `/v1/runs/${held.body.run.id}/approve`)).status).toBe(200);
+    expect((await waiting('pending')).filter((a) => a.appId === 'github').map((a) => a.runId)).toEqual([held.body.run.id]);
+    expect((await waiting('cancelled')).map((a) => a.lastError)).toContain(`superseded by run ${held.body.run.id}, which plans this account again`);
+  });
+
   it('writes a reconcile run, its outbox actions and its audit event together', async () => {
     const t = await setup(makeRuntime);
     await seed(t);
