@@ -54,6 +54,7 @@ export async function planIdentities(
       asOf: ctx.at,
       summary: { users: identities.length, actions: planned.actions.length },
       heldReasons: (planned.holds ?? []).flatMap((h) => h.reasons),
+      plannedUsers: identities.map((i) => i.id),
     },
     planned.actions,
     ctx,

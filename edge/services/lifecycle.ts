@@ -63,7 +63,7 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
       .set({ status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
     ...(deleting ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
-    ...(run ? runStatements(db, run, actions, ctx.at) : []),
+    ...(run ? runStatements(db, run, actions, ctx.at, [id]) : []),
   ];
   try {
     await writeWithAudit(db, events, statements);

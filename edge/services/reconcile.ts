@@ -42,7 +42,7 @@ export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx
   const reasons = heldReasons(plan);
   const summary = { users: users.length, actions: countActions(plan), diagnostics: plan.diagnostics.length, refused: plan.refused?.length ?? 0 };
   const { run, queued } = unwrap(
-    await createRun(db, { id: options.runId ?? runtime.newId(), kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary, heldReasons: reasons }, plan.actions, ctx),
+    await createRun(db, { id: options.runId ?? runtime.newId(), kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary, heldReasons: reasons, plannedUsers: users.map((u) => u.id) }, plan.actions, ctx),
   );
   runtime.log({ level: 'info', msg: 'reconcile run', runId: run.id, status: run.status, users: users.length, actions: plan.actions.length });
   return { run, plan, queued };

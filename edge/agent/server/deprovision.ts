@@ -70,7 +70,7 @@ export async function deprovisionLeavers(runtime: Runtime, app: App, userIds: re
   const events: AuditEvent[] = [runEvent(run, actions, ctx)];
   if (!held) for (const i of leavers) events.push({ ...ctx, type: 'identity.lifecycle', subject: i.id, data: { operation: 'deactivate', from: i.status, to: TO, version: i.version + 1, runId: run.id } });
   const statements = (): Statement[] => [
-    ...runStatements(db, run, actions, ctx.at),
+    ...runStatements(db, run, actions, ctx.at, ruleSet ? ids : undefined),
     ...(held
       ? statusChangeInserts(db, leavers.map((i) => ({ runId: run.id, userId: i.id, fromStatus: i.status, toStatus: TO })))
       : leavers.map((i) =>

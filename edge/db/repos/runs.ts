@@ -28,6 +28,8 @@ export interface RunInput {
   asOf: string;
   summary?: JsonObject;
   heldReasons?: string[];
+  /** The users this run plans in full (not stored): see `runStatements`. */
+  plannedUsers?: readonly string[];
 }
 
 /** A run row as stored for `input`, created at `at`. */
@@ -52,9 +54,11 @@ export function newRun(input: RunInput, at: string): Run {
  * write). An action id already queued is not queued twice (the id is the idempotency key); one
  * an earlier run left `dead` or `cancelled`, or `done` and since undone, is queued again
  * (edge/db/requeue.ts). The last statement counts them into the run's `summary.queued` and
- * returns the summary. The actions go in as JSON (edge/db/json-rows.ts).
+ * returns the summary. The actions go in as JSON (edge/db/json-rows.ts). A run that plans users
+ * in full (`plannedUsers`) retires their waiting account actions it no longer plans; any run
+ * supersedes the waiting create or update of an account it plans again.
  */
-export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string): Statement[] {
+export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string, plannedUsers?: readonly string[]): Statement[] {
   const held = run.status === 'held';
   // Each row is the action itself: SQLite reads the columns out of it and stores it whole as the
   // payload (one serialisation per action, no wrapper array to build, parse and render again).
@@ -64,7 +68,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
   return [
     db.insert(runs).values(run),
     ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
-    ...(held ? [] : supersedeStatements(db, run.id, actions, at)),
+    ...(held ? [] : plannedUsers ? retireStatements(db, run.id, plannedUsers, actions, at) : supersedeStatements(db, run.id, actions, at)),
     ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
@@ -116,6 +120,25 @@ const ACCOUNT_STATE = ['account.create', 'account.update'] as const;
 function supersedeStatements(db: Db, runId: string, actions: readonly Action[], at: string): Statement[] {
   const newer = actions.filter((a) => (ACCOUNT_STATE as readonly string[]).includes(a.type) && a.userId !== undefined && a.appId !== undefined).map((a) => [a.userId, a.appId, a.id]);
   return jsonRowChunks(newer).map((chunk) => supersede(db, runId, sql`SELECT n.value ->> 0 AS user_id, n.value ->> 1 AS app_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
+}
+
+/**
+ * A run that plans users in full holds every account action they still need, so one of theirs
+ * still waiting (pending, or failed and due again) that it does not plan again (same id) is no
+ * longer wanted: the account a leaver was about to get, the suspension of a user reinstated
+ * since, a create with attributes since changed. It is cancelled, saying so.
+ */
+function retireStatements(db: Db, runId: string, plannedUsers: readonly string[], actions: readonly Action[], at: string): Statement[] {
+  const kept = new Map<string, string[]>(plannedUsers.map((id) => [id, []]));
+  for (const action of actions) if (action.type.startsWith('account.') && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
+  return jsonRowChunks([...kept]).map((chunk) =>
+    db
+      .update(outbox)
+      .set({ status: 'cancelled', lastError: `no longer planned: run ${runId} planned this user again without it`, updatedAt: at })
+      .where(
+        sql`${outbox.id} IN (SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND o.type LIKE 'account.%' AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1)))`,
+      ),
+  );
 }
 
 /** On approval, what a held run's own account actions supersede (`supersedeStatements`), read from its outbox rows. */
@@ -186,7 +209,7 @@ export function runEvent(run: Run, actions: readonly Action[], ctx: WriteContext
 export async function createRun(db: Db, input: RunInput, actions: readonly Action[], ctx: WriteContext): Promise<Outcome<{ run: Run; queued: number }, 'exists'>> {
   const run = newRun(input, ctx.at);
   const event = runEvent(run, actions, ctx);
-  const statements = (): Statement[] => runStatements(db, run, actions, ctx.at);
+  const statements = (): Statement[] => runStatements(db, run, actions, ctx.at, input.plannedUsers);
   let results: unknown[];
   try {
     results = await writeWithAudit(db, [event], statements);

@@ -45,7 +45,7 @@ export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteCo
     },
     ctx.at,
   );
-  return { statements: runStatements(db, run, plan.actions, ctx.at), events: [runEvent(run, plan.actions, ctx)], runId: run.id, actions: plan.actions.length };
+  return { statements: runStatements(db, run, plan.actions, ctx.at, users.map((u) => u.id)), events: [runEvent(run, plan.actions, ctx)], runId: run.id, actions: plan.actions.length };
 }
 
 function afterChange(observed: Awaited<ReturnType<typeof observedState>>, change: MembershipChange): typeof observed {

@@ -133,7 +133,7 @@ export function runCases(makeRuntime: MakeRuntime): void {
     const pending = await waiting('pending');
     expect(pending.map((a) => `${a.appId} ${a.runId === second.body.run.id ? 'second' : 'first'}`).sort()).toEqual(['github second', 'wiki first']);
     const [cancelled] = await waiting('cancelled');
-    expect(cancelled).toMatchObject({ id: create!.id, lastError: `superseded by run ${second.body.run.id}, which plans this account again` });
+    expect(cancelled).toMatchObject({ id: create!.id, lastError: `no longer planned: run ${second.body.run.id} planned this user again without it` });
 
     // Again, in a run held for three deactivations: nothing is cancelled until it is approved.
     expect((await t.call('PATCH', '/v1/users/u4', { body: { email: 'eng4.third@example.com', profile: { email: 'eng4.third@example.com' } } })).status).toBe(200);
@@ -144,6 +144,31 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('POST', `/v1/runs/${held.body.run.id}/approve`)).status).toBe(200);
     expect((await waiting('pending')).filter((a) => a.appId === 'github').map((a) => a.runId)).toEqual([held.body.run.id]);
     expect((await waiting('cancelled')).map((a) => a.lastError)).toContain(`superseded by run ${held.body.run.id}, which plans this account again`);
+  });
+
+  it("cancels what a user was about to get when they leave before it is delivered; a password change cancels nothing", async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 2, 0);
+    expect((await t.call('POST', '/v1/runs', { body: {} })).body.queued).toBe(4);
+    const waitingFor = async (userId: string) => ((await t.call('GET', `/v1/outbox?userId=${userId}&status=pending`)).body.items as { type: string; appId: string }[]).map((a) => `${a.type} ${a.appId}`).sort();
+    expect(await waitingFor('u1')).toEqual(['account.create github', 'account.create wiki']);
+
+    // A password change plans only the password: u2's waiting creates stay.
+    expect((await t.call('POST', '/v1/users/u2/password', { body: { password: 'Correct-Horse-42!' } })).status).toBe(200);
+    expect(await waitingFor('u2')).toEqual(['account.create github', 'account.create wiki']);
+
+    // u1 leaves before the dispatcher ran: the accounts would be made only to be taken away.
+    const left = await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    expect(left.status).toBe(200);
+    expect(await waitingFor('u1')).toEqual([]);
+    const cancelled = (await t.call('GET', '/v1/outbox?userId=u1&status=cancelled')).body.items as { type: string; lastError: string }[];
+    expect(cancelled.map((a) => `${a.type}: ${a.lastError}`)).toEqual([`account.create: no longer planned: run ${left.body.run.id} planned this user again without it`, `account.create: no longer planned: run ${left.body.run.id} planned this user again without it`]);
+    expect(await waitingFor('u2')).toEqual(['account.create github', 'account.create wiki']);
+
+    // Back before delivery: the same creates are queued again.
+    const back = await t.call('POST', '/v1/users/u1/lifecycle/reactivate');
+    expect(back.status).toBe(200);
+    expect(await waitingFor('u1')).toEqual(['account.create github', 'account.create wiki']);
   });
 
   it('writes a reconcile run, its outbox actions and its audit event together', async () => {
