@@ -8,7 +8,7 @@ import type { DesiredUser, Plan, RuleSet, User } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
 import { observedState } from '../db/repos/accounts.ts';
 import type { Identity } from '../db/repos/identities.ts';
-import { createRun } from '../db/repos/runs.ts';
+import { createRun, waitingUnplanned } from '../db/repos/runs.ts';
 import { outbox } from '../db/schema.ts';
 import { and, not, sql } from 'drizzle-orm';
 import { requeueable } from '../db/requeue.ts';
@@ -43,7 +43,9 @@ export async function planIdentities(
   const desired = identities.map((identity) => evaluateUser(ruleSet, toUser(identity), evalCtx));
   const planned = plan(ruleSet, desired, observed, evalCtx);
   const engineMs = performance.now() - started;
-  if (planned.actions.length === 0 || (await allQueued(db, planned.actions.map((a) => a.id)))) return { desired, plan: planned, queued: 0, engineMs };
+  const ids = planned.actions.map((a) => a.id);
+  // Nothing new to queue and nothing waiting it no longer wants (a leaver's queued accounts): no run.
+  if ((ids.length === 0 || (await allQueued(db, ids))) && (await waitingUnplanned(db, identities.map((i) => i.id), ids)) === 0) return { desired, plan: planned, queued: 0, engineMs };
   const run = await createRun(
     db,
     {

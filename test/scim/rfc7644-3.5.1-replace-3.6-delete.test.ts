@@ -103,3 +103,30 @@ describe('RFC 7644 §3.14 versioning', () => {
     expect((await s.call('DELETE', `/Users/${u.id}`, { headers: { 'If-Match': '*' } })).status).toBe(204);
   });
 });
+
+describe('a deactivation pushed before the accounts were delivered', () => {
+  it('cancels what the user was about to get (an account, a manual task), in the same batch', async () => {
+    await saveRuleSet(
+      s.db,
+      {
+        version: 'v1',
+        files: [
+          { path: 'apps/wiki.yaml', text: 'kind: app\nid: wiki\nconnector: scim\n' },
+          { path: 'apps/badge.yaml', text: 'kind: app\nid: badge\nconnector: manual\nowners: [facilities@example.com]\n' },
+          { path: 'a.yaml', text: 'kind: assignment\nid: all\nwhen: { fact: status, operator: equal, value: ACTIVE }\nassign:\n  - { app: wiki }\n  - { app: badge }\n' },
+        ],
+        source: 'test',
+      },
+      { at: s.runtime.now(), actor: 'test' },
+      { activate: true },
+    );
+    const u = await s.createUser('leaver');
+    const waiting = () => s.db.all<{ type: string; status: string; last_error: string | null }>(sql`SELECT type, status, last_error FROM outbox WHERE user_id = ${u.id} ORDER BY type`);
+    expect((await waiting()).map((a) => `${a.type} ${a.status}`)).toEqual(['account.create pending', 'task.manual pending']);
+    const off = await s.call('PATCH', `/Users/${u.id}`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] } });
+    expect(off.status).toBe(200);
+    const after = await waiting();
+    expect(after.map((a) => `${a.type} ${a.status}`)).toEqual(['account.create cancelled', 'task.manual cancelled']);
+    expect(after[0]?.last_error).toMatch(/^no longer planned: run \S+ planned this user again without it$/);
+  });
+});

@@ -1,7 +1,7 @@
 // Runs and their outbox actions. A run and all its actions are written in ONE batch, so a plan
 // is either entirely queued or not at all. A held run's actions wait as `held` until an admin
 // approves (→ `pending`; Roster's own memberships are applied then) or rejects (→ `cancelled`) it.
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, not, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
@@ -10,6 +10,7 @@ import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.
 import { fail, isConstraintError, ok } from '../index.ts';
 import { requeueable } from '../requeue.ts';
 import { jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
+import { inJson, jsonChunks, prepared } from '../prepared.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { memberships, outbox, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -122,23 +123,49 @@ function supersedeStatements(db: Db, runId: string, actions: readonly Action[], 
   return jsonRowChunks(newer).map((chunk) => supersede(db, runId, sql`SELECT n.value ->> 0 AS user_id, n.value ->> 1 AS app_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
 }
 
+/** An account's own work: an `account.*` action, or the manual task that stands in for one in a manual app. */
+const accountWork = (type: string): boolean => type.startsWith('account.') || type === 'task.manual';
+const accountWorkSql = (type: SQL): SQL => sql`(${type} LIKE 'account.%' OR ${type} = 'task.manual')`;
+
 /**
  * A run that plans users in full holds every account action they still need, so one of theirs
- * still waiting (pending, or failed and due again) that it does not plan again (same id) is no
- * longer wanted: the account a leaver was about to get, the suspension of a user reinstated
- * since, a create with attributes since changed. It is cancelled, saying so.
+ * (`accountWork`) still waiting (pending, or failed and due again) that it does not plan again
+ * (same id) is no longer wanted: the account a leaver was about to get, the suspension of a user
+ * reinstated since, a create with attributes since changed. It is cancelled, saying so.
  */
 function retireStatements(db: Db, runId: string, plannedUsers: readonly string[], actions: readonly Action[], at: string): Statement[] {
   const kept = new Map<string, string[]>(plannedUsers.map((id) => [id, []]));
-  for (const action of actions) if (action.type.startsWith('account.') && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
+  for (const action of actions) if (accountWork(action.type) && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
   return jsonRowChunks([...kept]).map((chunk) =>
     db
       .update(outbox)
       .set({ status: 'cancelled', lastError: `no longer planned: run ${runId} planned this user again without it`, updatedAt: at })
       .where(
-        sql`${outbox.id} IN (SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND o.type LIKE 'account.%' AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1)))`,
+        sql`${outbox.id} IN (SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1)))`,
       ),
   );
+}
+
+/**
+ * How many account actions of `userIds` are still waiting that a full plan of them (`planIds`)
+ * does not hold: a run with nothing new to queue still has work when this is not 0 (its
+ * `retireStatements`). One statement, by the outbox's user index.
+ */
+export async function waitingUnplanned(db: Db, userIds: readonly string[], planIds: readonly string[]): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const query = prepared(db, 'outbox.waitingUnplanned', (d) =>
+    d
+      .select({ n: sql<number>`count(*)` })
+      .from(outbox)
+      .where(and(inJson(outbox.userId, 'users'), sql`${outbox.status} IN ('pending', 'failed')`, accountWorkSql(sql`${outbox.type}`), not(inJson(outbox.id, 'ids'))))
+      .prepare(),
+  );
+  let waiting = 0;
+  for (const users of jsonChunks(userIds)) {
+    const [row] = await query.all({ users, ids: JSON.stringify(planIds) });
+    waiting += Number(row?.n ?? 0);
+  }
+  return waiting;
 }
 
 /** On approval, what a held run's own account actions supersede (`supersedeStatements`), read from its outbox rows. */
