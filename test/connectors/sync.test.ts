@@ -1,6 +1,7 @@
 // Import from a SCIM app and drift, end to end against scimmy: situations and admin decisions,
 // a failed read that changes nothing, then drift found, repaired through a planned run, and
 // delivered by the dispatcher until the app matches the rules again.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashJson } from '../../engine/hash.ts';
 import type { SourceFile } from '../../engine/types.ts';
@@ -11,7 +12,7 @@ import { getAccount } from '../../edge/db/repos/accounts.ts';
 import { saveApp } from '../../edge/db/repos/apps.ts';
 import { createIdentity } from '../../edge/db/repos/identities.ts';
 import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
-import { appImportItems } from '../../edge/db/schema.ts';
+import { appImportItems, runs } from '../../edge/db/schema.ts';
 import { createDispatcher } from '../../edge/dispatch/dispatcher.ts';
 import type { Runtime } from '../../edge/runtime.ts';
 import { openDb, quietRuntime } from '../dispatch/harness.ts';
@@ -103,6 +104,10 @@ describe('drift', () => {
     const repair = await repairDrift(runtime, 'crm');
     expect(repair).toMatchObject({ held: false });
     expect(repair.actions).toBeGreaterThanOrEqual(2);
+    // What its run put in the outbox, as the run itself counts it.
+    const [run] = await runtime.db.select().from(runs).where(eq(runs.id, repair.runId ?? ''));
+    expect(repair.queued).toBe(run?.summary.queued);
+    expect(repair.queued).toBeGreaterThan(0);
     const dispatcher = createDispatcher(runtime, { pollMs: 10 });
     await dispatcher.tick();
     await dispatcher.drain();

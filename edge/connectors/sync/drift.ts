@@ -2,7 +2,7 @@
 // the desired state, and store the findings (replacing the app's previous ones). Repair first
 // records what the app really holds, then plans the affected users through the engine with the
 // read's health — the same safety gates as any run: a plan that crosses a threshold is held.
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { evaluate } from '../../../engine/evaluate.ts';
 import { makeContext } from '../../../engine/context.ts';
 import type { ObservedHealth } from '../../../engine/types.ts';
@@ -53,7 +53,8 @@ type RepairInput = { accounts: Parameters<typeof compareApp>[4]; groups: Paramet
 
 export async function listFindings(runtime: Runtime, appId?: string) {
   const q = runtime.db.select().from(driftFindings);
-  return (appId ? q.where(eq(driftFindings.appId, appId)) : q).orderBy(asc(driftFindings.appId), asc(driftFindings.id));
+  // In the order each check found them (ids are `check:n`, which sort as text: `:10` before `:2`).
+  return (appId ? q.where(eq(driftFindings.appId, appId)) : q).orderBy(asc(driftFindings.appId), asc(driftFindings.checkId), sql`rowid`);
 }
 
 export interface Repair {
@@ -61,6 +62,8 @@ export interface Repair {
   runId?: string;
   held: boolean;
   actions: number;
+  /** The actions the repair's run put in the outbox (one already waiting stays with its run). */
+  queued?: number;
 }
 
 export async function repairDrift(runtime: Runtime, appId: string, read: ReadApp = readThroughConnector): Promise<Repair> {
@@ -100,5 +103,5 @@ export async function repairDrift(runtime: Runtime, appId: string, read: ReadApp
   const runId = `repair-${appId}-${runtime.newId()}`;
   const written = await createRun(db, { id: runId, kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: at, summary: { trigger: 'drift', appId, checkId: check.checkId, actions: countActions({ ...plan, actions }) }, heldReasons: reasons }, actions, { at, actor: 'drift' });
   if (!written.ok) throw new Error(written.message);
-  return { check: summary, runId, held: reasons.length > 0, actions: actions.length };
+  return { check: summary, runId, held: reasons.length > 0, actions: actions.length, queued: written.value.queued };
 }

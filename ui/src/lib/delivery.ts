@@ -13,7 +13,7 @@ export type FindingKind = 'missing-account' | 'unexpected-account' | 'status' | 
 /** A finding as a check returns it, or as stored (`GET /v1/connectors/drift`, with `foundAt`). */
 export interface DriftFinding { kind: FindingKind; userId?: string | null; groupId?: string | null; detail: Record<string, unknown>; foundAt?: string }
 export interface DriftCheck { checkId: string; appId: string; health: ReadHealth; findings: DriftFinding[]; error?: string }
-export interface DriftRepair { check: DriftCheck; runId?: string; held: boolean; actions: number }
+export interface DriftRepair { check: DriftCheck; runId?: string; held: boolean; actions: number; queued?: number }
 
 const app = (id: string) => `/v1/connectors/apps/${encodeURIComponent(id)}`;
 
