@@ -33,7 +33,7 @@ export interface NodeConfig {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeConfig {
-  const dataDir = resolve(cwd, env.ROSTER_DATA_DIR ?? 'data');
+  const dataDir = resolve(cwd, env.ROSTER_DATA_DIR || 'data');
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT \`${env.PORT}\` is not a port number`);
   return {

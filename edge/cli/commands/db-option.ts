@@ -1,23 +1,27 @@
 // The database a `roster` command works on: `--db URL`, else LIBSQL_URL (+ LIBSQL_AUTH_TOKEN),
-// else the embedded file the server uses (file:./data/roster.db). Migrated before use, so a
-// command on a fresh checkout works without `npm start` first.
+// else the embedded file the server uses (`roster.db` in ROSTER_DATA_DIR, default ./data), so a
+// token created here is one `npm start` accepts. Migrated before use, so a command on a fresh
+// checkout works without `npm start` first.
 // The database modules load on first use, so `roster check` does not pay for them.
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { LibsqlDb } from '../../db/libsql.ts';
 import type { CliIo, OptionSpec, ParsedArgs } from '../command.ts';
 import { CliError, optionalString } from '../command.ts';
 
-/** Same as edge/db/libsql.ts DEFAULT_LIBSQL_URL (not imported: see above). */
-const DEFAULT_LIBSQL_URL = 'file:./data/roster.db';
-
 export const dbOption: OptionSpec = { db: { type: 'string' } };
 
 export const DB_USAGE = `  --db URL          database: file:PATH, libsql://… or https://… (default: $LIBSQL_URL,
-                    else ${DEFAULT_LIBSQL_URL}); LIBSQL_AUTH_TOKEN authenticates remote ones`;
+                    else file:$ROSTER_DATA_DIR/roster.db, as npm start: file:./data/roster.db);
+                    LIBSQL_AUTH_TOKEN authenticates remote ones`;
+
+/** The server's database (edge/entry/node-bootstrap.ts): LIBSQL_URL, else roster.db in ROSTER_DATA_DIR. */
+function serverDatabase(env: NodeJS.ProcessEnv): string {
+  return env.LIBSQL_URL || `file:${join(env.ROSTER_DATA_DIR || 'data', 'roster.db')}`;
+}
 
 /** Opens, migrates, runs `use`, and always closes the database. */
 export async function withDatabase<T>(args: ParsedArgs, io: CliIo, command: string, use: (db: LibsqlDb) => Promise<T>): Promise<T> {
-  const url = resolveUrl(optionalString(args, 'db') ?? process.env.LIBSQL_URL ?? DEFAULT_LIBSQL_URL, io.cwd);
+  const url = resolveUrl(optionalString(args, 'db') ?? serverDatabase(process.env), io.cwd);
   const authToken = process.env.LIBSQL_AUTH_TOKEN || undefined;
   const [{ openLibsql }, { migrate }] = await Promise.all([import('../../db/libsql.ts'), import('../../db/migrate.ts')]);
   let db: LibsqlDb;

@@ -7,6 +7,7 @@ import { verifyToken } from '../../auth/tokens.ts';
 import { TOKEN_SCOPES } from '../../db/schema.ts';
 import { openLibsql } from '../../db/libsql.ts';
 import type { CliIo } from '../command.ts';
+import { readConfig } from '../../entry/node-bootstrap.ts';
 import { main } from '../main.ts';
 
 let dir: string;
@@ -70,5 +71,19 @@ describe('roster token', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^rst_admin_[A-Za-z0-9_-]{43}$/);
     const list = spawnSync(process.execPath, [bin, 'token', 'list'], { cwd: dir, env, encoding: 'utf8' });
     expect(list.stdout).toMatch(/admin token\s+admin/);
+  });
+
+  it('works on the database npm start uses: ROSTER_DATA_DIR moves it, as it moves the server\'s', async () => {
+    const bin = join(process.cwd(), 'bin/roster.mjs');
+    const env = { ...process.env, LIBSQL_URL: '', ROSTER_DATA_DIR: 'elsewhere' };
+    const result = spawnSync(process.execPath, [bin, 'token', 'create', '--scope', 'read'], { cwd: dir, env, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(readConfig(env, dir).dbUrl).toBe(`file:${join(dir, 'elsewhere', 'roster.db')}`);
+    const db = await openLibsql({ url: readConfig(env, dir).dbUrl });
+    try {
+      expect((await verifyToken(db, result.stdout.trimEnd().split('\n').at(-1) ?? '')).ok).toBe(true);
+    } finally {
+      db.$client.close();
+    }
   });
 });
