@@ -1,7 +1,9 @@
-// Everything that delivers in the background of a Node process (`npm start`): the dispatcher
-// over the outbox, the daily digest of open manual tasks, and scheduled drift checks of every
-// app whose connector can read it. `stop()` lets deliveries in flight finish: nothing queued
-// is lost, since undelivered actions stay in the outbox.
+// Everything that runs in the background of a Node process (`npm start`): the dispatcher over
+// the outbox, the daily digest of open manual tasks, scheduled drift checks of every app whose
+// connector can read it, and a scheduled reconcile of every user (as the Workers cron does):
+// what depends on the date (a hire's staging window opening, a start date reached) needs a plan
+// made on that date. `stop()` lets deliveries in flight finish: nothing queued is lost, since
+// undelivered actions stay in the outbox.
 import { sendTaskDigests } from '../connectors/manual/digest.ts';
 import { nodemailerMailer } from '../connectors/manual/nodemailer.ts';
 import { connectorDefinitions } from '../connectors/registry.ts';
@@ -9,6 +11,8 @@ import { checkDrift } from '../connectors/sync/drift.ts';
 import type { Mailer } from '../connectors/types.ts';
 import { listApps } from '../db/repos/apps.ts';
 import type { Runtime } from '../runtime.ts';
+import { loadRuleSet } from '../services/engine.ts';
+import { reconcile } from '../services/reconcile.ts';
 import type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
 import { createDispatcher } from './dispatcher.ts';
 
@@ -17,6 +21,8 @@ export interface BackgroundOptions extends DispatcherOptions {
   driftEveryMs?: number;
   /** How often to see whether today's digests are due (ms, default 10 min). */
   digestEveryMs?: number;
+  /** How often to reconcile every user (ms); 0 turns it off (default 1 h, as the Workers cron). */
+  reconcileEveryMs?: number;
 }
 
 export interface Background {
@@ -45,6 +51,22 @@ export function startBackground(runtime: Runtime, options: BackgroundOptions = {
       }
     };
     timers.push(setInterval(() => void drift().catch((e) => log('drift check failed', e)), driftEvery));
+  }
+  const reconcileEvery = options.reconcileEveryMs ?? 3600_000;
+  if (reconcileEvery > 0) {
+    let running = false;
+    const scheduled = async () => {
+      // One at a time: a run that outlasts the interval is not started twice.
+      if (running || !(await loadRuleSet(runtime.db))) return;
+      running = true;
+      try {
+        const { run, queued } = await reconcile(runtime, {}, { at: runtime.now(), actor: 'system:schedule' });
+        runtime.log({ level: 'info', msg: 'scheduled reconcile', runId: run.id, status: run.status, queued });
+      } finally {
+        running = false;
+      }
+    };
+    timers.push(setInterval(() => void scheduled().catch((e) => log('scheduled reconcile failed', e)), reconcileEvery));
   }
   for (const t of timers) t.unref?.();
   return {
