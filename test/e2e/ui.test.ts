@@ -303,6 +303,27 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await docs.close();
   });
 
+  it('saves edited rules, then applies them to everyone now: a reconcile run with the new version', async () => {
+    await page.goto(`${server.url}/ui/#/rules`);
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    const source = page.getByLabel(/YAML source of/);
+    await source.fill((await source.inputValue()).replace('operator: equal, value: Engineering', 'operator: equal, value: Product'));
+    await expect.poll(() => page.locator('.status').textContent()).toContain('rules are valid');
+    await page.getByRole('button', { name: 'save and activate' }).click();
+    await expect.poll(() => page.locator('.status').textContent()).toContain('and made active');
+    const active = (await api('/v1/rule-sets')).items.find((v: { active: boolean }) => v.active).version as string;
+    expect(await page.locator('.status').textContent()).toContain(`saved as version ${active.slice(0, 12)}`);
+    await page.getByRole('button', { name: 'apply to everyone now' }).click();
+    const said = page.locator('.status [role="status"]').filter({ hasText: /^run / });
+    await said.waitFor();
+    const [run] = (await api('/v1/runs?kind=reconcile&limit=1')).items as { id: string; status: string; ruleSetVersion: string; summary: { queued?: number } }[];
+    expect(run?.ruleSetVersion).toBe(active);
+    expect(await said.textContent()).toContain(`run ${run!.id.slice(0, 8)}`);
+    if (run!.status === 'held') expect(await said.textContent()).toContain('is held for approval');
+    else expect(await said.textContent()).toContain(`${run!.summary.queued} action`);
+    expect(await page.getByRole('button', { name: 'apply to everyone now' }).isDisabled()).toBe(true);
+  });
+
   it('signs out: the cookie stops working and the sign-in form is back', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();

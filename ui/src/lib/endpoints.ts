@@ -47,6 +47,8 @@ export const userActions = async (userId: string, statuses: readonly string[]) =
 export const getGroup = (id: string) => api<GroupRow>(`/v1/groups/${encodeURIComponent(id)}`);
 export const groupMembersPage = (id: string, cursor?: string) => api<Page<MemberRow>>(`/v1/groups/${encodeURIComponent(id)}/members${q({ limit: '100', cursor })}`);
 export const listApps = () => listAll<AppRow>('/v1/apps');
+/** Reconciles every user with the active rules now: the run (planned, or held by a safety gate) and what it queued. */
+export const reconcileNow = () => api<{ run: RunRow; queued: number }>('/v1/runs', { method: 'POST', body: {} });
 export const getApp = (id: string) => api<AppRow>(`/v1/apps/${encodeURIComponent(id)}`);
 /** One page of an app's accounts (an app may hold hundreds of thousands: never read them all). */
 /** Registers the connection of an app (the rule file's id and connector): it stops being `unconnected`. */
