@@ -270,6 +270,10 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
       expect(await page.locator('main').textContent(), screen).not.toMatch(/\bat .+\.(ts|js):\d+|TypeError|undefined is not/);
       // Nothing runs off the right edge (a long id or an event's data once pushed the audit log's columns out of sight).
       expect(await overflowing(page), screen).toEqual([]);
+      // …nor on a narrow window, where a wide table scrolls in its own box.
+      await page.setViewportSize({ width: 800, height: 900 });
+      expect(await overflowing(page), `${screen} at 800 px`).toEqual([]);
+      await page.setViewportSize({ width: 1400, height: 900 });
       await shot(screen);
     }
   });
