@@ -328,6 +328,26 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(await page.getByRole('button', { name: 'apply to everyone now' }).isDisabled()).toBe(true);
   });
 
+  it('imports an HR file: a refused one lists every error by its line and is recorded; a good one says what it did', async () => {
+    await page.goto(`${server.url}/ui/#/import`);
+    const file = page.getByLabel('worker file (CSV or JSON)');
+    await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('id,firstName,lastName,email,startDate\nn901,Ann,,ann@acme.example,2025-02-30\nn902,Bob,Lee,bob@acme.example,2025-03-01\n') });
+    await page.getByRole('button', { name: 'import', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('bad.csv was refused: 1 of 2 records has errors, so nothing was imported');
+    const errors = page.locator('ul.error li');
+    expect(await errors.allTextContents()).toEqual(['line 2: worker n901: missing `lastName`', 'line 2: worker n901: `startDate` must be a date YYYY-MM-DD, got `2025-02-30`']);
+    await expect.poll(() => page.getByRole('table').first().textContent()).toContain('bad.csv');
+    expect((await api('/v1/users/n902')).error?.code).toBe('not_found');
+
+    await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('id,firstName,lastName,email\nn903,Cleo,Diaz,cleo.diaz@acme.example\n') });
+    await page.getByRole('button', { name: 'import', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/^imported 1 workers: 1 created, 0 updated, 0 unchanged, 0 skipped; \d+ actions planned/);
+    expect((await api('/v1/users/n903')).login).toBe('cleo.diaz@acme.example');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('hr-import');
+  });
+
   it('signs out: the cookie stops working and the sign-in form is back', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();
