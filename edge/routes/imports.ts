@@ -71,6 +71,7 @@ const listRoute = createRoute({
   method: 'get',
   path: '/',
   summary: 'Recent import runs, newest first',
+  request: { query: z.object({ source: z.string().min(1).max(100).optional().openapi({ description: '`hr` (HR files, `hr:changes` too), `app` (imports from apps), `app:<id>`, …' }) }) },
   responses: { 200: { description: 'import runs', content: json(z.object({ items: z.array(ImportRun) })) } },
 });
 
@@ -95,6 +96,6 @@ export function importRoutes(runtime: Runtime): OpenAPIHono<AppEnv> {
     if (!run) throw notFound(`no import \`${c.req.valid('param').id}\``);
     return c.json(run, 200);
   });
-  app.openapi(listRoute, async (c) => c.json({ items: await listImportRuns(runtime.db) }, 200));
+  app.openapi(listRoute, async (c) => c.json({ items: await listImportRuns(runtime.db, 50, c.req.valid('query').source) }, 200));
   return app;
 }

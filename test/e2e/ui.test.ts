@@ -338,6 +338,8 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     const errors = page.locator('ul.error li');
     expect(await errors.allTextContents()).toEqual(['line 2: worker n901: missing `lastName`', 'line 2: worker n901: `startDate` must be a date YYYY-MM-DD, got `2025-02-30`']);
     await expect.poll(() => page.getByRole('table').first().textContent()).toContain('bad.csv');
+    // Past imports are HR files: the legacy payroll's import from the app is on that app's page.
+    expect(await page.getByRole('table').first().textContent()).not.toContain('app:payroll-legacy');
     expect((await api('/v1/users/n902')).error?.code).toBe('not_found');
 
     await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('id,firstName,lastName,email\nn903,Cleo,Diaz,cleo.diaz@acme.example\n') });

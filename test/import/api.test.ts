@@ -5,6 +5,7 @@ import { createToken } from '../../edge/auth/tokens.ts';
 import { openLibsql } from '../../edge/db/libsql.ts';
 import type { LibsqlDb } from '../../edge/db/libsql.ts';
 import { migrate } from '../../edge/db/migrate.ts';
+import { startImportRun } from '../../edge/db/repos/import-runs.ts';
 import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from '../../edge/routes/imports.ts';
 import { createRuntime } from '../../edge/runtime.ts';
@@ -56,6 +57,22 @@ describe('/v1/imports', () => {
     expect(body.errors).toEqual([{ line: 2, id: 'e3', message: '`level` must be a number, got `high`' }]);
     const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM identities WHERE id = 'e3'`);
     expect(Number(row?.n)).toBe(0);
+  });
+
+  it('lists import runs newest first, by source: `hr` is every HR file (changes files too), not the imports from apps', async () => {
+    expect((await post('op,id,level\nupsert,e1,6\n', 'text/csv', '?mode=incremental')).status).toBe(201);
+    await startImportRun(db, { id: 'read-crm', source: 'app:crm' }, ctx);
+    await startImportRun(db, { id: 'read-hrx', source: 'hrx' }, ctx);
+    const list = async (query: string) => {
+      const res = await app.request(`/v1/imports${query}`, { headers: { authorization: `Bearer ${reader}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: { source: string }[] }).items.map((r) => r.source);
+    };
+    const all = await list('');
+    expect(all).toEqual(expect.arrayContaining(['app:crm', 'hrx', 'hr', 'hr:changes']));
+    expect(await list('?source=hr')).toEqual(all.filter((s) => s === 'hr' || s === 'hr:changes'));
+    expect(await list('?source=app')).toEqual(['app:crm']);
+    expect(await list('?source=app:crm')).toEqual(['app:crm']);
   });
 
   it('answers 415 for other media types, 403 for read tokens, 404 for unknown imports', async () => {

@@ -1,5 +1,5 @@
 // Import runs: one row per HR/directory import, with its progress and per-record errors.
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, or, sql } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../index.ts';
 import { fail, ok } from '../index.ts';
@@ -48,6 +48,8 @@ export async function getImportRun(db: Db, id: string): Promise<ImportRun | unde
   return row;
 }
 
-export async function listImportRuns(db: Db, limit = 50): Promise<ImportRun[]> {
-  return db.select().from(importRuns).orderBy(desc(importRuns.startedAt), desc(importRuns.id)).limit(limit);
+/** The newest import runs; with `source`, only that source's (`hr` also matches `hr:changes`, `app` every app's). */
+export async function listImportRuns(db: Db, limit = 50, source?: string): Promise<ImportRun[]> {
+  const where = source === undefined ? undefined : or(eq(importRuns.source, source), sql`substr(${importRuns.source}, 1, ${source.length + 1}) = ${`${source}:`}`);
+  return db.select().from(importRuns).where(where).orderBy(desc(importRuns.startedAt), desc(importRuns.id)).limit(limit);
 }

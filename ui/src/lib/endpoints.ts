@@ -74,4 +74,5 @@ export function dayInstant(day: string, end = false): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
   return end ? `${day}T23:59:59.999Z` : `${day}T00:00:00.000Z`;
 }
-export const listImports = () => api<Page<ImportRunRow>>('/v1/imports').then(pageItems);
+/** The newest HR imports (files and changes files; imports from apps are on each app's page). */
+export const listImports = () => api<Page<ImportRunRow>>('/v1/imports?source=hr').then(pageItems);
