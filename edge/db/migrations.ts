@@ -85,4 +85,10 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `outbox_created` ON `outbox` (`created_at`,`type`,`status`);",
     ],
   },
+  {
+    name: "0007_held_retirements",
+    statements: [
+      "CREATE TABLE `run_retirements` (\n\t`run_id` text NOT NULL,\n\t`action_id` text NOT NULL,\n\tPRIMARY KEY(`run_id`, `action_id`)\n);",
+    ],
+  },
 ];

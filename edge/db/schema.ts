@@ -340,6 +340,20 @@ export const runStatusChanges = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.userId] }), index('run_status_changes_user').on(t.userId)],
 );
 
+/**
+ * The waiting account actions a held run that plans its users in full would retire (edge/db/repos
+ * runs.ts): nothing is cancelled while it is held; its approval cancels those still waiting, in
+ * the same batch that releases its actions; a rejection drops the list.
+ */
+export const runRetirements = sqliteTable(
+  'run_retirements',
+  {
+    runId: text('run_id').notNull(),
+    actionId: text('action_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.actionId] })],
+);
+
 /** `pending`: waits for an agent; `taken`: an agent has it (the sealed password is gone); `answered`. */
 export const DELEGATED_LOGIN_STATUSES = ['pending', 'taken', 'answered'] as const;
 export type DelegatedLoginStatus = (typeof DELEGATED_LOGIN_STATUSES)[number];

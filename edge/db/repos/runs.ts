@@ -12,7 +12,7 @@ import { requeueable } from '../requeue.ts';
 import { jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
 import { inJson, jsonChunks, prepared } from '../prepared.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
-import { memberships, outbox, runs } from '../schema.ts';
+import { memberships, outbox, runRetirements, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
 import type { Page } from './cursor.ts';
 import { clampLimit, decodeCursor, toPage } from './cursor.ts';
@@ -69,7 +69,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
   return [
     db.insert(runs).values(run),
     ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
-    ...(held ? [] : plannedUsers ? retireStatements(db, run.id, plannedUsers, actions, at) : supersedeStatements(db, run.id, actions, at)),
+    ...(plannedUsers ? retireStatements(db, run, plannedUsers, actions, at) : held ? [] : supersedeStatements(db, run.id, actions, at)),
     ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
@@ -131,19 +131,30 @@ const accountWorkSql = (type: SQL): SQL => sql`(${type} LIKE 'account.%' OR ${ty
  * A run that plans users in full holds every account action they still need, so one of theirs
  * (`accountWork`) still waiting (pending, or failed and due again) that it does not plan again
  * (same id) is no longer wanted: the account a leaver was about to get, the suspension of a user
- * reinstated since, a create with attributes since changed. It is cancelled, saying so.
+ * reinstated since, a create with attributes since changed. It is cancelled, saying so; by a
+ * held run only once it is approved (the list waits in `run_retirements`).
  */
-function retireStatements(db: Db, runId: string, plannedUsers: readonly string[], actions: readonly Action[], at: string): Statement[] {
+function retireStatements(db: Db, run: Run, plannedUsers: readonly string[], actions: readonly Action[], at: string): Statement[] {
   const kept = new Map<string, string[]>(plannedUsers.map((id) => [id, []]));
   for (const action of actions) if (accountWork(action.type) && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
+  const stale = (chunk: string) =>
+    sql`SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1))`;
   return jsonRowChunks([...kept]).map((chunk) =>
-    db
-      .update(outbox)
-      .set({ status: 'cancelled', lastError: `no longer planned: run ${runId} planned this user again without it`, updatedAt: at })
-      .where(
-        sql`${outbox.id} IN (SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1)))`,
-      ),
+    // Held: nothing changes yet; the list waits for the decision (`decideRun`).
+    run.status === 'held'
+      ? db.insert(runRetirements).select(db.select({ runId: sql`${run.id}`.as('run_id'), actionId: sql`id`.as('action_id') }).from(sql`(${stale(chunk)})`).where(sql`true`)).onConflictDoNothing()
+      : db.update(outbox).set({ status: 'cancelled', lastError: retiredBy(run.id), updatedAt: at }).where(sql`${outbox.id} IN (${stale(chunk)})`),
   );
+}
+
+const retiredBy = (runId: string) => `no longer planned: run ${runId} planned this user again without it`;
+
+/** On approval, the retirements a held run listed (`retireStatements`), of actions still waiting. */
+function heldRetireStatement(db: Db, runId: string, at: string): Statement {
+  return db
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: retiredBy(runId), updatedAt: at })
+    .where(and(sql`${outbox.id} IN (SELECT ${runRetirements.actionId} FROM ${runRetirements} WHERE ${runRetirements.runId} = ${runId})`, sql`${outbox.status} IN ('pending', 'failed')`));
 }
 
 /**
@@ -274,7 +285,8 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
         .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
         .where(eq(runs.id, id))
         .returning(),
-      ...(decision === 'approve' ? [...heldMembershipStatements(db, id), heldSupersedeStatement(db, id, ctx.at)] : []),
+      ...(decision === 'approve' ? [...heldMembershipStatements(db, id), heldSupersedeStatement(db, id, ctx.at), heldRetireStatement(db, id, ctx.at)] : []),
+      db.delete(runRetirements).where(eq(runRetirements.runId, id)),
       db
         .update(outbox)
         .set({

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { observedState, recordAccounts } from '../../../edge/db/repos/accounts.ts';
-import { importRuns, memberships } from '../../../edge/db/schema.ts';
+import { importRuns, memberships, runRetirements } from '../../../edge/db/schema.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
 import { RULES, engineer, salesperson } from '../fixtures.ts';
@@ -169,6 +169,26 @@ export function runCases(makeRuntime: MakeRuntime): void {
     const back = await t.call('POST', '/v1/users/u1/lifecycle/reactivate');
     expect(back.status).toBe(200);
     expect(await waitingFor('u1')).toEqual(['account.create github', 'account.create wiki']);
+  });
+
+  it("retires a leaver's waiting creates in a held run only when it is approved, never when it is rejected", async () => {
+    for (const decision of ['reject', 'approve'] as const) {
+      const t = await setup(makeRuntime);
+      await seed(t, 4, 0);
+      await recordAccounts(t.runtime.db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer' })), { at: t.runtime.now(), actor: 'test' });
+      expect((await t.call('POST', '/v1/runs', { body: {} })).status).toBe(201);
+      const waitingFor4 = async () => ((await t.call('GET', '/v1/outbox?userId=u4&status=pending')).body.items as { type: string; appId: string }[]).map((a) => `${a.type} ${a.appId}`).sort();
+      expect(await waitingFor4()).toEqual(['account.create github', 'account.create wiki']);
+      // u4 loses every assignment (no department); three engineers move to Sales: three deactivations hold the run.
+      expect((await t.call('PATCH', '/v1/users/u4', { body: { profile: { department: null } } })).status).toBe(200);
+      for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+      const held = await t.call('POST', '/v1/runs', { body: {} });
+      expect(held.body.run.status).toBe('held');
+      expect(await waitingFor4()).toEqual(['account.create github', 'account.create wiki']);
+      expect((await t.call('POST', `/v1/runs/${held.body.run.id}/${decision}`)).status).toBe(200);
+      expect(await waitingFor4()).toEqual(decision === 'approve' ? [] : ['account.create github', 'account.create wiki']);
+      expect(await t.runtime.db.select().from(runRetirements)).toEqual([]);
+    }
   });
 
   it('writes a reconcile run, its outbox actions and its audit event together', async () => {
