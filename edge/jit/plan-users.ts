@@ -8,11 +8,7 @@ import type { DesiredUser, Plan, RuleSet, User } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
 import { observedState } from '../db/repos/accounts.ts';
 import type { Identity } from '../db/repos/identities.ts';
-import { createRun, waitingUnplanned } from '../db/repos/runs.ts';
-import { outbox } from '../db/schema.ts';
-import { and, not, sql } from 'drizzle-orm';
-import { requeueable } from '../db/requeue.ts';
-import { inJson, prepared } from '../db/prepared.ts';
+import { createRun, nothingToWrite } from '../db/repos/runs.ts';
 import type { RunKind } from '../db/schema.ts';
 
 export interface PlannedUsers {
@@ -43,9 +39,8 @@ export async function planIdentities(
   const desired = identities.map((identity) => evaluateUser(ruleSet, toUser(identity), evalCtx));
   const planned = plan(ruleSet, desired, observed, evalCtx);
   const engineMs = performance.now() - started;
-  const ids = planned.actions.map((a) => a.id);
   // Nothing new to queue and nothing waiting it no longer wants (a leaver's queued accounts): no run.
-  if ((ids.length === 0 || (await allQueued(db, ids))) && (await waitingUnplanned(db, identities.map((i) => i.id), ids)) === 0) return { desired, plan: planned, queued: 0, engineMs };
+  if (await nothingToWrite(db, identities.map((i) => i.id), planned.actions.map((a) => a.id))) return { desired, plan: planned, queued: 0, engineMs };
   const run = await createRun(
     db,
     {
@@ -63,18 +58,4 @@ export async function planIdentities(
   );
   if (!run.ok) throw new Error(run.message);
   return { desired, plan: planned, runId: options.runId, queued: run.value.queued, engineMs };
-}
-
-/** Every action is already in the outbox and would not be queued again (edge/db/requeue.ts): a new run would queue nothing. */
-async function allQueued(db: Db, ids: readonly string[]): Promise<boolean> {
-  if (ids.length > 1000) return false;
-  const query = prepared(db, 'outbox.queuedOf', (d) =>
-    d
-      .select({ queued: sql<number>`count(*)` })
-      .from(outbox)
-      .where(and(inJson(outbox.id, 'ids'), not(requeueable)))
-      .prepare(),
-  );
-  const [row] = await query.all({ ids: JSON.stringify(ids) });
-  return Number(row?.queued ?? 0) === new Set(ids).size;
 }

@@ -33,8 +33,7 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
   let waiting = 0;
 
   /**
-   * Past the right edge at the window's width, and the delivery panels at a laptop's half-screen
-   * width too (the mappings table above them does not fit 800 px yet).
+   * Past the right edge at the window's width, and at a laptop's half-screen width (800 px) too.
    */
   async function overflowingAtWidths(): Promise<string[]> {
     const wide = await overflowing(page);

@@ -17,12 +17,9 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
   });
 }
 
-/**
- * Elements of the screen that reach past its right edge (cut off, or only seen by scrolling
- * sideways); `within` (a selector) narrows the search to parts of the screen.
- */
-export async function overflowing(page: Page, within = 'main'): Promise<string[]> {
-  return page.evaluate((within) => {
+/** Elements of the screen that reach past its right edge (cut off, or only seen by scrolling sideways). */
+export async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
     const main = document.querySelector('main');
     if (!main) return ['no <main>'];
     const edge = main.getBoundingClientRect().right;
@@ -30,10 +27,10 @@ export async function overflowing(page: Page, within = 'main'): Promise<string[]
     for (const el of Array.from(main.querySelectorAll<HTMLElement>('*'))) {
       const box = el.getBoundingClientRect();
       // Past the edge, and not inside something that scrolls on purpose (a code view) or is only for screen readers.
-      if (box.width === 0 || box.right <= edge + 1 || !el.closest(within) || el.closest('pre, textarea, .scroll, .visually-hidden')) continue;
+      if (box.width === 0 || box.right <= edge + 1 || el.closest('pre, textarea, .scroll, .visually-hidden')) continue;
       out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}: ${(el.textContent ?? '').slice(0, 60)}`);
       if (out.length >= 5) break;
     }
     return out;
-  }, within);
+  });
 }

@@ -1,7 +1,7 @@
 // Runs and their outbox actions. A run and all its actions are written in ONE batch, so a plan
 // is either entirely queued or not at all. A held run's actions wait as `held` until an admin
 // approves (→ `pending`; Roster's own memberships are applied then) or rejects (→ `cancelled`) it.
-import { and, desc, eq, lt, not, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
@@ -10,7 +10,7 @@ import type { Db, JsonObject, Outcome, Statement, WriteContext } from '../index.
 import { fail, isConstraintError, ok } from '../index.ts';
 import { requeueable } from '../requeue.ts';
 import { jsonField, jsonRow, jsonRowChunks, selectJsonRows } from '../json-rows.ts';
-import { inJson, jsonChunks, prepared } from '../prepared.ts';
+import { inJson, prepared } from '../prepared.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { memberships, outbox, runRetirements, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
@@ -123,6 +123,9 @@ function supersedeStatements(db: Db, runId: string, actions: readonly Action[], 
   return jsonRowChunks(newer).map((chunk) => supersede(db, runId, sql`SELECT n.value ->> 0 AS user_id, n.value ->> 1 AS app_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
 }
 
+/** Still to be delivered: pending, or failed and due again (not held, not being delivered). */
+const waitingSql = (status: SQL): SQL => sql`${status} IN ('pending', 'failed')`;
+
 /** An account's own work: an `account.*` action, or the manual task that stands in for one in a manual app. */
 const accountWork = (type: string): boolean => type.startsWith('account.') || type === 'task.manual';
 const accountWorkSql = (type: SQL): SQL => sql`(${type} LIKE 'account.%' OR ${type} = 'task.manual')`;
@@ -138,7 +141,7 @@ function retireStatements(db: Db, run: Run, plannedUsers: readonly string[], act
   const kept = new Map<string, string[]>(plannedUsers.map((id) => [id, []]));
   for (const action of actions) if (accountWork(action.type) && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
   const stale = (chunk: string) =>
-    sql`SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE o.status IN ('pending', 'failed') AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1))`;
+    sql`SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE ${waitingSql(sql.raw('o.status'))} AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1))`;
   return jsonRowChunks([...kept]).map((chunk) =>
     // Held: nothing changes yet; the list waits for the decision (`decideRun`).
     run.status === 'held'
@@ -154,29 +157,28 @@ function heldRetireStatement(db: Db, runId: string, at: string): Statement {
   return db
     .update(outbox)
     .set({ status: 'cancelled', lastError: retiredBy(runId), updatedAt: at })
-    .where(and(sql`${outbox.id} IN (SELECT ${runRetirements.actionId} FROM ${runRetirements} WHERE ${runRetirements.runId} = ${runId})`, sql`${outbox.status} IN ('pending', 'failed')`));
+    .where(and(sql`${outbox.id} IN (SELECT ${runRetirements.actionId} FROM ${runRetirements} WHERE ${runRetirements.runId} = ${runId})`, waitingSql(sql`${outbox.status}`)));
 }
 
 /**
- * How many account actions of `userIds` are still waiting that a full plan of them (`planIds`)
- * does not hold: a run with nothing new to queue still has work when this is not 0 (its
- * `retireStatements`). One statement, by the outbox's user index.
+ * Whether a full plan of `userIds` (its action ids `planIds`) would write nothing: every action
+ * already queued and not to be queued again (edge/db/requeue.ts), and none of their account work
+ * waiting that it no longer plans (`retireStatements`). One statement, for a login's few
+ * actions; `false` (write the run) beyond 1,000 actions or 5,000 users.
  */
-export async function waitingUnplanned(db: Db, userIds: readonly string[], planIds: readonly string[]): Promise<number> {
-  if (userIds.length === 0) return 0;
-  const query = prepared(db, 'outbox.waitingUnplanned', (d) =>
+export async function nothingToWrite(db: Db, userIds: readonly string[], planIds: readonly string[]): Promise<boolean> {
+  if (planIds.length > 1000 || userIds.length > 5000) return false;
+  const query = prepared(db, 'outbox.nothingToWrite', (d) =>
     d
-      .select({ n: sql<number>`count(*)` })
-      .from(outbox)
-      .where(and(inJson(outbox.userId, 'users'), sql`${outbox.status} IN ('pending', 'failed')`, accountWorkSql(sql`${outbox.type}`), not(inJson(outbox.id, 'ids'))))
+      .select({
+        queued: sql<number>`(SELECT count(*) FROM ${outbox} WHERE ${inJson(outbox.id, 'ids')} AND NOT ${requeueable})`,
+        waiting: sql<number>`(SELECT count(*) FROM ${outbox} WHERE ${inJson(outbox.userId, 'users')} AND ${waitingSql(sql`${outbox.status}`)} AND ${accountWorkSql(sql`${outbox.type}`)} AND NOT ${inJson(outbox.id, 'ids')})`,
+      })
+      .from(sql`(SELECT 1)`)
       .prepare(),
   );
-  let waiting = 0;
-  for (const users of jsonChunks(userIds)) {
-    const [row] = await query.all({ users, ids: JSON.stringify(planIds) });
-    waiting += Number(row?.n ?? 0);
-  }
-  return waiting;
+  const [row] = await query.all({ ids: JSON.stringify(planIds), users: JSON.stringify(userIds) });
+  return Number(row?.queued ?? 0) === new Set(planIds).size && Number(row?.waiting ?? 0) === 0;
 }
 
 /** On approval, what a held run's own account actions supersede (`supersedeStatements`), read from its outbox rows. */
@@ -192,7 +194,7 @@ function supersede(db: Db, runId: string, newer: SQL, at: string): Statement {
     .update(outbox)
     .set({ status: 'cancelled', lastError: `superseded by run ${runId}, which plans this account again`, updatedAt: at })
     .where(
-      sql`${outbox.id} IN (SELECT o.id FROM (${newer}) n JOIN ${outbox} o ON o.user_id = n.user_id WHERE o.app_id = n.app_id AND o.id <> n.id AND o.status IN ('pending', 'failed') AND o.type IN (${ACCOUNT_STATE_SQL}))`,
+      sql`${outbox.id} IN (SELECT o.id FROM (${newer}) n JOIN ${outbox} o ON o.user_id = n.user_id WHERE o.app_id = n.app_id AND o.id <> n.id AND ${waitingSql(sql.raw('o.status'))} AND o.type IN (${ACCOUNT_STATE_SQL}))`,
     );
 }
 

@@ -5,7 +5,7 @@
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, Statement, WriteContext } from '../../db/index.ts';
 import type { Identity } from '../../db/repos/identities.ts';
-import { observedState, waitingUnplanned } from '../../db/repos/index.ts';
+import { nothingToWrite, observedState } from '../../db/repos/index.ts';
 import { heldReasons, loadRuleSet, planUsers, toUser } from '../../services/engine.ts';
 import { newRun, runEvent, runStatements } from '../../services/run-writes.ts';
 
@@ -33,7 +33,7 @@ export async function planWrite(db: Db, users: readonly Identity[], ctx: WriteCo
   const observed = change ? afterChange(await observedState(db, users.map((u) => u.id)), change) : undefined;
   const { plan } = await planUsers(db, ruleSet, users.map(toUser), ctx.at, observed);
   // Nothing to queue and nothing waiting it no longer wants (a leaver's queued accounts): no run.
-  if (plan.actions.length === 0 && (await waitingUnplanned(db, users.map((u) => u.id), [])) === 0) return NOTHING;
+  if (plan.actions.length === 0 && (await nothingToWrite(db, users.map((u) => u.id), []))) return NOTHING;
   const run = newRun(
     {
       id: newId(),
