@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { decideImportItem, importFromApp } from '../connectors/sync/import.ts';
 import { checkDrift, listFindings, repairDrift } from '../connectors/sync/drift.ts';
 import { getApp } from '../db/repos/apps.ts';
+import { getImportRun } from '../db/repos/import-runs.ts';
 import { appImportItems, IMPORT_DECISIONS, IMPORT_SITUATIONS } from '../db/schema.ts';
 import { appDelivery, deadLetters, retryDeadLetter } from '../dispatch/status.ts';
 import { writeContext } from '../http/env.ts';
@@ -29,7 +30,7 @@ const routes = {
   importItems: createRoute({
     method: 'get', path: '/imports/{id}/items', tags, security, summary: 'an import\'s accounts by situation',
     request: { params: IdParam, query: z.object({ situation: z.enum(IMPORT_SITUATIONS).optional(), decision: z.enum(IMPORT_DECISIONS).optional() }) },
-    responses: { 200: json(items('AppImportItem')), ...errorResponses(400) },
+    responses: { 200: json(items('AppImportItem')), ...errorResponses(400, 404) },
   }),
   confirm: createRoute({ method: 'post', path: '/import-items/{id}/confirm', tags, security, summary: 'link a pending match (disputed: choose the candidate)', request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: Confirm } } } }, responses: { 200: json(z.object({ userId: z.string().optional() })), ...errorResponses(400, 404, 409) } }),
   reject: createRoute({ method: 'post', path: '/import-items/{id}/reject', tags, security, summary: 'leave a pending match unlinked', request: { params: IdParam }, responses: { 200: json(z.object({})), ...errorResponses(404, 409) } }),
@@ -54,7 +55,9 @@ export function connectorRoutes(runtime: Runtime) {
   });
   app.openapi(routes.importItems, async (c) => {
     const { situation, decision } = c.req.valid('query');
-    const where = [eq(appImportItems.importId, c.req.valid('param').id)];
+    const { id } = c.req.valid('param');
+    if (!(await getImportRun(db, id))) throw notFound(`no import \`${id}\``);
+    const where = [eq(appImportItems.importId, id)];
     if (situation) where.push(eq(appImportItems.situation, situation));
     if (decision) where.push(eq(appImportItems.decision, decision));
     return c.json({ items: await db.select().from(appImportItems).where(and(...where)).orderBy(asc(appImportItems.id)) }, 200);
