@@ -40,6 +40,26 @@ const ImportResponse = z.object({
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
+/**
+ * The file, described for the document only (plain JSON Schema, so nothing validates it first):
+ * the import checks every record itself and refuses the file with every error by line.
+ */
+const WorkerSchema = {
+  type: 'object' as const,
+  required: ['id', 'firstName', 'lastName', 'email'],
+  properties: {
+    id: { type: 'string' as const, description: 'the employee id' },
+    op: { type: 'string' as const, enum: ['upsert', 'terminate'], description: 'changes files (`mode=incremental`) only' },
+    status: { type: 'string' as const },
+    login: { type: 'string' as const, description: 'default: the email, lowercased' },
+    firstName: { type: 'string' as const },
+    lastName: { type: 'string' as const },
+    email: { type: 'string' as const },
+  },
+  additionalProperties: { description: 'any other profile attribute' },
+};
+const Workers = { type: 'array' as const, items: WorkerSchema };
+
 const postRoute = createRoute({
   method: 'post',
   path: '/',
@@ -51,6 +71,13 @@ const postRoute = createRoute({
       skipInvalid: z.enum(['true', 'false']).optional(),
       fileName: z.string().max(200).optional(),
     }),
+    body: {
+      required: true,
+      content: {
+        'text/csv': { schema: { type: 'string', description: 'a header row (`id,firstName,lastName,email,…`), then one worker a line' } },
+        'application/json': { schema: { anyOf: [Workers, { type: 'object', required: ['workers'], properties: { workers: Workers } }] } },
+      },
+    },
   },
   responses: {
     201: { description: 'imported (and planned)', content: json(ImportResponse) },
