@@ -37,7 +37,7 @@ export function startBackground(runtime: Runtime, options: BackgroundOptions = {
   const log = (msg: string, error: unknown) => runtime.log({ level: 'error', msg, error: error instanceof Error ? error.message : String(error) });
   const timers: ReturnType<typeof setInterval>[] = [];
   const digests = async () => {
-    const report = await sendTaskDigests({ db: runtime.db, mailer, now: runtime.now, ...(options.owners ? { owners: options.owners } : {}) });
+    const report = await sendTaskDigests({ db: runtime.db, mailer, sealKey: runtime.sealKey, now: runtime.now, ...(options.owners ? { owners: options.owners } : {}) });
     for (const sent of report.sent) runtime.log({ level: 'info', msg: 'task digest sent', appId: sent.appId, tasks: sent.tasks });
   };
   timers.push(setInterval(() => void digests().catch((e) => log('task digest failed', e)), options.digestEveryMs ?? 10 * 60_000));

@@ -68,7 +68,7 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
     const seen = new Set<string>();
     for (const app of apps) {
       seen.add(app.id);
-      lanes.set(app.id, laneFor(runtime, app, lanes.get(app.id), options));
+      lanes.set(app.id, await laneFor(runtime, app, lanes.get(app.id), options));
     }
     for (const id of lanes.keys()) if (!seen.has(id)) lanes.delete(id);
   }

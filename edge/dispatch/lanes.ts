@@ -1,7 +1,8 @@
 // One lane per app: its connector (rebuilt when the app's config changes), its limits, its
 // health, and whether it is quarantined or probing after a quarantine.
 import type { Built } from '../connectors/registry.ts';
-import { buildConnector } from '../connectors/registry.ts';
+import { buildConnector, connectorDefinitions } from '../connectors/registry.ts';
+import { openSecrets } from '../connectors/secrets.ts';
 import type { DispatchSettings } from '../connectors/settings.ts';
 import { dispatchSettings } from '../connectors/settings.ts';
 import type { Connector, ConnectorDeps, Mailer } from '../connectors/types.ts';
@@ -33,29 +34,22 @@ export interface Lane {
   probing: boolean;
 }
 
-export function laneFor(runtime: Runtime, app: App, previous: Lane | undefined, options: LaneOptions): Lane {
+/** The app's lane: the previous one while the app's connector and stored config are the same. */
+export async function laneFor(runtime: Runtime, app: App, previous: Lane | undefined, options: LaneOptions): Promise<Lane> {
   const key = `${app.connector}\u0000${JSON.stringify(app.config)}`;
   if (previous && previous.key === key) {
     previous.app = app;
     return previous;
   }
   const factory = options.factories?.get(app.connector);
+  // No connector of this kind here (e.g. `ldap`, delivered by the agent): the lane stays idle.
   let built: Built | undefined;
-  if (factory) built = { ok: true, connector: factory(app, runtime), settings: dispatchSettings(app.config) };
-  else {
-    const deps: ConnectorDeps = {
-      appId: app.id,
-      appName: app.name,
-      fetch: options.fetch ?? fetch,
-      now: runtime.now,
-      db: runtime.db,
-      newId: runtime.newId,
-      ...(options.mailer ? { mailer: options.mailer } : {}),
-      ...(options.owners?.(app.id) ? { owners: options.owners(app.id) as string[] } : {}),
-    };
-    const attempt = buildConnector(app.connector, app.config, deps);
-    // No connector of this kind here (e.g. `ldap`, delivered by the agent): the lane stays idle.
-    built = attempt.ok || !attempt.error.startsWith('no connector') ? attempt : undefined;
+  if (factory || connectorDefinitions.has(app.connector)) {
+    // Built from the config with its secrets opened; the lane keeps the connector, not them.
+    const opened = await openSecrets(runtime.sealKey, app.id, app.config);
+    if (!opened.ok) built = opened;
+    else if (factory) built = { ok: true, connector: factory({ ...app, config: opened.config }, runtime), settings: dispatchSettings(app.config) };
+    else built = buildConnector(app.connector, opened.config, connectorDeps(runtime, app, options));
   }
   const settings = built?.ok ? built.settings : dispatchSettings(app.config);
   return {
@@ -66,6 +60,20 @@ export function laneFor(runtime: Runtime, app: App, previous: Lane | undefined, 
     limiter: previous && sameLimits(previous.settings, settings) ? previous.limiter : createLimiter(settings),
     health: previous?.health ?? createHealth(settings.quarantine),
     probing: false,
+  };
+}
+
+function connectorDeps(runtime: Runtime, app: App, options: LaneOptions): ConnectorDeps {
+  const owners = options.owners?.(app.id);
+  return {
+    appId: app.id,
+    appName: app.name,
+    fetch: options.fetch ?? fetch,
+    now: runtime.now,
+    db: runtime.db,
+    newId: runtime.newId,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(owners ? { owners } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { openLibsql } from '../db/libsql.ts';
 import type { LibsqlDb } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
 import { saveRuleSet } from '../db/repos/rule-sets.ts';
+import { sealStoredSecrets } from '../services/app-secrets.ts';
 import { identities, importRuns } from '../db/schema.ts';
 import { importWorkers } from '../import/service.ts';
 import { activeRules } from '../jit/active-rules.ts';
@@ -80,6 +81,8 @@ export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promis
   const runtime = await createRuntime({ db, log, sealKey: await loadSealKey(config), rules: { load: files } });
   const ctx = (): WriteContext => ({ at: runtime.now(), actor: 'system:start' });
   const notes: string[] = [];
+  const sealed = await sealStoredSecrets(runtime, ctx());
+  if (sealed.length > 0) notes.push(`sealed the connector secrets stored in the clear of ${sealed.map((id) => `\`${id}\``).join(', ')}`);
 
   const ruleFiles = await files();
   const { ruleSet, diagnostics } = compileRules(ruleFiles);

@@ -1,7 +1,9 @@
 // What the cron does on Workers: hand every due outbox action to the dispatch queue again
 // (first deliveries a producer missed, retries whose time has come), then split the
 // identities into shards and put one reconcile message per shard on the reconcile queue.
+// It also seals connector secrets stored before they were sealed (services/app-secrets.ts).
 import type { Runtime } from '../runtime.ts';
+import { sealStoredSecrets } from '../services/app-secrets.ts';
 import { dispatchMessages, dueActionIds, queuedSince, reconcileShards } from './producer.ts';
 
 export interface ScheduledReport {
@@ -14,6 +16,7 @@ export async function scheduledRun(runtime: Runtime, scheduledTime: number, opti
   const enqueue = runtime.enqueue;
   if (!enqueue) throw new Error('the scheduled run needs queues (`runtime.enqueue`)');
   const asOf = new Date(scheduledTime).toISOString();
+  await sealStoredSecrets(runtime, { at: runtime.now(), actor: 'cron' });
   const due = await dueActionIds(runtime.db, runtime.now());
   for (const message of dispatchMessages(due)) await enqueue('dispatch', message);
   // Named by the scheduled time: a cron fired twice for the same minute plans each shard once.

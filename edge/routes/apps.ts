@@ -1,5 +1,6 @@
 // `/v1/apps`: target applications and their connector configuration. Secrets in the config
-// are write-only: responses show `(redacted)`, and sending `(redacted)` back keeps the secret.
+// are write-only and sealed at rest (connectors/secrets.ts): responses show `(redacted)`, and
+// sending `(redacted)` back keeps the secret.
 // An app of the active rule set (`kind: app`) is listed and read with the file that defines it and
 // its attribute mappings; until its connection is registered (POST) it is `unconnected`, and the
 // dispatcher leaves its actions waiting.
@@ -13,41 +14,17 @@ import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { AppCreateSchema, AppPatchSchema, AppSchema, CONNECTORS, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import { checkConfig, connectorDefinitions } from '../connectors/registry.ts';
+import { keepRedacted, openSecrets, redactSecrets, sealSecrets } from '../connectors/secrets.ts';
 import type { Runtime } from '../runtime.ts';
 import type { DefinedApp } from '../services/defined.ts';
 import { ruleApps } from '../services/defined.ts';
-
-export const SECRET_KEY = /token|secret|password|passwd|key|credential|bearer/i;
-const REDACTED = '(redacted)';
-
-export function redactConfig(config: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (SECRET_KEY.test(key)) out[key] = REDACTED;
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redactConfig(value as Record<string, unknown>);
-    else out[key] = value;
-  }
-  return out;
-}
-
-/** `(redacted)` values sent back keep what is stored. */
-function keepSecrets(next: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(next)) {
-    const old = stored[key];
-    if (value === REDACTED) out[key] = old;
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && old !== null && typeof old === 'object' && !Array.isArray(old)) out[key] = keepSecrets(value as Record<string, unknown>, old as Record<string, unknown>);
-    else out[key] = value;
-  }
-  return out;
-}
 
 /** A stored app as the API shows it, with what the active rule set says of it (`defined`). */
 export const appBody = (a: App, defined?: DefinedApp) => ({
   id: a.id,
   name: a.name,
   connector: a.connector,
-  config: redactConfig(a.config),
+  config: redactSecrets(a.config),
   status: a.status,
   quarantinedUntil: a.quarantinedUntil,
   ...(defined ? { definedAt: defined.definedAt, mappings: defined.mappings } : {}),
@@ -90,7 +67,8 @@ export function appRoutes(runtime: Runtime) {
     if (await getApp(db, body.id)) throw conflict(`app \`${body.id}\` exists`);
     const defined = (await ruleApps(db)).get(body.id);
     checkAppConfig(body.connector, body.config ?? {}, defined);
-    const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config: body.config ?? {} }, writeContext(runtime, c.get('auth')));
+    const config = await sealSecrets(runtime.sealKey, body.id, body.config ?? {});
+    const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config }, writeContext(runtime, c.get('auth')));
     const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));
     return c.json(shown, 201);
@@ -111,10 +89,15 @@ export function appRoutes(runtime: Runtime) {
     if (!current) throw defined ? notConnected(defined) : notFound(`no app \`${id}\``);
     checkIfMatch(c.req.header('if-match'), contentTag(appBody(current, defined)));
     const body = c.req.valid('json');
-    const config = body.config ? keepSecrets(body.config, current.config) : current.config;
+    // Checked as the connector will see it: the stored secrets opened (one that no longer opens
+    // stays sealed, and says so at delivery until it is sent again).
+    const opened = await openSecrets(runtime.sealKey, id, current.config);
+    const stored = opened.ok ? opened.config : current.config;
+    const config = body.config ? keepRedacted(body.config, stored) : stored;
     // A rename alone leaves the config as it was; a new config or connector must fit.
     if (body.config || body.connector) checkAppConfig(body.connector ?? current.connector, config, defined);
-    const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config }, writeContext(runtime, c.get('auth')));
+    const sealed = await sealSecrets(runtime.sealKey, id, config);
+    const row = await saveApp(db, { id, name: body.name ?? current.name, connector: body.connector ?? current.connector, config: sealed }, writeContext(runtime, c.get('auth')));
     const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));
     return c.json(shown, 200);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualConnector } from '../../edge/connectors/manual/index.ts';
 import { sendTaskDigests } from '../../edge/connectors/manual/digest.ts';
 import { nodemailerMailer } from '../../edge/connectors/manual/nodemailer.ts';
+import { generateSealKey } from '../../edge/services/passwords.ts';
 import type { Db } from '../../edge/db/index.ts';
 import { saveApp } from '../../edge/db/repos/apps.ts';
 import { completeManualTask, listManualTasks } from '../../edge/db/repos/manual-tasks.ts';
@@ -62,14 +63,14 @@ describe('manual apps over smtp', () => {
     expect(mail?.text).toContain(`POST /v1/tasks/${tasks[0]?.id}/done`);
 
     await completeManualTask(db, tasks[0]?.id as string, { at: '2025-01-01T10:00:00.000Z', actor: 'admin' });
-    const digest = await sendTaskDigests({ db, mailer: nodemailerMailer, now: () => '2025-01-02T08:00:00.000Z' });
+    const digest = await sendTaskDigests({ db, mailer: nodemailerMailer, sealKey: await generateSealKey(), now: () => '2025-01-02T08:00:00.000Z' });
     expect(digest.sent).toEqual([{ appId: 'badges', tasks: 1, to: ['facilities@example.com', 'it@example.com'] }]);
     const last = smtp.messages[2];
     expect(last?.subject).toBe('[Roster] Door badges: 1 open task');
     expect(last?.text).toContain('deactivate the `Door badges` account of `bo` (user bo');
     expect(last?.text).not.toContain('`ann`');
     // Once a day: the same day again sends nothing.
-    expect((await sendTaskDigests({ db, mailer: nodemailerMailer, now: () => '2025-01-02T18:00:00.000Z' })).sent).toEqual([]);
+    expect((await sendTaskDigests({ db, mailer: nodemailerMailer, sealKey: await generateSealKey(), now: () => '2025-01-02T18:00:00.000Z' })).sent).toEqual([]);
     expect(smtp.messages).toHaveLength(3);
   });
 

@@ -8,6 +8,7 @@ import { listApps } from '../../db/repos/apps.ts';
 import { listManualTasks } from '../../db/repos/manual-tasks.ts';
 import { auditEvents } from '../../db/schema.ts';
 import { checkConfig } from '../registry.ts';
+import { openSecrets } from '../secrets.ts';
 import type { Mailer } from '../types.ts';
 import { manualConfigSchema } from './config.ts';
 import { digestMessage } from './mail.ts';
@@ -15,6 +16,8 @@ import { digestMessage } from './mail.ts';
 export interface DigestDeps {
   db: Db;
   mailer: Mailer;
+  /** Opens the sealed SMTP password (connectors/secrets.ts). */
+  sealKey: CryptoKey;
   now(): string;
   owners?: (appId: string) => string[] | undefined;
 }
@@ -30,7 +33,8 @@ export async function sendTaskDigests(deps: DigestDeps, options: { force?: boole
   const today = now.slice(0, 10);
   for (const app of await listApps(deps.db)) {
     if (app.connector !== 'manual') continue;
-    const checked = checkConfig(manualConfigSchema, app.config);
+    const opened = await openSecrets(deps.sealKey, app.id, app.config);
+    const checked = opened.ok ? checkConfig(manualConfigSchema, opened.config) : { ok: false as const, errors: [opened.error] };
     if (!checked.ok || !checked.value.smtp) {
       report.skipped.push({ appId: app.id, reason: checked.ok ? 'no smtp configured' : checked.errors.join('; ') });
       continue;

@@ -14,6 +14,7 @@ import { appAccounts, appImportItems, identities, importRuns } from '../../db/sc
 import type { ImportDecision } from '../../db/schema.ts';
 import type { Runtime } from '../../runtime.ts';
 import { buildConnector } from '../registry.ts';
+import { openSecrets } from '../secrets.ts';
 import { DEFAULT_MATCH, matchRuleSchema } from '../correlation.ts';
 import type { ConnectorDeps, ReadResult } from '../types.ts';
 import type { Situation } from './correlate.ts';
@@ -36,7 +37,9 @@ export const readThroughConnector: ReadApp = async (runtime, appId) => {
   const app = await getApp(runtime.db, appId);
   if (!app) return { ok: false, error: `no app \`${appId}\``, retryable: false };
   const deps: ConnectorDeps = { appId, appName: app.name, fetch, now: runtime.now, db: runtime.db, newId: runtime.newId };
-  const built = buildConnector(app.connector, app.config, deps);
+  const opened = await openSecrets(runtime.sealKey, appId, app.config);
+  if (!opened.ok) return { ok: false, error: opened.error, retryable: false };
+  const built = buildConnector(app.connector, opened.config, deps);
   if (!built.ok) return { ok: false, error: built.error, retryable: false };
   if (!built.connector.read) return { ok: false, error: `a \`${app.connector}\` app cannot be read`, retryable: false };
   return built.connector.read();

@@ -2,15 +2,13 @@
 // dispatcher sets when a connector keeps failing (with the time it may be tried again).
 import { asc, eq } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
+import { redactSecrets } from '../../connectors/secrets.ts';
 import type { Db, JsonObject, Outcome, WriteContext } from '../index.ts';
 import { fail, ok } from '../index.ts';
 import { apps } from '../schema.ts';
 
 export type App = typeof apps.$inferSelect;
 export type AppInput = Pick<App, 'id' | 'name' | 'connector' | 'config'>;
-
-/** Config values under these keys are secrets: the audit log records only that they changed. */
-const SECRET_KEY = /token|secret|password|key|credential/i;
 
 export async function getApp(db: Db, id: string): Promise<App | undefined> {
   const [row] = await db.select().from(apps).where(eq(apps.id, id)).limit(1);
@@ -21,10 +19,13 @@ export async function listApps(db: Db): Promise<App[]> {
   return db.select().from(apps).orderBy(asc(apps.id));
 }
 
-/** Creates or replaces name, connector and config; quarantine state is kept. */
+/**
+ * Creates or replaces name, connector and config (its secrets sealed by the caller:
+ * connectors/secrets.ts); quarantine state is kept. The audit log records secrets as `(redacted)`.
+ */
 export async function saveApp(db: Db, input: AppInput, ctx: WriteContext): Promise<App> {
   const row: App = { ...input, status: 'ok', quarantinedUntil: null };
-  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'app.save', subject: input.id, data: { name: input.name, connector: input.connector, config: redact(input.config) } }], () => [
+  const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'app.save', subject: input.id, data: { name: input.name, connector: input.connector, config: redactSecrets(input.config) as JsonObject } }], () => [
     db
       .insert(apps)
       .values(row)
@@ -55,14 +56,4 @@ export async function deleteApp(db: Db, id: string, ctx: WriteContext): Promise<
   if (!(await getApp(db, id))) return fail('not_found', `no app \`${id}\``);
   await writeWithAudit(db, [{ ...ctx, type: 'app.delete', subject: id }], () => [db.delete(apps).where(eq(apps.id, id))]);
   return ok({ id });
-}
-
-function redact(config: Record<string, unknown>): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (SECRET_KEY.test(key)) out[key] = '(redacted)';
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = redact(value as Record<string, unknown>);
-    else out[key] = (value ?? null) as JsonObject[string];
-  }
-  return out;
 }

@@ -228,7 +228,11 @@ export function userCases(makeRuntime: MakeRuntime): void {
     const patched = await t.call('PATCH', '/v1/apps/github', { body: { name: 'GitHub EMU', config: { baseUrl: 'https://scim2.example', auth: { type: 'bearer', token: '(redacted)' } } } });
     expect(patched.status).toBe(200);
     const { getApp } = await import('../../../edge/db/repos/apps.ts');
-    expect((await getApp(t.runtime.db, 'github'))?.config).toEqual({ baseUrl: 'https://scim2.example', auth: { type: 'bearer', token: secret } });
+    const { openSecrets } = await import('../../../edge/connectors/secrets.ts');
+    // Stored sealed: only the seal key opens it, as it was given.
+    const stored = (await getApp(t.runtime.db, 'github'))?.config ?? {};
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(await openSecrets(t.runtime.sealKey, 'github', stored)).toEqual({ ok: true, config: { baseUrl: 'https://scim2.example', auth: { type: 'bearer', token: secret } } });
     // A config the connector would refuse is refused when it is given, naming each field; a rename alone is fine.
     const bad = await t.call('POST', '/v1/apps', { body: { id: 'slack', name: 'Slack', connector: 'scim', config: { url: 'https://scim.example', token: secret } } });
     expect(bad.status).toBe(400);
