@@ -86,7 +86,7 @@ export const AppSchema = z
     id: z.string(),
     name: z.string(),
     connector: z.string(),
-    config: z.record(z.string(), JsonValue).openapi({ description: 'secret values (tokens, passwords, keys) are shown as `(redacted)`' }),
+    config: z.record(z.string(), JsonValue).openapi({ description: 'secret values (tokens, passwords, keys, a header API key) are stored sealed and shown as `(redacted)`' }),
     status: z.string().openapi({ description: '`ok`, `quarantined`, or `unconnected`: the active rule set defines the app and no connection is registered (its actions wait)' }),
     quarantinedUntil: z.string().nullable(),
     definedAt: z.string().optional().openapi({ description: 'the rule file and line that define the app, when the active rule set does' }),
