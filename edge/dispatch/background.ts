@@ -14,7 +14,7 @@ import type { Runtime } from '../runtime.ts';
 import { loadRuleSet } from '../services/engine.ts';
 import { reconcile } from '../services/reconcile.ts';
 import type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
-import { createDispatcher } from './dispatcher.ts';
+import { createDispatcher, shareDispatcher } from './dispatcher.ts';
 
 export interface BackgroundOptions extends DispatcherOptions {
   /** How often to check drift (ms); 0 turns it off (default 6 h). */
@@ -33,6 +33,7 @@ export interface Background {
 export function startBackground(runtime: Runtime, options: BackgroundOptions = {}): Background {
   const mailer: Mailer = options.mailer ?? nodemailerMailer;
   const dispatcher = createDispatcher(runtime, { ...options, mailer });
+  shareDispatcher(runtime, dispatcher);
   void dispatcher.run();
   const log = (msg: string, error: unknown) => runtime.log({ level: 'error', msg, error: error instanceof Error ? error.message : String(error) });
   const timers: ReturnType<typeof setInterval>[] = [];

@@ -39,6 +39,11 @@ export interface Dispatcher {
   tick(ids?: readonly string[]): Promise<number>;
   /** Waits for every delivery in flight. */
   drain(): Promise<void>;
+  /**
+   * Delivers these actions now (those due and not claimed elsewhere) and resolves when each of
+   * them has settled, without waiting for the rest of the dispatcher's work; how many it claimed.
+   */
+  deliverNow(ids: readonly string[]): Promise<number>;
   /** Runs until `stop()`. */
   run(): Promise<void>;
   stop(): Promise<void>;
@@ -170,11 +175,19 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
     while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
   }
 
+  async function deliverNow(ids: readonly string[]): Promise<number> {
+    const claimed = await tick(ids);
+    // Also those a running loop claimed just before: each settles before the answer.
+    await Promise.allSettled(ids.flatMap((id) => inFlight.get(id) ?? []));
+    return claimed;
+  }
+
   const pollMs = options.pollMs ?? 500;
   let running: Promise<void> | undefined;
   return {
     tick,
     drain,
+    deliverNow,
     counts,
     get inFlight() {
       return inFlight.size;
@@ -211,4 +224,21 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
       running = undefined;
     },
   };
+}
+
+const shared = new WeakMap<Runtime, Dispatcher>();
+
+/**
+ * The runtime's one dispatcher: the Node background's when it runs (`shareDispatcher`), else
+ * one made on first use. Deliveries asked for now (a queue batch, a user provisioned on demand)
+ * then keep each app's limits, health and quarantine with everything else delivered.
+ */
+export function runtimeDispatcher(runtime: Runtime, options: DispatcherOptions = {}): Dispatcher {
+  let dispatcher = shared.get(runtime);
+  if (!dispatcher) shared.set(runtime, (dispatcher = createDispatcher(runtime, options)));
+  return dispatcher;
+}
+
+export function shareDispatcher(runtime: Runtime, dispatcher: Dispatcher): void {
+  shared.set(runtime, dispatcher);
 }

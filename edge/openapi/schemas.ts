@@ -108,6 +108,9 @@ export const ActionSchema = z
   .passthrough()
   .openapi('Action');
 
+/** The run a change planned, as the change's answer names it. */
+export const RunRefSchema = z.object({ id: z.string(), status: z.string(), ruleSetVersion: z.string().nullable(), heldReasons: z.array(z.string()) }).openapi('RunRef');
+
 export const DiagnosticSchema = z
   .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string(), file: z.string().optional(), line: z.number().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), ruleId: z.string().optional() })
   .openapi('Diagnostic');

@@ -3,15 +3,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeContext } from '../http/env.ts';
 import { newRouter } from '../http/router.ts';
-import { ActionSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
+import { ActionSchema, RunRefSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { LIFECYCLE_OPERATION_NAMES, applyLifecycle } from '../services/lifecycle.ts';
+import { runRef } from './runs.ts';
 import { userBody } from './users.ts';
 
 const LifecycleResponse = z
   .object({
     user: UserSchema.nullable().openapi({ description: 'null after delete' }),
-    run: z.object({ id: z.string(), status: z.string(), ruleSetVersion: z.string().nullable(), heldReasons: z.array(z.string()) }).nullable().openapi({ description: 'null when no rule set is active' }),
+    run: RunRefSchema.nullable().openapi({ description: 'null when no rule set is active' }),
     actions: z.array(ActionSchema),
   })
   .openapi('LifecycleResult');
@@ -31,7 +32,7 @@ export function lifecycleRoutes(runtime: Runtime) {
   app.openapi(route, async (c) => {
     const { id, operation } = c.req.valid('param');
     const result = await applyLifecycle(runtime, id, operation, writeContext(runtime, c.get('auth')));
-    const run = result.run ? { id: result.run.id, status: result.run.status, ruleSetVersion: result.run.ruleSetVersion, heldReasons: result.run.heldReasons } : null;
+    const run = result.run ? runRef(result.run) : null;
     return c.json({ user: result.user ? userBody(result.user) : null, run, actions: result.actions }, 200);
   });
   return app;

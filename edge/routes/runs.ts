@@ -33,6 +33,8 @@ const outboxList = createRoute({
 });
 
 const runBody = (r: Run) => ({ ...r });
+/** A run as the answer to a change names it (`RunRefSchema`). */
+export const runRef = (r: Run) => ({ id: r.id, status: r.status, ruleSetVersion: r.ruleSetVersion, heldReasons: r.heldReasons });
 const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 export function runRoutes(runtime: Runtime) {

@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.ts';
 import { adminProfileEdit, attributeSources } from '../services/profile-edit.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { passwordRoutes } from './passwords.ts';
+import { provisionRoutes } from './provision.ts';
 
 const RESERVED_QUERY = new Set(['limit', 'cursor', 'status', 'q']);
 
@@ -99,5 +100,6 @@ export function userRoutes(runtime: Runtime) {
 
   app.route('/', lifecycleRoutes(runtime));
   app.route('/', passwordRoutes(runtime));
+  app.route('/', provisionRoutes(runtime));
   return app;
 }
