@@ -16,6 +16,7 @@ import type { PushedRead } from '../agent/server/import.ts';
 import { importPushed } from '../agent/server/import.ts';
 import { getCursor } from '../agent/server/cursor.ts';
 import { answerLogin, takeLogins } from '../agent/server/logins.ts';
+import { noConnection } from '../services/defined.ts';
 
 const tags = ['agent'];
 const security = [{ bearer: [] }];
@@ -90,7 +91,7 @@ export function agentRoutes(runtime: Runtime) {
   const app = newRouter();
   const directoryApp = async (id: string) => {
     const found = await getApp(runtime.db, id);
-    if (!found) throw notFound(`no app \`${id}\``);
+    if (!found) throw await noConnection(runtime.db, id);
     if (found.connector !== 'ldap') throw new ApiError(409, 'conflict', `app \`${id}\` uses connector \`${found.connector}\`, not \`ldap\``);
     return found;
   };
@@ -154,7 +155,9 @@ export function delegatedLoginRoutes(runtime: Runtime, options: { timeoutMs?: nu
   app.openapi(delegated, async (c) => {
     const body = c.req.valid('json');
     const target = await getApp(runtime.db, body.app);
-    if (!target || target.connector !== 'ldap') throw notFound(`no directory app \`${body.app}\``);
+    const unknown = `no directory app \`${body.app}\``;
+    if (!target) throw await noConnection(runtime.db, body.app, unknown);
+    if (target.connector !== 'ldap') throw notFound(unknown);
     const outcome = await delegatedLogin(runtime.db, body, { newId: runtime.newId, now: runtime.now, sealKey: runtime.sealKey, ...options }, writeContext(runtime, c.get('auth')));
     if (!outcome.ok) throw new ApiError(outcome.status, outcome.code, outcome.message);
     return c.json(outcome.value, 200);

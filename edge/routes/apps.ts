@@ -17,7 +17,7 @@ import { checkConfig, connectorDefinitions } from '../connectors/registry.ts';
 import { keepRedacted, openSecrets, redactSecrets, sealSecrets } from '../connectors/secrets.ts';
 import type { Runtime } from '../runtime.ts';
 import type { DefinedApp } from '../services/defined.ts';
-import { ruleApps } from '../services/defined.ts';
+import { notConnected, ruleApps } from '../services/defined.ts';
 
 /** A stored app as the API shows it, with what the active rule set says of it (`defined`). */
 export const appBody = (a: App, defined?: DefinedApp) => ({
@@ -45,8 +45,6 @@ function checkAppConfig(connector: string, config: Record<string, unknown>, defi
   const checked = checkConfig(definition.config, config);
   if (!checked.ok) throw new ApiError(400, 'invalid_config', `a \`${connector}\` app's config: ${checked.errors.join('; ')}`);
 }
-
-const notConnected = (d: DefinedApp) => notFound(`app \`${d.id}\` (${d.definedAt}) has no connection yet: register it with POST /v1/apps`);
 
 const tags = ['apps'];
 const security = [{ bearer: [] }];

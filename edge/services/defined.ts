@@ -3,6 +3,8 @@
 // reads them here and never writes them; the file and line say where to change one.
 import type { Db } from '../db/index.ts';
 import type { Group } from '../db/repos/index.ts';
+import type { ApiError } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { activeRules } from '../jit/active-rules.ts';
 
 export interface DefinedGroup extends Group {
@@ -38,4 +40,13 @@ export async function ruleApps(db: Db): Promise<Map<string, DefinedApp>> {
     });
   }
   return out;
+}
+
+/** An app the active rule set defines whose connection nobody has registered yet: how to register it. */
+export const notConnected = (d: DefinedApp): ApiError => notFound(`app \`${d.id}\` (${d.definedAt}) has no connection yet: register it with POST /v1/apps (connector \`${d.connector}\`)`);
+
+/** The 404 for an app with no stored connection: one the active rules define says how to register it. */
+export async function noConnection(db: Db, id: string, unknown = `no app \`${id}\``): Promise<ApiError> {
+  const defined = (await ruleApps(db)).get(id);
+  return defined ? notConnected(defined) : notFound(unknown);
 }

@@ -169,4 +169,19 @@ describe.skipIf(!run)('roster agent against a real edge and slapd', () => {
     await stop();
     await slapd.start();
   }, 60_000);
+
+  it('an app the active rules define but nobody registered is "no connection yet", not missing', async () => {
+    const files = [{ path: 'apps/hr-ldap.yaml', text: 'kind: app\nid: hr-ldap\nname: HR directory\nconnector: ldap\n' }];
+    const uploaded = await fetch(`${edge.url}/v1/rule-sets`, { method: 'POST', headers: { authorization: `Bearer ${edge.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ files, activate: true }) });
+    expect(uploaded.status, await uploaded.clone().text()).toBeLessThan(300);
+    const ask = (token: string, path: string, body?: unknown) =>
+      fetch(`${edge.url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then(async (r) => ({ status: r.status, message: ((await r.json()) as { error?: { message: string } }).error?.message }));
+    const notConnected = { status: 404, message: 'app `hr-ldap` (apps/hr-ldap.yaml:1) has no connection yet: register it with POST /v1/apps (connector `ldap`)' };
+    expect(await ask(edge.agentToken, '/v1/agent/actions?app=hr-ldap&wait=0')).toEqual(notConnected);
+    expect(await ask(edge.agentToken, '/v1/agent/imports/cursor?app=hr-ldap')).toEqual(notConnected);
+    expect(await ask(edge.adminToken, '/v1/login/delegated', { app: 'hr-ldap', username: 'dee', password: 'x' })).toEqual(notConnected);
+    // An app no rule file defines and nobody registered is still simply unknown.
+    expect(await ask(edge.agentToken, '/v1/agent/actions?app=nope&wait=0')).toEqual({ status: 404, message: 'no app `nope`' });
+    expect(await ask(edge.adminToken, '/v1/login/delegated', { app: 'nope', username: 'dee', password: 'x' })).toEqual({ status: 404, message: 'no directory app `nope`' });
+  });
 });
