@@ -51,9 +51,12 @@ export function createAgent(options: AgentOptions) {
   const base = options.edge.replace(/\/$/, '');
   const app = encodeURIComponent(config.app);
   const stats = { applied: 0, already: 0, failed: 0, reported: 0 };
+  // Aborted by the caller's signal, or by a fatal error of the poll loop so the import loop stops too.
+  const stopping = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
   let delay = config.backoff.minMs;
   const backoff = async () => {
-    await sleep(delay * (0.5 + Math.random() / 2), options.signal);
+    await sleep(delay * (0.5 + Math.random() / 2), signal);
     delay = Math.min(delay * 2, config.backoff.maxMs);
   };
 
@@ -62,7 +65,7 @@ export function createAgent(options: AgentOptions) {
       method,
       headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal,
     });
     const text = await response.text();
     if (!response.ok) throw new EdgeError(response.status, `edge answered ${response.status} to ${method} ${path.split('?')[0]}: ${text.slice(0, 300)}`);
@@ -78,7 +81,7 @@ export function createAgent(options: AgentOptions) {
         return;
       } catch (error) {
         if (error instanceof EdgeError && (error.status === 404 || error.status === 409)) return log({ level: 'warn', msg: 'result not taken', id, error: error.message });
-        if (options.signal?.aborted) return;
+        if (signal.aborted) return;
         log({ level: 'warn', msg: 'edge unreachable; result kept', id, error: String(error) });
         await backoff();
       }
@@ -120,7 +123,7 @@ export function createAgent(options: AgentOptions) {
     try {
       pulled = (await call('GET', `/v1/agent/actions?app=${app}&wait=${options.waitSeconds ?? 25}&lease=${options.leaseSeconds ?? 300}`)) as Pulled;
     } catch (error) {
-      if (options.signal?.aborted) return 0;
+      if (signal.aborted) return 0;
       if (error instanceof EdgeError && (error.status === 401 || error.status === 403 || error.status === 404)) throw error;
       log({ level: 'warn', msg: 'edge unreachable; retrying', error: String(error) });
       await backoff();
@@ -129,7 +132,7 @@ export function createAgent(options: AgentOptions) {
     delay = config.backoff.minMs;
     await Promise.all(pulled.logins.map(login));
     for (const work of pulled.items) {
-      if (options.signal?.aborted) break; // unreported actions come back after the lease
+      if (signal.aborted) break; // unreported actions come back after the lease
       await handle(work);
     }
     return pulled.items.length;
@@ -170,7 +173,7 @@ export function createAgent(options: AgentOptions) {
    * read (the only way an OpenLDAP deletion is seen).
    */
   async function importLoop(schedule: NonNullable<AgentConfig['import']>): Promise<void> {
-    for (let n = 0; !options.signal?.aborted; n++) {
+    for (let n = 0; !signal.aborted; n++) {
       try {
         const stored = await storedCursor();
         if (n === 0) log({ level: 'info', msg: stored === undefined ? 'no import cursor on the edge: full import' : 'import resumes from the edge cursor', cursor: stored ?? null });
@@ -179,10 +182,10 @@ export function createAgent(options: AgentOptions) {
         const summary = pushed.summary as { health?: string; held?: unknown; deprovisioned?: string[] };
         log({ level: 'info', msg: 'import', mode, since: pushed.since ?? null, cursor: pushed.cursor ?? null, entries: pushed.entries, health: summary.health, deprovisioned: summary.deprovisioned?.length ?? 0, held: summary.held !== undefined });
       } catch (error) {
-        if (options.signal?.aborted) break;
+        if (signal.aborted) break;
         log({ level: 'warn', msg: 'import failed; next one at the usual time', error: String(error) });
       }
-      await sleep(schedule.everySeconds * 1000, options.signal);
+      await sleep(schedule.everySeconds * 1000, signal);
     }
   }
 
@@ -194,9 +197,13 @@ export function createAgent(options: AgentOptions) {
     async run(): Promise<void> {
       log({ level: 'info', msg: 'agent started', app: config.app, directory: config.directory.url, edge: base });
       const imports = config.import ? importLoop(config.import) : Promise.resolve();
-      while (!options.signal?.aborted) await once();
-      await imports;
-      await directory.close();
+      try {
+        while (!signal.aborted) await once();
+      } finally {
+        stopping.abort();
+        await imports;
+        await directory.close();
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 // `roster agent` as a real process, killed (SIGKILL) with a batch of actions claimed and only
 // partly applied, then started again: after the lease the edge hands the unanswered actions
 // out again, the agent finds the entries it had already added, and every action lands once.
+// A fatal error (the edge refuses the app) ends the process with 1; SIGTERM ends it at once.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,15 +30,16 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     edge = await startEdge();
     dir = mkdtempSync(join(tmpdir(), 'roster-agent-'));
     writeFileSync(join(dir, 'secret'), `${ROOT_PW}\n`);
-    writeFileSync(
-      join(dir, 'agent.yaml'),
+    const config = (app: string, extra: Record<string, unknown> = {}) =>
       stringify({
-        app: 'corp-ldap',
+        app,
         directory: { url: slapd.url, bindDN: ROOT_DN, secretFile: 'secret' },
         users: { base: `ou=people,${BASE}`, rdn: 'cn={cn}', container: 'ou={ou}', key: 'uid', disable: { attribute: 'employeeType', disabled: 'disabled' } },
         backoff: { minMs: 100, maxMs: 1000 },
-      }),
-    );
+        ...extra,
+      });
+    writeFileSync(join(dir, 'agent.yaml'), config('corp-ldap'));
+    writeFileSync(join(dir, 'unregistered.yaml'), config('hr-ldap', { import: { everySeconds: 60 } }));
   }, 30_000);
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
@@ -55,8 +57,8 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
       await c.unbind();
     }
   };
-  const startAgent = (extra: string[] = ['--wait', '1', '--lease', '5']) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/roster.mjs'), 'agent', '--edge', edge.url, '--config', join(dir, 'agent.yaml'), ...extra], {
+  const startAgent = (extra: string[] = ['--wait', '1', '--lease', '5'], config = 'agent.yaml') => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/roster.mjs'), 'agent', '--edge', edge.url, '--config', join(dir, config), ...extra], {
       cwd: ROOT,
       env: { ...process.env, ROSTER_AGENT_TOKEN: edge.agentToken },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +98,29 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     console.log(`agent SIGKILL: ${atKill.delivering} in flight at the kill, ${total} entries, ${already} re-delivered actions found already applied`);
     expect(second.output()).toContain('"msg":"agent stopped"');
   }, 150_000);
+
+  const exited = (child: ChildProcess, ms: number) =>
+    new Promise<number | string | null>((resolve) => {
+      const timer = setTimeout(() => resolve('still running'), ms);
+      child.once('exit', (code, signal) => (clearTimeout(timer), resolve(code ?? signal)));
+    });
+
+  it('exits 1 with the error when the edge refuses its app, its import loop stopped and the directory connection closed', async () => {
+    const { child, output } = startAgent(['--wait', '1'], 'unregistered.yaml');
+    expect(await exited(child, 15_000), output()).toBe(1);
+    expect(output()).toMatch(/^agent: edge answered 404 to GET \/v1\/agent\/actions: .*no app `hr-ldap`/m);
+  }, 30_000);
+
+  it('stops promptly on the first SIGTERM while polling', async () => {
+    const { child, output } = startAgent(['--wait', '20']);
+    await waitFor(async () => output().includes('"msg":"agent started"'), 15_000, 50);
+    await new Promise((r) => setTimeout(r, 500)); // inside a long poll
+    const signalled = Date.now();
+    process.kill(child.pid as number, 'SIGTERM');
+    expect(await exited(child, 15_000), output()).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(5000); // not the rest of the 20 s poll
+    expect(output()).toContain('"msg":"agent stopped"');
+  }, 30_000);
 
   it('roster agent --import full reads the directory once, pushes it and prints the summary and cursor', async () => {
     const { child, output } = startAgent(['--import', 'full']);

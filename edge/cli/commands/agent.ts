@@ -34,6 +34,8 @@ export const agentCommand: Command = {
     };
     const waitSeconds = seconds('wait', 25);
     const leaseSeconds = seconds('lease', 300);
+    const mode = optionalString(args, 'import');
+    if (mode !== undefined && mode !== 'full' && mode !== 'incremental') throw new CliError(`agent: \`--import\` is full or incremental, not \`${mode}\``);
     const { loadAgentConfig } = await import('../../agent/config.ts');
     const loaded = loadAgentConfig(file);
     if (!loaded.ok) {
@@ -57,27 +59,23 @@ export const agentCommand: Command = {
       signal: controller.signal,
       log: (line) => io.out(JSON.stringify(line)),
     });
-    const mode = optionalString(args, 'import');
-    if (mode !== undefined) {
-      if (mode !== 'full' && mode !== 'incremental') throw new CliError(`agent: \`--import\` is full or incremental, not \`${mode}\``);
-      try {
+    try {
+      if (mode !== undefined) {
         const pushed = await agent.importOnce(mode, optionalString(args, 'since'));
         io.out(JSON.stringify({ entries: pushed.entries, readMs: Math.round(pushed.readMs), ...(pushed.since ? { since: pushed.since } : {}), ...(pushed.cursor ? { cursor: pushed.cursor } : {}), summary: pushed.summary }));
         return EXIT_OK;
-      } catch (error) {
-        io.err(`agent: import: ${error instanceof Error ? error.message : String(error)}`);
-        return EXIT_FAILED;
-      } finally {
-        await directory.close();
       }
-    }
-    try {
       await agent.run();
+      io.out(JSON.stringify({ level: 'info', msg: 'agent stopped', ...agent.stats }));
+      return EXIT_OK;
     } catch (error) {
-      io.err(`agent: ${error instanceof Error ? error.message : String(error)}`);
+      io.err(`agent: ${mode !== undefined ? 'import: ' : ''}${error instanceof Error ? error.message : String(error)}`);
       return EXIT_FAILED;
+    } finally {
+      // Nothing waits on the controller any more: a later signal takes its default course.
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await directory.close();
     }
-    io.out(JSON.stringify({ level: 'info', msg: 'agent stopped', ...agent.stats }));
-    return EXIT_OK;
   },
 };
