@@ -1,4 +1,5 @@
 // Entry: mounts the app shell.
+import './lib/zod-jitless.ts';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';

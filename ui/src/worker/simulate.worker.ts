@@ -1,5 +1,6 @@
 // The simulation worker: the engine runs here so the page never stalls, however big the run.
 // The population is read here too (parsed, or fetched from the API), never on the page.
+import '../lib/zod-jitless.ts';
 import { handle, newSession } from '../lib/sim/engine-session.ts';
 import { readPopulation } from '../lib/sim/population-source.ts';
 import type { WorkerMessage, WorkerRequest, WorkerResult } from '../lib/sim/protocol.ts';
