@@ -1,7 +1,8 @@
 // `roster agent` as a real process, killed (SIGKILL) with a batch of actions claimed and only
 // partly applied, then started again: after the lease the edge hands the unanswered actions
 // out again, the agent finds the entries it had already added, and every action lands once.
-// A fatal error (the edge refuses the app) ends the process with 1; SIGTERM ends it at once.
+// A fatal error (the edge refuses the app) ends the process with 1, as does `--import` when the
+// read failed; SIGTERM ends it at once.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
       });
     writeFileSync(join(dir, 'agent.yaml'), config('corp-ldap'));
     writeFileSync(join(dir, 'unregistered.yaml'), config('hr-ldap', { import: { everySeconds: 60 } }));
+    writeFileSync(join(dir, 'no-groups.yaml'), config('corp-ldap', { groups: { base: `ou=nowhere,${BASE}` } }));
   }, 30_000);
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
@@ -133,5 +135,13 @@ describe.skipIf(!run)('roster agent killed and restarted with actions in flight'
     expect(await new Promise((r) => next.child.once('exit', r))).toBe(0);
     const incremental = JSON.parse(next.output().trim().split('\n').pop() as string);
     expect(incremental).toMatchObject({ since: line.cursor, cursor: line.cursor, summary: { health: 'ok', counts: { deleted: 0 } } });
+  }, 60_000);
+
+  it('roster agent --import exits 1 when the read failed, the summary still printed', async () => {
+    const { child, output } = startAgent(['--import', 'full'], 'no-groups.yaml');
+    expect(await exited(child, 30_000), output()).toBe(1);
+    const lines = output().trim().split('\n');
+    expect(JSON.parse(lines.find((l) => l.startsWith('{')) as string)).toMatchObject({ entries: 0, summary: { health: 'failed', counts: { deleted: 0 } } });
+    expect(lines).toContainEqual(expect.stringMatching(/^agent: import: directory read failed: /));
   }, 60_000);
 });

@@ -17,7 +17,8 @@ export const agentCommand: Command = {
   --import MODE     read the directory once (full, or incremental from --since: modifyTimestamp
                     on OpenLDAP, uSNChanged on AD; without --since, from the cursor the edge
                     kept from the last healthy import), push it to the edge with the new
-                    cursor, print the summary and the cursor, and exit`,
+                    cursor, print the summary and the cursor, and exit (1 when the read
+                    failed: the failed read is pushed as such and changes nothing)`,
   options: { edge: { type: 'string' }, token: { type: 'string' }, config: { type: 'string' }, wait: { type: 'string' }, lease: { type: 'string' }, import: { type: 'string' }, since: { type: 'string' } },
   maxPositionals: 0,
   async run(args, io) {
@@ -63,7 +64,10 @@ export const agentCommand: Command = {
       if (mode !== undefined) {
         const pushed = await agent.importOnce(mode, optionalString(args, 'since'));
         io.out(JSON.stringify({ entries: pushed.entries, readMs: Math.round(pushed.readMs), ...(pushed.since ? { since: pushed.since } : {}), ...(pushed.cursor ? { cursor: pushed.cursor } : {}), summary: pushed.summary }));
-        return EXIT_OK;
+        const summary = pushed.summary as { health?: string; error?: string };
+        if (summary.health !== 'failed') return EXIT_OK;
+        io.err(`agent: import: ${summary.error ?? 'the directory read failed'}`);
+        return EXIT_FAILED;
       }
       await agent.run();
       io.out(JSON.stringify({ level: 'info', msg: 'agent stopped', ...agent.stats }));
