@@ -8,3 +8,4 @@ export { DEFAULT_BODY_LIMIT, bodyLimits } from './body-limit.ts';
 export { csvResponse, toCsv, wantsCsv } from './csv.ts';
 export { checkIfMatch, contentTag, versionTag } from './etag.ts';
 export { requestLog } from './log.ts';
+export { PAGE_CSP, securityHeaders } from './security-headers.ts';

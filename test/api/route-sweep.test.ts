@@ -45,10 +45,11 @@ interface Operation { method: string; template: string; parameters: Parameter[];
  * are mounted by the Node entry (edge/entry/node.ts), not by createApp, so they are not listed.
  */
 const UNDOCUMENTED = new Map([
-  ['ALL /*', 'the app-wide middleware: request log, authentication, body limits'],
+  ['ALL /*', 'the app-wide middleware: request log, security headers, authentication, body limits'],
   ['GET /health', 'the public liveness probe, not an admin API route'],
   ['GET /openapi.json', 'the document itself'],
   ['GET /docs', "the document's page"],
+  ['GET /docs/assets/init.js', "the page's start-up script"],
   ['ALL /scim/v2/*', 'SCIM describes itself (ServiceProviderConfig, Schemas, ResourceTypes: RFC 7644 §4); swept for auth below'],
 ]);
 /** Described paths served without a token: sign-in checks the token it is given itself (edge/routes/session.test.ts). */

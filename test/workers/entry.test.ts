@@ -39,6 +39,21 @@ describe('workers entry: fetch', () => {
     expect((await SELF.fetch('https://roster.test/docs')).status).toBe(200);
   });
 
+  it('sends the security headers from workerd: HSTS over https, the API page admitting the CDN it loads Swagger UI from', async () => {
+    const health = await SELF.fetch('https://roster.test/health');
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('x-frame-options')).toBe('DENY');
+    expect(health.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(health.headers.get('content-security-policy')).toContain("script-src 'self';");
+    const docs = await SELF.fetch('https://roster.test/docs');
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' https://cdn.jsdelivr.net;");
+    expect(await docs.text()).toContain('https://cdn.jsdelivr.net/npm/swagger-ui-dist/swagger-ui-bundle.js');
+    const refused = await SELF.fetch('https://roster.test/v1/users');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   for (const group of ROUTE_GROUPS) {
     it(`${group.name}: 401 without a token or with a bad one, 403 for ${group.forbidden.join(', ')}`, async () => {
       const t = await tokens();

@@ -37,7 +37,11 @@ export function authCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/openapi.json', { token: null })).status).toBe(200);
     const docs = await t.call('GET', '/docs', { token: null });
     expect(docs.status).toBe(200);
-    expect(docs.text).toContain('/openapi.json');
+    // The page's start-up script is a file (the Content-Security-Policy allows no inline one).
+    expect(docs.text).toContain('<script src="/docs/assets/init.js">');
+    const init = await t.call('GET', '/docs/assets/init.js', { token: null });
+    expect(init.status).toBe(200);
+    expect(init.text).toContain("url: '/openapi.json'");
   });
 
   for (const group of ROUTE_GROUPS) {
