@@ -3,7 +3,7 @@
 // (none for a read-only token), an import from the app now, drift found and repaired as a run.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
 import { ARTIFACTS, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
@@ -82,6 +82,11 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     });
     await signIn(server.token);
   }, 180_000);
+
+  // Whatever a test did, its pages and the simulator's worker ran within their Content-Security-Policy.
+  afterEach(() => {
+    if (browser) expect(browser.cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { buildUiIfStale } from '../../ui/build-if-stale.ts';
+import { watchCsp } from './page-checks.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -108,13 +109,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   };
 }
 
-/** A fresh Chromium profile in a temp dir; closing it removes the profile. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * A fresh Chromium profile in a temp dir; closing it removes the profile. `cspViolations` fills
+ * with every Content-Security-Policy violation on its pages (test/e2e/page-checks.ts).
+ */
+export async function launchBrowser(): Promise<{ context: BrowserContext; cspViolations: string[]; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'roster-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+  const cspViolations = await watchCsp(context);
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     context,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -1,6 +1,33 @@
 // What every screen of the admin UI must get right, read from the page as a user meets it:
-// each control has a name, and nothing runs past the right edge of the screen.
-import type { Page } from 'playwright-core';
+// each control has a name, nothing runs past the right edge of the screen, and nothing the
+// page needs is refused by its Content-Security-Policy.
+import type { BrowserContext, Page } from 'playwright-core';
+
+/**
+ * Collects every Content-Security-Policy violation on the pages of `context` and their workers,
+ * as it happens: the browser's own console report, and each `securitypolicyviolation` event
+ * (reported to the console too, so one listener sees both). A suite asserts the list empty.
+ */
+export async function watchCsp(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.addInitScript(reportViolations);
+  // A worker has a policy of its own (its script's response headers) and its violations fire on
+  // it, not on the page: the report is added as it starts, before it is sent any work.
+  const watchWorkers = (page: Page) => page.on('worker', (worker) => void worker.evaluate(reportViolations).catch(() => undefined));
+  context.pages().forEach(watchWorkers);
+  context.on('page', watchWorkers);
+  context.on('console', (message) => {
+    if (/content.security.policy/i.test(message.text())) violations.push(`${message.worker()?.url() ?? message.page()?.url() ?? ''}: ${message.text()}`);
+  });
+  return violations;
+}
+
+/** Runs in the page or worker: each violation to the console, which the browser may not do itself. */
+function reportViolations(): void {
+  globalThis.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`Content Security Policy violation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline code'} at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+  });
+}
 
 /** Controls a keyboard or screen-reader user could not name: inputs without labels, empty buttons. */
 export async function unlabelledControls(page: Page): Promise<string[]> {

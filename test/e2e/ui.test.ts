@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
@@ -28,6 +28,11 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
       throw error;
     });
   }, 180_000);
+
+  // Whatever a test did, its pages and the simulator's worker ran within their Content-Security-Policy.
+  afterEach(() => {
+    if (browser) expect(browser.cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -287,6 +292,21 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     }
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Users' }).waitFor();
+  });
+
+  it('refuses code injected into a page: no inline script runs, and the refusal is seen', async () => {
+    await page.goto(`${server.url}/ui/#/dashboard`);
+    await page.locator('main h1').waitFor();
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return (window as { injected?: boolean }).injected === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => browser.cspViolations.length).toBeGreaterThan(0);
+    expect(browser.cspViolations.splice(0).join('\n')).toMatch(/script-src/);
   });
 
   it('shows the API page without the internet: Swagger UI from this server lists the operations', async () => {
