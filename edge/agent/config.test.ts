@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,5 +25,18 @@ describe('agent config', () => {
     expect(loadAgentConfig(write('none.yaml', `${base}${users}`), {})).toMatchObject({ ok: false, error: expect.stringContaining('names no bind secret') });
     const bad = loadAgentConfig(write('bad.yaml', `app: x\ndirectory:\n  url: http://x\n  bindDN: cn=a\n  secretEnv: X\n${users}`), { X: 'y' });
     expect(bad.ok === false && bad.error).toMatch(/`directory\.url` must start with ldap:\/\/ or ldaps:\/\//);
+  });
+  it('refuses an unknown key, naming its path: an unquoted DN in a `{ … }` mapping splits at its commas', () => {
+    const file = write('unquoted.yaml', `${base}  secretEnv: X\n${users}groups: { base: ou=groups,dc=example,dc=com }\n`);
+    expect(loadAgentConfig(file, { X: 'y' })).toEqual({ ok: false, error: `agent config \`${file}\`: unknown keys \`groups.dc=example\`, \`groups.dc=com\` (quote a DN inside a \`{ … }\` mapping: YAML reads its commas as separators)` });
+    const typo = loadAgentConfig(write('typo.yaml', `${base}  secretEnv: X\n  tls: { startTls: true }\n${users}`), { X: 'y' });
+    expect(typo.ok === false && typo.error).toMatch(/: unknown key `directory\.tls\.startTls`$/);
+  });
+  it("loads the README's sample config", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const sample = /```yaml\n(app: corp-ldap[\s\S]*?)```/.exec(readme)?.[1];
+    expect(sample).toBeDefined();
+    write('ca.pem', 'pem');
+    expect(loadAgentConfig(write('readme.yaml', sample as string), { LDAP_PW: 'pw' })).toMatchObject({ ok: true, config: { groups: { base: 'ou=groups,dc=example,dc=com' } } });
   });
 });

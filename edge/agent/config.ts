@@ -11,10 +11,10 @@ export type DirectoryFlavour = (typeof DIRECTORY_FLAVOURS)[number];
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const agentConfigSchema = z.object({
+export const agentConfigSchema = z.strictObject({
   /** The edge app (kind `ldap`) whose actions this agent applies. */
   app: z.string().min(1),
-  directory: z.object({
+  directory: z.strictObject({
     url: z.string().regex(/^ldaps?:\/\//, 'must start with ldap:// or ldaps://'),
     flavour: z.enum(DIRECTORY_FLAVOURS).default('openldap'),
     bindDN: z.string().min(1),
@@ -23,7 +23,7 @@ export const agentConfigSchema = z.object({
     /** A file holding the bind password (trailing newline ignored); relative to the config file. */
     secretFile: z.string().optional(),
     tls: z
-      .object({
+      .strictObject({
         /** Upgrade an ldap:// connection with StartTLS. */
         startTLS: z.boolean().default(false),
         /** PEM CA bundle to trust (relative to the config file). */
@@ -33,7 +33,7 @@ export const agentConfigSchema = z.object({
       .default({ startTLS: false, rejectUnauthorized: true }),
     timeoutMs: z.number().int().positive().default(10_000),
   }),
-  users: z.object({
+  users: z.strictObject({
     base: z.string().min(1),
     /** RDN template of a new entry, `{attr}` read from the entry's directory attributes. */
     rdn: z.string().default('cn={cn}'),
@@ -48,10 +48,10 @@ export const agentConfigSchema = z.object({
     key: z.string().default('uid'),
     filter: z.string().default('(objectClass=inetOrgPerson)'),
     /** OpenLDAP: how a disabled account is marked (AD uses userAccountControl bit 2). */
-    disable: z.object({ attribute: z.string(), disabled: z.string(), enabled: z.string().optional() }).optional(),
+    disable: z.strictObject({ attribute: z.string(), disabled: z.string(), enabled: z.string().optional() }).optional(),
   }),
   groups: z
-    .object({
+    .strictObject({
       base: z.string().min(1),
       rdn: z.string().default('cn={name}'),
       objectClasses: z.array(z.string()).default(['top', 'groupOfNames']),
@@ -63,9 +63,9 @@ export const agentConfigSchema = z.object({
    * Imports the running agent pushes on its own: every `everySeconds` an incremental read from
    * the cursor the edge keeps (a full read when it has none), and every `fullEvery`-th a full one.
    */
-  import: z.object({ everySeconds: z.number().int().positive(), fullEvery: z.number().int().positive().optional() }).optional(),
+  import: z.strictObject({ everySeconds: z.number().int().positive(), fullEvery: z.number().int().positive().optional() }).optional(),
   /** Seconds between reconnect attempts grow from `min` to `max`. */
-  backoff: z.object({ minMs: z.number().int().positive().default(250), maxMs: z.number().int().positive().default(30_000) }).default({ minMs: 250, maxMs: 30_000 }),
+  backoff: z.strictObject({ minMs: z.number().int().positive().default(250), maxMs: z.number().int().positive().default(30_000) }).default({ minMs: 250, maxMs: 30_000 }),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -81,13 +81,20 @@ export function loadAgentConfig(file: string, env: Record<string, string | undef
     return { ok: false, error: `cannot read agent config \`${file}\`: ${error instanceof Error ? error.message : String(error)}` };
   }
   const parsed = agentConfigSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: `agent config \`${file}\`: ${parsed.error.issues.map((i) => `\`${i.path.join('.')}\` ${i.message.toLowerCase()}`).join('; ')}` };
+  if (!parsed.success) return { ok: false, error: `agent config \`${file}\`: ${parsed.error.issues.map(describeIssue).join('; ')}` };
   const config = parsed.data;
   const here = dirname(resolve(file));
   const secret = resolveSecret(config, here, env);
   if (!secret.ok) return secret;
   const caFile = config.directory.tls.caFile;
   return { ok: true, config, secret: secret.value, ...(caFile ? { ca: readFileSync(resolve(here, caFile), 'utf8') } : {}) };
+}
+
+/** One problem, named by its path; an unknown key by its own path (often an unquoted DN split at its commas). */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return `\`${issue.path.join('.')}\` ${issue.message.toLowerCase()}`;
+  const dn = issue.keys.some((k) => k.includes('=')) ? ' (quote a DN inside a `{ … }` mapping: YAML reads its commas as separators)' : '';
+  return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${[...issue.path, k].join('.')}\``).join(', ')}${dn}`;
 }
 
 export function resolveSecret(config: AgentConfig, here: string, env: Record<string, string | undefined>): { ok: true; value: string } | { ok: false; error: string } {

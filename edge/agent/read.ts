@@ -6,9 +6,10 @@
 // number is unique per change on a domain controller, so AD reads `>=` cursor + 1: exactly the
 // changes after the last one seen. AD orders `uSNChanged` as an integer (64-bit: BigInt here);
 // a cursor is per domain controller, so an agent keeps to one DC (its `directory.url`).
-import type { Entry } from 'ldapts';
+import type { Entry, SearchOptions } from 'ldapts';
 import type { RemoteAccount, RemoteGroup } from '../connectors/types.ts';
 import type { Directory } from './directory.ts';
+import { ldapFailure } from './errors.ts';
 import { all, first, fromDirectory } from './mapping.ts';
 import { UAC_DISABLED } from './users.ts';
 
@@ -50,13 +51,22 @@ export function changedSince(ad: boolean, since: string): string {
   return `(modifyTimestamp>=${since})`;
 }
 
+/** A search whose failure says in words which base it read and the LDAP result code (ldapts says ` Code: 0x20`). */
+async function searchBase(dir: Directory, key: 'users.base' | 'groups.base', base: string, options: SearchOptions): Promise<Entry[]> {
+  try {
+    return await dir.search(base, options);
+  } catch (error) {
+    throw new Error(ldapFailure(error, `searching \`${base}\` (\`${key}\`)`).error);
+  }
+}
+
 export async function readDirectory(dir: Directory, mode: ImportMode, since?: string): Promise<DirectoryRead> {
   const started = performance.now();
   const { config } = dir;
   const ad = config.directory.flavour === 'ad';
   const cursorAttribute = ad ? 'uSNChanged' : 'modifyTimestamp';
   const changed = mode === 'incremental' && since !== undefined ? changedSince(ad, since) : '';
-  const entries = await dir.search(config.users.base, { filter: changed ? `(&${config.users.filter}${changed})` : config.users.filter, attributes: ['*', cursorAttribute] });
+  const entries = await searchBase(dir, 'users.base', config.users.base, { filter: changed ? `(&${config.users.filter}${changed})` : config.users.filter, attributes: ['*', cursorAttribute] });
   let cursor = since;
   const accounts = entries.map((entry) => {
     cursor = later(cursor, first(entry, cursorAttribute), ad);
@@ -65,7 +75,7 @@ export async function readDirectory(dir: Directory, mode: ImportMode, since?: st
   const groups: RemoteGroup[] = [];
   if (config.groups) {
     const { base, filter, memberAttribute } = config.groups;
-    for (const entry of await dir.search(base, { filter, attributes: ['cn', 'description', memberAttribute] })) {
+    for (const entry of await searchBase(dir, 'groups.base', base, { filter, attributes: ['cn', 'description', memberAttribute] })) {
       const marker = all(entry, 'description').find((d) => d.startsWith('roster:'));
       groups.push({
         externalId: entry.dn,
