@@ -2,7 +2,7 @@
 // what the apps hold, and everything waiting for them delivered now, in the request, through
 // the runtime's dispatcher (the same claims, limits, retries and quarantine as the background).
 // The answer says, per action, what happened, and for what still waits, why it waits.
-import { and, asc, eq, gt, gte, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, or } from 'drizzle-orm';
 import type { WriteContext } from '../db/index.ts';
 import type { Identity, OutboxRow, Run } from '../db/repos/index.ts';
 import { getIdentity, listApps } from '../db/repos/index.ts';
@@ -23,7 +23,7 @@ export interface ProvisionedAction {
 export interface Provisioned {
   user: Identity;
   run: Run;
-  /** The user's actions this request planned or delivered, and all that still wait, by id. */
+  /** The user's actions this request planned or delivered, all that still wait, and the groups their pushes need, by id. */
   actions: ProvisionedAction[];
 }
 
@@ -32,25 +32,37 @@ export async function provisionNow(runtime: Runtime, userId: string, ctx: WriteC
   const user = await getIdentity(db, userId);
   if (!user) throw notFound(`no user \`${userId}\``);
   const { run } = await reconcile(runtime, { users: [toUser(user)] }, ctx);
-  const waiting = await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.userId, userId), inArray(outbox.status, ['pending', 'failed'])));
+  const waiting = await db
+    .select({ id: outbox.id, type: outbox.type, appId: outbox.appId, groupId: outbox.groupId })
+    .from(outbox)
+    .where(and(eq(outbox.userId, userId), inArray(outbox.status, WAITING)));
+  // A membership pushed to an app needs the group there first: its waiting create or update goes first.
+  const pushes = waiting.filter((w) => w.type.startsWith('membership.') && w.appId !== null && w.groupId !== null);
+  const groups = pushes.length === 0 ? [] : await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(isNull(outbox.userId), inArray(outbox.status, WAITING), inArray(outbox.type, ['group.create', 'group.update']), or(...pushes.map((p) => and(eq(outbox.appId, p.appId as string), eq(outbox.groupId, p.groupId as string))))));
+  const groupIds = groups.map((g) => g.id);
   if (run.status !== 'held' && waiting.length > 0) {
     // A failed action waiting out its backoff is tried now: that is what was asked for.
     await db
       .update(outbox)
       .set({ nextAttemptAt: ctx.at })
-      .where(and(eq(outbox.userId, userId), eq(outbox.status, 'failed'), gt(outbox.nextAttemptAt, ctx.at)));
+      .where(and(or(eq(outbox.userId, userId), groupIds.length > 0 ? inArray(outbox.id, groupIds) : undefined), eq(outbox.status, 'failed'), gt(outbox.nextAttemptAt, ctx.at)));
+    if (groupIds.length > 0) await dispatchBatch(runtime, groupIds);
     await dispatchBatch(runtime, waiting.map((w) => w.id));
   }
   // What this run planned, what was delivered (or failed) just now, and whatever still waits.
   const rows = await db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.userId, userId), or(eq(outbox.runId, run.id), gte(outbox.updatedAt, ctx.at), inArray(outbox.status, ['held', 'pending', 'delivering', 'failed']))))
+    .where(or(and(eq(outbox.userId, userId), or(eq(outbox.runId, run.id), gte(outbox.updatedAt, ctx.at), inArray(outbox.status, ['held', 'delivering', ...WAITING]))), groupIds.length > 0 ? inArray(outbox.id, groupIds) : undefined))
     .orderBy(asc(outbox.id));
   const because = await waitingReasons(runtime, run, runtime.now());
   return { user, run, actions: rows.map((row) => ({ row, ...optional(because(row)) })) };
 }
 
+const WAITING: ('pending' | 'failed')[] = ['pending', 'failed'];
 const optional = (waiting: string | undefined) => (waiting === undefined ? {} : { waiting });
 
 /** Why an action is still waiting after the delivery attempt, or undefined when it is settled. */
@@ -58,7 +70,7 @@ async function waitingReasons(runtime: Runtime, run: Run, now: string): Promise<
   const apps = new Map((await listApps(runtime.db)).map((a) => [a.id, a]));
   return (row) => {
     if (row.status === 'done' || row.status === 'cancelled') return undefined;
-    if (row.status === 'held') return `held with run \`${row.runId}\` until it is approved${run.heldReasons.length > 0 ? `: ${run.heldReasons.join('; ')}` : ''}`;
+    if (row.status === 'held') return `held with run \`${row.runId}\` until it is approved${row.runId === run.id && run.heldReasons.length > 0 ? `: ${run.heldReasons.join('; ')}` : ''}`;
     if (row.status === 'dead') return `gave up after ${row.attempts} tries: ${row.lastError ?? 'no error recorded'} (retry it from the app's failed deliveries)`;
     if (row.notBefore !== null && row.notBefore > now) return `scheduled for ${row.notBefore}`;
     const app = row.appId === null ? undefined : apps.get(row.appId);

@@ -3,10 +3,10 @@
 // (none for a read-only token), an import from the app now, drift found and repaired as a run.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
-import { ARTIFACTS, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
 import { DEAD_ERRORS, DELIVERY_APP, PEER_TOKEN } from './seed-delivery.ts';
@@ -83,16 +83,7 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     await signIn(server.token);
   }, 180_000);
 
-  // Whatever a test did, its pages and the simulator's worker ran within their Content-Security-Policy.
-  afterEach(() => {
-    if (browser) expect(browser.cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await peer?.close();
-  });
+  browserSuiteHooks(() => ({ browser, server, peer }));
 
   it('says in words why delivery is paused, what waits, and what failed for good, each with its last error', async () => {
     await openApp(DELIVERY_APP);

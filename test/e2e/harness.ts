@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { afterAll, afterEach, expect } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { buildUiIfStale } from '../../ui/build-if-stale.ts';
 import { watchCsp } from './page-checks.ts';
@@ -126,4 +127,23 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; cspVio
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+/**
+ * Every browser suite's hooks: after each test, no Content-Security-Policy violation on its
+ * pages or in the simulator's worker; at the end, the browser, server and peer it started closed.
+ */
+export function browserSuiteHooks(started: () => { browser?: Browser; server?: RunningServer; peer?: { close(): Promise<void> } }): void {
+  afterEach(() => {
+    const { browser } = started();
+    if (browser) expect(browser.cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
+  });
+  afterAll(async () => {
+    const { browser, server, peer } = started();
+    await browser?.close();
+    await server?.stop();
+    await peer?.close();
+  });
 }

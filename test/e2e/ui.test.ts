@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ROOT, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, ROOT, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
 
@@ -29,15 +29,7 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     });
   }, 180_000);
 
-  // Whatever a test did, its pages and the simulator's worker ran within their Content-Security-Policy.
-  afterEach(() => {
-    if (browser) expect(browser.cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  browserSuiteHooks(() => ({ browser, server }));
 
   it('refuses a wrong token in words, then signs in with a real one (HttpOnly cookie)', async () => {
     await page.goto(`${server.url}/`);

@@ -37,6 +37,10 @@ const q = (params: Record<string, string | undefined>): string => {
 export const listUsersPage = (params: Record<string, string | undefined>) => api<Page<UserRow>>(`/v1/users${q({ limit: '50', ...params })}`);
 export const getUser = (id: string) => api<UserRow>(`/v1/users/${encodeURIComponent(id)}`);
 export const lifecycle = (id: string, operation: string) => api<{ user: UserRow | null; run: { id: string; status: string; heldReasons: string[] } | null; actions: { type: string; appId?: string }[] }>(`/v1/users/${encodeURIComponent(id)}/lifecycle/${operation}`, { method: 'POST' });
+/** An action provision-now planned or delivered: its outcome, why it was planned, and why it still waits (if it does). */
+export interface ProvisionedRow extends OutboxRow { why: string; waiting?: string }
+/** Provisions one user now: plans them and delivers what waits for them, in the request. */
+export const provisionNow = (id: string) => api<{ user: UserRow; run: { id: string; status: string; heldReasons: string[] }; actions: ProvisionedRow[] }>(`/v1/users/${encodeURIComponent(id)}/provision`, { method: 'POST' });
 export const userAccounts = (id: string) => optional(api<Page<AccountRow> | AccountRow[]>(`/v1/users/${encodeURIComponent(id)}/accounts`).then(pageItems));
 export const userGroups = (id: string) => optional(api<Page<UserGroupRow> | UserGroupRow[]>(`/v1/users/${encodeURIComponent(id)}/groups`).then(pageItems));
 
