@@ -1,7 +1,9 @@
 // What `npm start` does before it listens: open (and migrate) the database, load `rules/` as
-// the active rule set, import the demo HR feed on the first start only, reconcile once, and
-// mint a one-time admin token. Everything durable is in the database: a restart resumes.
+// the active rule set (unless it is unchanged and an admin activated another since), import
+// the demo HR feed on the first start only, reconcile once, and mint a one-time admin token.
+// Everything durable is in the database: a restart resumes.
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { createToken } from '../auth/tokens.ts';
@@ -10,7 +12,7 @@ import type { WriteContext } from '../db/index.ts';
 import { openLibsql } from '../db/libsql.ts';
 import type { LibsqlDb } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
-import { saveRuleSet } from '../db/repos/rule-sets.ts';
+import { getActiveRuleSet, getRuleSet, saveRuleSet } from '../db/repos/rule-sets.ts';
 import { sealStoredSecrets } from '../services/app-secrets.ts';
 import { identities, importRuns } from '../db/schema.ts';
 import { importWorkers } from '../import/service.ts';
@@ -51,7 +53,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeCon
 
 /** `ROSTER_SEAL_KEY`, else `DATA/seal.key`, generated once (mode 0600). */
 export async function loadSealKey(config: NodeConfig): Promise<CryptoKey> {
-  if (config.sealKey) return importSealKey(config.sealKey);
+  if (config.sealKey) return importSealKey(config.sealKey).catch((error: Error) => Promise.reject(new Error(`ROSTER_SEAL_KEY: ${error.message}`)));
   const path = join(config.dataDir, 'seal.key');
   if (!existsSync(path)) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -62,7 +64,18 @@ export async function loadSealKey(config: NodeConfig): Promise<CryptoKey> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  return importSealKey(readFileSync(path, 'utf8').trim());
+  return importSealKey(readFileSync(path, 'utf8').trim()).catch((error: Error) => Promise.reject(new Error(`${path}: ${error.message}`)));
+}
+
+/** Whether `host:port` can be listened on, found out by listening: an error naming why not. */
+export async function portFree(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use: stop what holds it or set PORT` : `cannot listen on ${host}:${port} (${error.code ?? error.message}): set HOST or PORT`)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 export interface Started {
@@ -73,12 +86,14 @@ export interface Started {
 }
 
 export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promise<Started> {
+  // A bad seal key is found before the database is touched.
+  const sealKey = await loadSealKey(config);
   const db = await openLibsql({ url: config.dbUrl, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
   await migrate(db);
   // Paths start at the rules directory's own name (`rules/apps/github.yaml`), as `roster check`
   // prints them: never the server's absolute path, which rule sets, diagnostics and the API show.
   const files = () => Promise.resolve(loadRulesDir(basename(config.rulesDir), dirname(config.rulesDir)).rules);
-  const runtime = await createRuntime({ db, log, sealKey: await loadSealKey(config), rules: { load: files } });
+  const runtime = await createRuntime({ db, log, sealKey, rules: { load: files } });
   const ctx = (): WriteContext => ({ at: runtime.now(), actor: 'system:start' });
   const notes: string[] = [];
   const sealed = await sealStoredSecrets(runtime, ctx());
@@ -88,7 +103,12 @@ export async function bootstrap(config: NodeConfig, log: Runtime['log']): Promis
   const { ruleSet, diagnostics } = compileRules(ruleFiles);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) notes.push(`rules: ${errors.length} errors (run \`npx roster check\`); broken rules are skipped`);
-  await saveRuleSet(db, { version: ruleSet.version, files: ruleFiles, source: 'rules/' }, ctx(), { activate: true });
+  // `rules/` is activated when it says something new. A version already known but not active
+  // means an admin activated another since (the Rules screen, an upload): a restart keeps theirs.
+  const known = await getRuleSet(db, ruleSet.version);
+  const active = await getActiveRuleSet(db);
+  if (known && !known.active && active) notes.push(`rules: \`${basename(config.rulesDir)}/\` is unchanged since it was loaded (version ${ruleSet.version.slice(0, 12)}); the rule set activated since (${active.version.slice(0, 12)}, ${active.source}) stays active`);
+  else await saveRuleSet(db, { version: ruleSet.version, files: ruleFiles, source: 'rules/' }, ctx(), { activate: true });
 
   if (config.demoFile && existsSync(config.demoFile) && (await firstStart(db))) {
     const result = await importWorkers(runtime, { runId: runtime.newId(), text: readFileSync(config.demoFile, 'utf8'), fileName: relative(process.cwd(), config.demoFile) || config.demoFile }, ctx());

@@ -5,12 +5,24 @@
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { startBackground } from '../dispatch/background.ts';
-import { bootstrap, readConfig } from './node-bootstrap.ts';
+import { envIssuers } from '../routes/jit.ts';
+import { bootstrap, portFree, readConfig } from './node-bootstrap.ts';
+import type { NodeConfig, Started } from './node-bootstrap.ts';
 import { DOCS_ASSETS, serveDocsAssets, serveUi } from './ui-static.ts';
 
-const config = readConfig(process.env);
 const log = (event: { level: string; msg: string }) => (event.level === 'error' || event.level === 'warn' ? console.error : console.log)(JSON.stringify(event));
-const started = await bootstrap(config, log);
+// A setting that cannot work is one line naming it, before any work is done.
+let config: NodeConfig;
+let started: Started;
+try {
+  config = readConfig(process.env);
+  envIssuers(process.env);
+  await portFree(config.host, config.port);
+  started = await bootstrap(config, log);
+} catch (error) {
+  console.error(`roster could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const app = createApp(started.runtime, undefined, { docsAssets: DOCS_ASSETS });
 serveUi(app);
 serveDocsAssets(app);

@@ -45,8 +45,18 @@ const route = createRoute({
 export function envIssuers(env: Record<string, string | undefined> | undefined = globalThis.process?.env): JitIssuer[] {
   const text = env?.ROSTER_JIT_ISSUERS;
   if (!text) return [];
-  const parsed = z.array(jitIssuerSchema).safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`ROSTER_JIT_ISSUERS is not a list of issuers: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`ROSTER_JIT_ISSUERS is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = z.array(jitIssuerSchema).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = (issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw new Error(`ROSTER_JIT_ISSUERS${at}: ${issue?.message ?? 'not a list of issuers'}`);
+  }
   return parsed.data;
 }
 

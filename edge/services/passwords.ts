@@ -40,7 +40,9 @@ export async function generateSealKey(): Promise<CryptoKey> {
 
 /** A seal key from 32 bytes in base64 (e.g. `ROSTER_SEAL_KEY`). */
 export async function importSealKey(base64: string): Promise<CryptoKey> {
-  const raw = unb64(base64.replace(/-/g, '+').replace(/_/g, '/'));
+  const text = base64.replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('a seal key is 32 bytes in base64: this one is not base64');
+  const raw = unb64(text);
   if (raw.length !== 32) throw new Error(`a seal key is 32 bytes in base64, got ${raw.length} bytes`);
   return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
 }
