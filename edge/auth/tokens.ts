@@ -2,10 +2,11 @@
 // `createToken` and never stored: the database keeps its sha256. Verification hashes what was
 // presented, finds the row by hash, and compares the hashes again in constant time.
 import { asc, eq, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { sha256Hex } from '../../engine/hash.ts';
 import { writeWithAudit } from '../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../db/index.ts';
-import { fail, ok } from '../db/index.ts';
+import { fail, isConstraintError, ok } from '../db/index.ts';
 import { prepared } from '../db/prepared.ts';
 import type { TokenScope } from '../db/schema.ts';
 import { TOKEN_SCOPES, tokens } from '../db/schema.ts';
@@ -75,15 +76,39 @@ export async function listTokens(db: Db): Promise<TokenInfo[]> {
     .orderBy(asc(tokens.createdAt), asc(tokens.id));
 }
 
-export async function revokeToken(db: Db, id: string, ctx: WriteContext): Promise<Outcome<TokenInfo, 'not_found' | 'already_revoked'>> {
+export type RevokeFailure = 'not_found' | 'already_revoked' | 'last_admin';
+
+/**
+ * Revokes `id` (the row stays, listed with revokedAt). With `keepAnAdmin`, the last active
+ * admin token is refused: on a Worker over D1 no console can make another, so the deployment
+ * would be locked out for good.
+ */
+export async function revokeToken(db: Db, id: string, ctx: WriteContext, options: { keepAnAdmin?: boolean } = {}): Promise<Outcome<TokenInfo, RevokeFailure>> {
   const [row] = await db.select().from(tokens).where(eq(tokens.id, id)).limit(1);
   if (!row) return fail('not_found', `no token \`${id}\``);
   if (row.revokedAt !== null) return fail('already_revoked', `token \`${id}\` was revoked at ${row.revokedAt}`);
-  await writeWithAudit(db, [{ ...ctx, type: 'token.revoke', subject: id, data: { name: row.name, scope: row.scope } }], () => [
-    db.update(tokens).set({ revokedAt: sql`coalesce(${tokens.revokedAt}, ${ctx.at})` }).where(eq(tokens.id, id)),
-  ]);
+  const guarded = options.keepAnAdmin === true && row.scope === 'admin';
+  try {
+    await writeWithAudit(db, [{ ...ctx, type: 'token.revoke', subject: id, data: { name: row.name, scope: row.scope } }], () => [
+      db.update(tokens).set({ revokedAt: sql`coalesce(${tokens.revokedAt}, ${ctx.at})`, ...(guarded ? { hash: unlessLastAdmin(id) } : {}) }).where(eq(tokens.id, id)),
+    ]);
+  } catch (error) {
+    if (guarded && isConstraintError(error, 'tokens.hash')) {
+      return fail('last_admin', `\`${id}\` is the last active admin token: create another admin token first, then revoke this one`);
+    }
+    throw error;
+  }
   const { hash: _hash, ...info } = row;
   return ok({ ...info, revokedAt: ctx.at });
+}
+
+/**
+ * The hash unchanged while another admin token is active, else NULL, which the column refuses,
+ * failing the whole batch (audit row included). Checked in the statement rather than read
+ * before it, so two admins revoking the last two admin tokens at once cannot both succeed.
+ */
+function unlessLastAdmin(id: string): SQL {
+  return sql`CASE WHEN EXISTS (SELECT 1 FROM tokens AS other WHERE other.scope = 'admin' AND other.revoked_at IS NULL AND other.id <> ${id}) THEN hash ELSE NULL END`;
 }
 
 /** Equal-length strings compared without an early exit. */

@@ -55,6 +55,16 @@ describe('roster token', () => {
     expect(again.err[0]).toMatch(/^roster: token revoke: token `tok_.*` was revoked/);
   });
 
+  it('refuses to revoke the last active admin token, as the API does', async () => {
+    const idOf = (out: string[]) => /(tok_[\w-]+)/.exec(out[0] ?? '')?.[1] ?? '';
+    const first = idOf((await run(['token', 'create', '--scope', 'admin', '--db', 'file:a.db'])).out);
+    const refused = await run(['token', 'revoke', first, '--db', 'file:a.db']);
+    expect(refused.code).toBe(2);
+    expect(refused.err[0]).toBe(`roster: token revoke: \`${first}\` is the last active admin token: create another admin token first, then revoke this one`);
+    await run(['token', 'create', '--scope', 'admin', '--db', 'file:a.db']);
+    expect(await run(['token', 'revoke', first, '--db', 'file:a.db'])).toMatchObject({ code: 0 });
+  });
+
   it('explains bad usage in one line', async () => {
     expect((await run(['token', 'create', '--db', 'file:x.db'])).err).toEqual(['roster: token create: missing required option `--scope`']);
     expect((await run(['token', 'create', '--scope', 'root', '--db', 'file:x.db'])).err[0]).toContain('unknown scope `root`');

@@ -21,6 +21,7 @@ export const tokenCommand: Command = {
   --scope SCOPE     ${TOKEN_SCOPES.join(', ')}
   --name NAME       a label for \`roster token list\`
   --source ID       binds a scim token to one source
+  revoke            refuses the last active admin token (create another one first)
 ${DB_USAGE}`,
   options: { scope: { type: 'string' }, name: { type: 'string' }, source: { type: 'string' }, ...dbOption },
   maxPositionals: 2,
@@ -52,7 +53,7 @@ ${DB_USAGE}`,
     }
     if (action === 'revoke') {
       if (id === undefined) throw new CliError('token revoke: missing token id (see `roster token list`)');
-      const result = await withDatabase(args, io, 'token revoke', (db) => revokeToken(db, id, ctx));
+      const result = await withDatabase(args, io, 'token revoke', (db) => revokeToken(db, id, ctx, { keepAnAdmin: true }));
       if (!result.ok) throw new CliError(`token revoke: ${result.message}`);
       io.out(`revoked ${result.value.id} (${result.value.name})`);
       return EXIT_OK;
