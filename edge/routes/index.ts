@@ -15,6 +15,7 @@ import { simulateRoutes } from './simulate.ts';
 import { userRoutes } from './users.ts';
 import { sessionRoutes } from './session.ts';
 import { taskRoutes } from './tasks.ts';
+import { tokenRoutes } from './tokens.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './imports.ts';
 import { jitRoutes } from './jit.ts';
 import { SCIM_BODY_LIMIT, scimRoutes } from './scim.ts';
@@ -45,6 +46,7 @@ export const routeModules: RouteModule[] = [
   { path: '/v1/audit', routes: auditRoutes },
   { path: '/v1/session', routes: sessionRoutes },
   { path: '/v1/tasks', routes: taskRoutes },
+  { path: '/v1/tokens', routes: tokenRoutes },
   { path: '/v1/connectors', routes: connectorRoutes },
   { path: '/v1/connectors', routes: matchRoutes },
   { path: '/v1/imports', routes: importRoutes, bodyLimit: IMPORT_BODY_LIMIT },

@@ -7,6 +7,7 @@ import { lifecycleCases } from './cases/lifecycle.ts';
 import { passwordCases } from './cases/passwords.ts';
 import { reportCases } from './cases/reports.ts';
 import { runCases } from './cases/runs.ts';
+import { tokenCases } from './cases/tokens.ts';
 import { userCases } from './cases/users.ts';
 import type { MakeRuntime } from './context.ts';
 
@@ -22,5 +23,6 @@ export function apiSuite(name: string, makeRuntime: MakeRuntime): void {
     lifecycleCases(makeRuntime);
     passwordCases(makeRuntime);
     reportCases(makeRuntime);
+    tokenCases(makeRuntime);
   });
 }
