@@ -77,7 +77,7 @@ ${DB_USAGE}`,
       io.out(`import ${run.id}: refused ${file}: ${run.failed} of ${run.total} records invalid; nothing was imported (fix them, or use --skip-invalid)`);
       return EXIT_FAILED;
     }
-    const planned = result.plan ? `; planned run ${result.plan.runId}: ${result.plan.actions} actions${result.plan.held ? ' (held for approval)' : ''}` : '';
+    const planned = result.plan ? `; planned run ${result.plan.runId}: ${result.plan.actions} action${result.plan.actions === 1 ? '' : 's'}${result.plan.held ? ' (held for approval)' : ''}` : '';
     io.out(`import ${run.id}: ${run.created} created, ${run.updated} updated, ${result.unchanged} unchanged, ${run.failed} invalid of ${run.total} records${planned}`);
     return result.errors.length > 0 ? EXIT_FAILED : EXIT_OK;
   },
