@@ -118,4 +118,21 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     expect(summary(queued.body.items)).toEqual(['account.suspend github', 'account.suspend wiki']);
     expect(queued.body.items.every((a: { runId: string }) => a.runId === second.body.run.id)).toBe(true);
   });
+
+  it('provisions one user now, saying why what cannot be delivered waits', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    // Neither app has a connection here: planning happens, delivery cannot.
+    const res = await t.call('POST', '/v1/users/u1/provision');
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ id: 'u1' });
+    expect(res.body.run).toMatchObject({ status: 'planned' });
+    expect(summary(res.body.actions)).toEqual(['account.create github', 'account.create wiki']);
+    for (const action of res.body.actions) {
+      expect(action).toMatchObject({ status: 'pending', why: expect.stringContaining(`assigns \`${action.appId}\``), waiting: `app \`${action.appId}\` has no connection yet: register it (POST /v1/apps) and its actions are delivered` });
+    }
+    const run = await t.call('GET', `/v1/runs/${res.body.run.id}`);
+    expect(run.body).toMatchObject({ kind: 'reconcile', summary: { users: 1 } });
+    expect((await t.call('POST', '/v1/users/u1/provision', { token: t.tokens.read })).status).toBe(403);
+  });
 }
