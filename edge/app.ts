@@ -35,7 +35,7 @@ export function createApp(runtime: Runtime, modules: readonly RouteModule[] = ro
   app.use('*', authenticate(runtime));
   app.use('*', bodyLimits(modules.filter((m) => m.bodyLimit !== undefined).map((m) => ({ path: m.path, maxSize: m.bodyLimit as number }))));
   for (const module of modules) app.route(module.path, module.routes(runtime));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a Roster token (`roster token create --scope admin`)' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a Roster token (`roster token create --scope admin`, or `POST /v1/tokens` with an admin token)' });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: API_INFO, security: [{ bearer: [] }] });
   // The page and the document are public: they describe the API, never its data.
   serveDocsPage(app, API_INFO.title, docsAssets);
