@@ -38,11 +38,14 @@ export async function provisionNow(runtime: Runtime, userId: string, ctx: WriteC
     .where(and(eq(outbox.userId, userId), inArray(outbox.status, WAITING)));
   // A membership pushed to an app needs the group there first: its waiting create or update goes first.
   const pushes = waiting.filter((w) => w.type.startsWith('membership.') && w.appId !== null && w.groupId !== null);
-  const groups = pushes.length === 0 ? [] : await db
-    .select({ id: outbox.id })
+  const pushed = new Set(pushes.map((p) => `${p.appId}\u0000${p.groupId}`));
+  // Waiting group work is a few rows (groups × apps): read it all and keep those pushes need, so
+  // the statement binds no value per push (D1 binds at most 100).
+  const groupWork = pushes.length === 0 ? [] : await db
+    .select({ id: outbox.id, appId: outbox.appId, groupId: outbox.groupId })
     .from(outbox)
-    .where(and(isNull(outbox.userId), inArray(outbox.status, WAITING), inArray(outbox.type, ['group.create', 'group.update']), or(...pushes.map((p) => and(eq(outbox.appId, p.appId as string), eq(outbox.groupId, p.groupId as string))))));
-  const groupIds = groups.map((g) => g.id);
+    .where(and(isNull(outbox.userId), inArray(outbox.status, WAITING), inArray(outbox.type, ['group.create', 'group.update'])));
+  const groupIds = groupWork.filter((g) => pushed.has(`${g.appId}\u0000${g.groupId}`)).map((g) => g.id);
   if (run.status !== 'held' && waiting.length > 0) {
     // A failed action waiting out its backoff is tried now: that is what was asked for.
     await db
