@@ -12,6 +12,7 @@ import { shardSize, workersRuntime } from './workers-runtime.ts';
 
 const apps = new WeakMap<Runtime, ReturnType<typeof createApp>>();
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const UNAVAILABLE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'strict-transport-security': 'max-age=15552000; includeSubDomains' };
 
 export default {
   async fetch(request: Request, env: WorkersEnv, ctx?: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
@@ -19,8 +20,9 @@ export default {
     try {
       runtime = await workersRuntime(env);
     } catch (error) {
-      // A Worker that cannot start (a missing secret, an unreachable database) says why.
-      return Response.json({ error: { code: 'unavailable', message: error instanceof Error ? error.message : String(error) } }, { status: 503 });
+      // A Worker that cannot start (a missing secret, an unreachable database) says why, with
+      // the headers the app would have set on an error (there is no app to set them).
+      return Response.json({ error: { code: 'unavailable', message: error instanceof Error ? error.message : String(error) } }, { status: 503, headers: UNAVAILABLE_HEADERS });
     }
     let app = apps.get(runtime);
     if (!app) apps.set(runtime, (app = createApp(runtime)));

@@ -92,6 +92,9 @@ describe('workers entry: fetch', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('unavailable');
     expect(body.error.message).toContain('ROSTER_SEAL_KEY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
   it('hands the actions a request queued to the dispatch queue, whose consumer delivers them', async () => {
