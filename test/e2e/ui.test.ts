@@ -259,7 +259,7 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
   });
 
   it('shows every main screen with labelled controls, no raw errors and nothing wider than the window', async () => {
-    for (const screen of ['dashboard', 'users', 'groups', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import']) {
+    for (const screen of ['dashboard', 'users', 'groups', 'apps', 'rules', 'simulator', 'approvals', 'audit', 'reports', 'import', 'tokens']) {
       await page.goto(`${server.url}/ui/#/${screen}`);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');

@@ -18,6 +18,8 @@ export interface RunRow { id: string; kind: string; status: string; ruleSetVersi
 export interface TaskRow { id: string; actionId: string; appId: string; userId: string | null; description: string; owners: string[]; status: string; createdAt: string; doneAt: string | null }
 export interface AuditRow { seq: number; at: string; actor: string; type: string; subject: string | null; data: Record<string, unknown> }
 export interface OutboxRow { id: string; runId: string; type: string; userId: string | null; appId: string | null; groupId?: string | null; status: string; createdAt: string; attempts: number; lastError: string | null; action?: { reason?: { summary?: string } } }
+export interface TokenRow { id: string; name: string; scope: TokenScope; sourceId: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export type TokenScope = 'admin' | 'read' | 'scim' | 'agent';
 export interface ImportRunRow { id: string; source: string; fileName: string | null; status: string; total: number; created: number; updated: number; failed: number; errors: { line?: number; id?: string; message: string }[]; startedAt: string; finishedAt: string | null }
 
 export async function optional<T>(promise: Promise<T>): Promise<T | undefined> {
@@ -72,6 +74,11 @@ export const listTasks = (status?: string) => optional(api<Page<TaskRow> | TaskR
 export const completeTask = (id: string) => api<TaskRow>(`/v1/tasks/${encodeURIComponent(id)}/done`, { method: 'POST' });
 
 export const listAudit = (params: Record<string, string | undefined>) => api<Page<AuditRow>>(`/v1/audit${q({ limit: '100', ...params })}`);
+
+export const listTokens = () => api<Page<TokenRow>>('/v1/tokens').then(pageItems);
+/** Makes a token: the answer carries the token itself, the only time the server shows it. */
+export const createToken = (body: { scope: TokenScope; name: string; sourceId?: string }) => api<TokenRow & { token: string }>('/v1/tokens', { method: 'POST', body });
+export const revokeToken = (id: string) => api<TokenRow>(`/v1/tokens/${encodeURIComponent(id)}/revoke`, { method: 'POST' });
 
 /** A date input's `YYYY-MM-DD` as the instant the API wants: the start of that UTC day, or the end. */
 export function dayInstant(day: string, end = false): string | undefined {
