@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
-import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
 import { DEAD_ERRORS, DELIVERY_APP, PEER_TOKEN } from './seed-delivery.ts';
@@ -43,12 +43,6 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     return [...wide, ...narrow.map((n) => `at 800 px: ${n}`)];
   }
 
-  async function signIn(token: string): Promise<void> {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('token').fill(token);
-    await page.getByRole('button', { name: 'sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  }
   async function signOut(): Promise<void> {
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();
@@ -80,7 +74,7 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     page.on('pageerror', (error) => {
       throw error;
     });
-    await signIn(server.token);
+    await signIn(page, server.url, server.token);
   }, 180_000);
 
   browserSuiteHooks(() => ({ browser, server, peer }));
@@ -134,7 +128,7 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
 
   it('shows a read-only token the failed deliveries without a retry, import or drift button', async () => {
     await signOut();
-    await signIn(server.readToken);
+    await signIn(page, server.url, server.readToken);
     await openApp(DELIVERY_APP);
     await expect.poll(() => failed().locator('tbody tr').count()).toBe(2);
     expect(await failed().textContent()).toContain(DEAD_ERRORS[1]);
@@ -143,7 +137,7 @@ describe.skipIf(!available)('operating an app’s delivery in Chromium', () => {
     expect(await unlabelledControls(page)).toEqual([]);
     await shot('read-only');
     await signOut();
-    await signIn(server.token);
+    await signIn(page, server.url, server.token);
   });
 
   it('says on its row why a retry was refused (someone queued it again meanwhile)', async () => {

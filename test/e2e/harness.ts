@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, afterEach, expect } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildUiIfStale } from '../../ui/build-if-stale.ts';
 import { watchCsp } from './page-checks.ts';
 
@@ -130,6 +130,14 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; cspVio
 }
 
 export type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+/** Signs `page` in to the server at `url` with `token`, as a person would, and waits for the dashboard. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('token').fill(token);
+  await page.getByRole('button', { name: 'sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
 
 /**
  * Every browser suite's hooks: after each test, no Content-Security-Policy violation on its

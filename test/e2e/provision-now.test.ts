@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
-import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing } from './page-checks.ts';
 
@@ -33,10 +33,7 @@ describe.skipIf(!available)('provisioning a user now in Chromium', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('token').fill(server.token);
-    await page.getByRole('button', { name: 'sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signIn(page, server.url, server.token);
   }, 120_000);
 
   browserSuiteHooks(() => ({ browser, server, peer }));

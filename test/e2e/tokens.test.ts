@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
+import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
 
@@ -18,12 +18,6 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
   const scimUsers = (token: string) => fetch(`${server.url}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
   const row = (name: string) => page.getByRole('table', { name: 'API tokens' }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
-  async function signIn(token: string): Promise<void> {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('token').fill(token);
-    await page.getByRole('button', { name: 'sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  }
   async function openTokens(): Promise<void> {
     await page.goto(`${server.url}/ui/#/tokens`);
     await page.reload();
@@ -37,7 +31,7 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     await page.setViewportSize({ width: 1400, height: 900 });
-    await signIn(server.token);
+    await signIn(page, server.url, server.token);
   }, 120_000);
 
   browserSuiteHooks(() => ({ browser, server }));
@@ -103,7 +97,7 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
 
   it('tells a read session the screen is for admins, with no form and no error', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
-    await signIn(server.readToken);
+    await signIn(page, server.url, server.readToken);
     expect(await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'API tokens' }).count()).toBe(0);
     await openTokens();
     expect(await page.locator('main').textContent()).toContain('Only an admin session can see and manage API tokens');
