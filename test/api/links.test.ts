@@ -1,28 +1,16 @@
 // The admin UI's read-only panels: a user's accounts and groups, an app's accounts and imports,
 // and the matches from app imports that wait for an admin — over embedded libSQL.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFromApp } from '../../edge/connectors/sync/import.ts';
 import type { ReadResult } from '../../edge/connectors/types.ts';
-import { migrate } from '../../edge/db/migrate.ts';
-import { openLibsql } from '../../edge/db/libsql.ts';
-import type { LibsqlDb } from '../../edge/db/libsql.ts';
 import { addMemberships, createGroup, recordAccounts } from '../../edge/db/repos/index.ts';
-import { createRuntime } from '../../edge/runtime.ts';
-import { setup } from './context.ts';
 import type { ApiContext } from './context.ts';
+import { memoryApi } from './memory-api.ts';
 
-const open: LibsqlDb[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.$client.close();
-});
+const api = memoryApi();
 
 async function world(): Promise<ApiContext> {
-  const t = await setup(async () => {
-    const db = await openLibsql({ url: ':memory:' });
-    open.push(db);
-    await migrate(db);
-    return createRuntime({ db, scryptCost: { ln: 4, r: 8, p: 1 }, log: () => {} });
-  });
+  const t = await api();
   const person = (id: string, firstName: string, lastName: string) => ({ id, login: `${firstName}.${lastName}`.toLowerCase(), email: `${firstName}.${lastName}@acme.example`.toLowerCase(), profile: { firstName, lastName } });
   for (const body of [person('e1', 'Marco', 'Rossi'), person('e2', 'Isabella', 'Rossi'), person('e3', 'Ada', 'Lovelace')]) expect((await t.call('POST', '/v1/users', { body })).status).toBe(201);
   // The legacy payroll knows people by last name: two Rossis make a disputed match.

@@ -4,16 +4,13 @@
 // oversized bodies, unknown ids, garbage query values) gets a 4xx `{error: {code, message}}`,
 // writes nothing and logs no unhandled error. The operations are read from the document, so a
 // route is swept as soon as it is registered.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKEN_SCOPES, revokeToken, verifyToken } from '../../edge/auth/tokens.ts';
-import { migrate } from '../../edge/db/migrate.ts';
-import { openLibsql } from '../../edge/db/libsql.ts';
-import type { LibsqlDb } from '../../edge/db/libsql.ts';
 import { DEFAULT_BODY_LIMIT, allowedScopes, isPublicPath } from '../../edge/http/index.ts';
 import { routeModules } from '../../edge/routes/index.ts';
-import { createRuntime } from '../../edge/runtime.ts';
-import { countRows, setup } from './context.ts';
+import { countRows } from './context.ts';
 import type { ApiContext, RequestOptions } from './context.ts';
+import { memoryApi } from './memory-api.ts';
 
 /** The part of JSON Schema (as zod-openapi writes it) the sweep reads. */
 interface Schema {
@@ -61,17 +58,7 @@ const PUBLIC = new Set(['/v1/session']);
 const FILE_UPLOADS = new Set(['POST /v1/imports']);
 const BOGUS_TOKEN = 'rst_admin_' + 'A'.repeat(43);
 
-const open: LibsqlDb[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.$client.close();
-});
-const world = () =>
-  setup(async () => {
-    const db = await openLibsql({ url: ':memory:' });
-    open.push(db);
-    await migrate(db);
-    return createRuntime({ db, scryptCost: { ln: 4, r: 8, p: 1 }, log: () => {} });
-  });
+const world = memoryApi();
 
 const first = await world();
 const doc = (await first.call('GET', '/openapi.json', { token: null })).body as { paths: Record<string, Record<string, OperationObject>>; components: { schemas: Record<string, Schema> } };

@@ -4,26 +4,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../edge/app.ts';
-import { migrate } from '../../edge/db/migrate.ts';
-import { openLibsql } from '../../edge/db/libsql.ts';
-import type { LibsqlDb } from '../../edge/db/libsql.ts';
 import { DOCS_ASSETS, serveUi } from '../../edge/entry/ui-static.ts';
-import { createRuntime } from '../../edge/runtime.ts';
-import { setup } from './context.ts';
+import { memoryApi } from './memory-api.ts';
 
-const open: LibsqlDb[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.$client.close();
-});
-const world = () =>
-  setup(async () => {
-    const db = await openLibsql({ url: ':memory:' });
-    open.push(db);
-    await migrate(db);
-    return createRuntime({ db, scryptCost: { ln: 4, r: 8, p: 1 }, log: () => {} });
-  });
+const world = memoryApi();
 
 const dist = mkdtempSync(join(tmpdir(), 'roster-ui-dist-'));
 writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Roster</title><script type="module" src="/ui/assets/index.js"></script>');

@@ -3,7 +3,7 @@
 // failed delivery waiting out its backoff is tried again at once when asked.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiContext } from '../api/context.ts';
-import { setup } from '../api/context.ts';
+import { countRows, setup } from '../api/context.ts';
 import { RULES, engineer } from '../api/fixtures.ts';
 import { openDb, quietRuntime } from '../dispatch/harness.ts';
 import type { ScimServer } from './peers/scim-server.ts';
@@ -81,8 +81,10 @@ describe('POST /v1/users/{id}/provision', () => {
     expect((await provision('nobody')).status).toBe(404);
     const bare = await setup(async () => quietRuntime(await openDb()));
     await bare.call('POST', '/v1/users', { body: engineer(3) });
+    const before = await countRows(bare.runtime.db);
     const res = await bare.call('POST', '/v1/users/u3/provision');
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('no_active_rule_set');
+    expect(await countRows(bare.runtime.db)).toEqual(before);
   });
 });

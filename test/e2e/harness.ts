@@ -139,6 +139,14 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
 
+/** A new page of `browser` signed in to `server` with its admin token; page errors go to `errors`. */
+export async function adminPage(browser: Browser, server: RunningServer, errors: string[]): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  await signIn(page, server.url, server.token);
+  return page;
+}
+
 /**
  * Every browser suite's hooks: after each test, no Content-Security-Policy violation on its
  * pages or in the simulator's worker; at the end, the browser, server and peer it started closed.

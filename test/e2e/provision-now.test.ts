@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScimServer } from '../connectors/peers/scim-server.ts';
 import { startScimServer } from '../connectors/peers/scim-server.ts';
-import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
+import { ARTIFACTS, adminPage, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing } from './page-checks.ts';
 
@@ -30,10 +30,7 @@ describe.skipIf(!available)('provisioning a user now in Chromium', () => {
     const connected = await call('PATCH', '/v1/apps/github', { config: { baseUrl: peer.baseUrl, auth: { type: 'bearer', token: PEER_TOKEN } } });
     if (connected.status !== 200) throw new Error(`connecting github failed: ${connected.status} ${await connected.text()}`);
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await signIn(page, server.url, server.token);
+    page = await adminPage(browser, server, errors);
   }, 120_000);
 
   browserSuiteHooks(() => ({ browser, server, peer }));

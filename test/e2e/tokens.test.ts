@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
+import { ARTIFACTS, adminPage, browserSuiteHooks, chromiumAvailable, ensureUiBuilt, launchBrowser, signIn, startServer } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 import { overflowing, unlabelledControls } from './page-checks.ts';
 
@@ -28,10 +28,7 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
     ensureUiBuilt();
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await signIn(page, server.url, server.token);
+    page = await adminPage(browser, server, errors);
   }, 120_000);
 
   browserSuiteHooks(() => ({ browser, server }));
