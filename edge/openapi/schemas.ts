@@ -42,7 +42,7 @@ export const UserSchema = z
 export const UserCreateSchema = z
   .strictObject({
     id: Id.optional().openapi({ description: 'generated when absent' }),
-    login: z.string().min(1).max(200),
+    login: z.string().min(1).max(200).openapi({ description: 'unique ignoring case: `Alice` is refused (409) while `alice` exists' }),
     email: z.email().nullable().optional(),
     status: UserStatusSchema.optional().openapi({ description: 'default ACTIVE' }),
     profile: Profile.optional(),

@@ -56,7 +56,7 @@ export function userRoutes(runtime: Runtime) {
   app.openapi(createUser, async (c) => {
     const body = c.req.valid('json');
     const sourced = adminProfileEdit(undefined, body.profile ?? {});
-    const row = unwrap(await createIdentity(db, { ...body, ...sourced, id: body.id ?? runtime.newId() }, writeContext(runtime, c.get('auth'))));
+    const row = unwrap(await createIdentity(db, { ...body, ...sourced, id: body.id ?? runtime.newId() }, writeContext(runtime, c.get('auth')), { login: 'ignore-case' }));
     c.header('ETag', versionTag(row.version));
     c.header('Location', `/v1/users/${encodeURIComponent(row.id)}`);
     return c.json(userBody(row), 201);
@@ -77,7 +77,7 @@ export function userRoutes(runtime: Runtime) {
     checkIfMatch(c.req.header('if-match'), versionTag(current.version));
     const patch: Parameters<typeof updateIdentity>[3] = { ...rest };
     if (profile) Object.assign(patch, adminProfileEdit(current, profile));
-    const row = unwrap(await updateIdentity(db, id, version ?? current.version, patch, writeContext(runtime, c.get('auth'))));
+    const row = unwrap(await updateIdentity(db, id, version ?? current.version, patch, writeContext(runtime, c.get('auth')), { login: 'ignore-case' }));
     c.header('ETag', versionTag(row.version));
     return c.json(userBody(row), 200);
   });

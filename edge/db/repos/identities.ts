@@ -1,7 +1,7 @@
 // Identities: one corporate identity per person. Updates carry the version the caller read
 // (the ETag); the version check is inside the UPDATE itself, so a stale write fails the whole
 // batch (audit row included) and comes back as `conflict`.
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Json, UserStatus } from '../../../engine/types.ts';
@@ -63,13 +63,44 @@ export function newIdentityRow(input: IdentityInput, at: string): Identity {
   };
 }
 
-export async function createIdentity(db: Db, input: IdentityInput, ctx: WriteContext): Promise<Outcome<Identity, 'exists' | 'duplicate_login'>> {
+/**
+ * How a new login is compared with the others. `exact` is the column's own uniqueness;
+ * `ignore-case` also refuses `Alice` beside `alice` (as SCIM's userName, RFC 7643 §4.1, and
+ * Okta's and Entra's logins are), checked inside the write itself so two creates cannot both win.
+ */
+export interface LoginRule {
+  login?: 'exact' | 'ignore-case';
+}
+
+/** SQL true when an identity other than `exceptId` holds `login` in any case. */
+function loginTakenSql(login: string, exceptId?: string): SQL {
+  const other = exceptId === undefined ? sql`` : sql` AND taken.id <> ${exceptId}`;
+  return sql`EXISTS (SELECT 1 FROM ${identities} AS taken WHERE taken.login = ${login} COLLATE NOCASE${other})`;
+}
+
+/** Who holds `login` in any case (other than `exceptId`), to say so in the refusal. */
+async function loginHolder(db: Db, login: string, exceptId?: string): Promise<string | undefined> {
+  const where = exceptId === undefined ? sql`${identities.login} = ${login} COLLATE NOCASE` : and(sql`${identities.login} = ${login} COLLATE NOCASE`, ne(identities.id, exceptId));
+  const [row] = await db.select({ login: identities.login }).from(identities).where(where).limit(1);
+  return row?.login;
+}
+
+function loginTaken(login: string, holder: string | undefined) {
+  const why = holder !== undefined && holder !== login ? `: \`${holder}\` is the same login in another case` : '';
+  return fail('duplicate_login' as const, `login \`${login}\` is taken${why}`);
+}
+
+export async function createIdentity(db: Db, input: IdentityInput, ctx: WriteContext, rule: LoginRule = {}): Promise<Outcome<Identity, 'exists' | 'duplicate_login'>> {
   const row = newIdentityRow(input, ctx.at);
   const event: AuditEvent = { ...ctx, type: 'identity.create', subject: row.id, data: { login: row.login, status: row.status, profile: row.profile as JsonObject } };
+  const ignoreCase = rule.login === 'ignore-case';
+  // NULL breaks NOT NULL: a login taken in another case fails the whole batch (audit row included).
+  const version = ignoreCase ? sql`CASE WHEN ${loginTakenSql(row.login)} THEN NULL ELSE ${row.version} END` : row.version;
   try {
-    await writeWithAudit(db, [event], () => [db.insert(identities).values(row)]);
+    await writeWithAudit(db, [event], () => [db.insert(identities).values({ ...row, version })]);
   } catch (error) {
-    if (isConstraintError(error, 'identities.login')) return fail('duplicate_login', `login \`${row.login}\` is taken`);
+    if (isConstraintError(error, 'identities.login')) return loginTaken(row.login, undefined);
+    if (ignoreCase && isConstraintError(error, 'identities.version')) return loginTaken(row.login, await loginHolder(db, row.login));
     if (isConstraintError(error, 'identities.id')) return fail('exists', `identity \`${row.id}\` exists`);
     throw error;
   }
@@ -82,6 +113,7 @@ export async function updateIdentity(
   expectedVersion: number,
   patch: IdentityPatch,
   ctx: WriteContext,
+  rule: LoginRule = {},
 ): Promise<Outcome<Identity, 'not_found' | 'conflict' | 'duplicate_login'>> {
   // A row deleted between this read and the batch leaves the UPDATE matching nothing: the
   // caller gets not_found, and the audit row records an update attempt that changed nothing.
@@ -89,19 +121,24 @@ export async function updateIdentity(
   if (!current) return fail('not_found', `no identity \`${id}\``);
   if (current.version !== expectedVersion) return conflict(id, expectedVersion, current.version);
   const event: AuditEvent = { ...ctx, type: 'identity.update', subject: id, data: { version: expectedVersion + 1, changes: describeChanges(current, patch) } };
+  const newLogin = rule.login === 'ignore-case' && patch.login !== undefined ? patch.login : undefined;
+  const loginFree = newLogin === undefined ? sql`` : sql` AND NOT ${loginTakenSql(newLogin, id)}`;
   let results: unknown[];
   try {
     results = await writeWithAudit(db, [event], () => [
       db
         .update(identities)
-        // NULL violates NOT NULL: a concurrent writer's bump fails this whole batch.
-        .set({ ...patch, version: sql`CASE WHEN ${identities.version} = ${expectedVersion} THEN ${expectedVersion + 1} ELSE NULL END`, updatedAt: ctx.at })
+        // NULL violates NOT NULL: a concurrent writer's bump (or a login taken in another case) fails this whole batch.
+        .set({ ...patch, version: sql`CASE WHEN ${identities.version} = ${expectedVersion}${loginFree} THEN ${expectedVersion + 1} ELSE NULL END`, updatedAt: ctx.at })
         .where(eq(identities.id, id))
         .returning(),
     ]);
   } catch (error) {
-    if (isConstraintError(error, 'identities.version')) return conflict(id, expectedVersion, undefined);
-    if (isConstraintError(error, 'identities.login')) return fail('duplicate_login', `login \`${patch.login ?? ''}\` is taken`);
+    if (isConstraintError(error, 'identities.version')) {
+      const holder = newLogin === undefined ? undefined : await loginHolder(db, newLogin, id);
+      return holder === undefined ? conflict(id, expectedVersion, undefined) : loginTaken(newLogin as string, holder);
+    }
+    if (isConstraintError(error, 'identities.login')) return loginTaken(patch.login ?? '', undefined);
     throw error;
   }
   const [row] = results[0] as Identity[];

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { createIdentity } from '../../../edge/db/repos/identities.ts';
 import type { MakeRuntime } from '../context.ts';
-import { setup } from '../context.ts';
+import { countRows, setup } from '../context.ts';
 import { RULES, engineer, salesperson } from '../fixtures.ts';
 
 export function userCases(makeRuntime: MakeRuntime): void {
@@ -85,6 +85,27 @@ export function userCases(makeRuntime: MakeRuntime): void {
     await t.call('POST', '/v1/users', { body: engineer(3) });
     expect((await t.call('PATCH', '/v1/users/u3', { body: { login: 'eng1' } })).status).toBe(409);
     expect((await t.call('GET', '/v1/users')).body.items.map((u: { id: string }) => u.id)).toEqual(['u1', 'u3']);
+  });
+
+  it('refuses a login another user holds in another case (create and update), writing nothing; a user may recase their own', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    await t.call('POST', '/v1/users', { body: engineer(3) });
+    const before = await countRows(t.runtime.db);
+    const created = await t.call('POST', '/v1/users', { body: { ...engineer(2), login: 'ENG1' } });
+    expect(created.status).toBe(409);
+    expect(created.body.error).toMatchObject({ code: 'conflict', message: 'login `ENG1` is taken: `eng1` is the same login in another case' });
+    const patched = await t.call('PATCH', '/v1/users/u3', { body: { login: 'Eng1' } });
+    expect(patched.status).toBe(409);
+    expect(patched.body.error).toMatchObject({ code: 'conflict', message: 'login `Eng1` is taken: `eng1` is the same login in another case' });
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('GET', '/v1/users/u3')).body).toMatchObject({ login: 'eng3', version: 1 });
+    // Two creates of one login in two cases at once: one wins.
+    const racing = await Promise.all([t.call('POST', '/v1/users', { body: { ...engineer(4), login: 'pat' } }), t.call('POST', '/v1/users', { body: { ...engineer(5), login: 'PAT' } })]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    const recased = await t.call('PATCH', '/v1/users/u3', { body: { login: 'ENG3' } });
+    expect(recased.status).toBe(200);
+    expect(recased.body).toMatchObject({ login: 'ENG3', version: 2 });
   });
 
   it('lists users by status, profile attribute and search, page by page', async () => {
