@@ -2,6 +2,10 @@
 // Queues configured from wrangler.toml. `npm test` runs this after the Node suites.
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { buildUiIfStale } from './ui/build-if-stale.ts';
+
+// The Worker serves the admin UI from ui/dist (wrangler.toml's [assets]): built before the pool reads it.
+buildUiIfStale();
 
 export default defineConfig({
   plugins: [

@@ -3,7 +3,8 @@
 // 1. bundles it with `wrangler deploy --dry-run` (nothing uploaded) and fails on any import of a
 //    Node-only module (wrangler itself only warns, and the Worker would throw at runtime);
 // 2. starts that Worker with wrangler's own dev pipeline (workerd, local D1, wrangler.toml's
-//    compatibility date and flags) and requires /health to reach D1 and /v1 to demand a token.
+//    compatibility date and flags) and requires /health to reach D1, /v1 to demand a token and
+//    /ui/ to serve the admin UI from its static assets.
 // Run by `npm test` (`npm run check:worker`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -24,7 +25,7 @@ if (problems.length > 0) {
   for (const p of [...new Set(problems)]) console.error(`error: ${p}`);
   process.exit(1);
 }
-console.log('worker ok: bundles without Node-only imports and serves /health from D1 in workerd');
+console.log('worker ok: bundles without Node-only imports and serves /health from D1 and the admin UI in workerd');
 // wrangler may keep handles open after dispose (its config watcher); the check is done.
 process.exit(0);
 
@@ -63,6 +64,9 @@ async function start(persist: string): Promise<void> {
     const users = await withTimeout(worker.fetch('http://127.0.0.1/v1/users'), 'GET /v1/users');
     await users.arrayBuffer();
     if (users.status !== 401) problems.push(`GET /v1/users without a token answered ${users.status}, not 401`);
+    const ui = await withTimeout(worker.fetch('http://127.0.0.1/ui/'), 'GET /ui/');
+    const page = await ui.text();
+    if (ui.status !== 200 || !page.includes('/ui/assets/')) problems.push(`GET /ui/ answered ${ui.status}, not the admin UI: ${page.slice(0, 200)}`);
   } catch (error) {
     problems.push(`the Worker did not start in workerd: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime.ts';
 import { createRuntime } from '../runtime.ts';
 import { importSealKey } from '../services/passwords.ts';
 import { storeBootstrapToken } from './bootstrap-token.ts';
+import type { AssetsBinding } from './ui-assets.ts';
 
 /** The bindings, vars and secrets wrangler.toml declares. */
 export interface WorkersEnv {
@@ -25,6 +26,8 @@ export interface WorkersEnv {
   /** Secrets: a libSQL server (Turso, sqld) to use instead of D1. */
   LIBSQL_URL?: string;
   LIBSQL_AUTH_TOKEN?: string;
+  /** The admin UI's files (ui/dist), from wrangler.toml's `[assets]`. */
+  ASSETS?: AssetsBinding;
   /** Identities per reconcile shard (default 500). */
   ROSTER_RECONCILE_SHARD_SIZE?: string;
 }

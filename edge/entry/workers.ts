@@ -7,6 +7,7 @@ import type { QueueBatch } from '../queues/bindings.ts';
 import { consumeBatch } from '../queues/consumer.ts';
 import { dispatchQueuedSince, scheduledRun } from '../queues/scheduled.ts';
 import type { Runtime } from '../runtime.ts';
+import { serveUiAssets } from './ui-assets.ts';
 import type { WorkersEnv } from './workers-runtime.ts';
 import { shardSize, workersRuntime } from './workers-runtime.ts';
 
@@ -25,7 +26,10 @@ export default {
       return Response.json({ error: { code: 'unavailable', message: error instanceof Error ? error.message : String(error) } }, { status: 503, headers: UNAVAILABLE_HEADERS });
     }
     let app = apps.get(runtime);
-    if (!app) apps.set(runtime, (app = createApp(runtime)));
+    if (!app) {
+      apps.set(runtime, (app = createApp(runtime)));
+      serveUiAssets(app, env.ASSETS);
+    }
     const started = runtime.now();
     const response = await app.fetch(request);
     if (!READS.has(request.method) && response.ok) ctx?.waitUntil(dispatchQueuedSince(runtime, started));

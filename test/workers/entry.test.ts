@@ -137,3 +137,39 @@ describe('workers entry: fetch', () => {
     expect(JSON.stringify(row)).not.toContain(bootstrap);
   });
 });
+
+describe('workers entry: the admin UI', () => {
+  it('serves the built UI from the static assets under /ui/, with the app\'s security headers', async () => {
+    const root = await SELF.fetch('https://roster.test/', { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    const page = await SELF.fetch('https://roster.test/ui/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const html = await page.text();
+    const script = /<script[^>]+src="(\/ui\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, html).toBeDefined();
+    const js = await SELF.fetch(`https://roster.test${script}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await js.text()).length).toBeGreaterThan(1000);
+  });
+
+  it('answers any other /ui/ path with the single-page app, and a missing asset with 404', async () => {
+    const deep = await SELF.fetch('https://roster.test/ui/users/e1000');
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('/ui/assets/');
+    const missing = await SELF.fetch('https://roster.test/ui/assets/nothing-here.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
+  });
+
+  it('says what is missing when the Worker is deployed without the assets', async () => {
+    const res = await worker.fetch(new Request('https://roster.test/ui/'), { ...env, ASSETS: undefined });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('[assets]');
+  });
+});
