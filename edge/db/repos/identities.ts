@@ -199,9 +199,7 @@ export async function listIdentities(db: Db, filter: IdentityFilter = {}): Promi
     where.push(gt(identities.id, after));
   }
   if (filter.status) where.push(eq(identities.status, filter.status));
-  for (const [name, value] of Object.entries(filter.attributes ?? {})) {
-    where.push(sql`json_extract(${identities.profile}, ${jsonPath(name)}) = ${typeof value === 'boolean' ? Number(value) : value}`);
-  }
+  for (const [name, value] of Object.entries(filter.attributes ?? {})) where.push(attributeEquals(name, value));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const matches = (column: SQL | AnySQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
@@ -214,6 +212,18 @@ export async function listIdentities(db: Db, filter: IdentityFilter = {}): Promi
     .orderBy(asc(identities.id))
     .limit(limit + 1);
   return ok(toPage(rows, limit, (r) => r.id));
+}
+
+/**
+ * A profile attribute equal to `value`. Text (a query string) matches a number or boolean as JSON
+ * writes it (`?employeeNumber=1234`, `?contractor=true`): json_extract gives SQLite's 1234 and 1,
+ * which a text parameter never equals.
+ */
+function attributeEquals(name: string, value: string | number | boolean): SQL {
+  const path = jsonPath(name);
+  if (typeof value !== 'string') return sql`json_extract(${identities.profile}, ${path}) = ${typeof value === 'boolean' ? Number(value) : value}`;
+  const asText = sql`CASE json_type(${identities.profile}, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(${identities.profile}, ${path}) AS TEXT) END`;
+  return sql`${asText} = ${value}`;
 }
 
 /** `$."name"`: attribute names are quoted so dots and spaces in them stay one key. */

@@ -136,6 +136,26 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/users?limit=0')).body.error.code).toBe('invalid_query');
   });
 
+  it('filters users on number and boolean profile attributes as written in the query string, combined with status and search', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: { id: 'n1', login: 'nia', profile: { employeeNumber: 1234, contractor: true, fte: 0.5, department: 'Sales' } } });
+    await t.call('POST', '/v1/users', { body: { id: 'n2', login: 'noor', profile: { employeeNumber: 99, contractor: false, fte: 1, department: 'Sales' } } });
+    await t.call('POST', '/v1/users', { body: { id: 'n3', login: 'ned', status: 'STAGED', profile: { employeeNumber: '1234', contractor: 'true', department: 'Sales' } } });
+    const ids = async (query: string) => {
+      const res = await t.call('GET', `/v1/users?${query}`);
+      expect(res.status).toBe(200);
+      return res.body.items.map((u: { id: string }) => u.id);
+    };
+    expect(await ids('employeeNumber=1234')).toEqual(['n1', 'n3']);
+    expect(await ids('contractor=true')).toEqual(['n1', 'n3']);
+    expect(await ids('contractor=false')).toEqual(['n2']);
+    expect(await ids('fte=0.5')).toEqual(['n1']);
+    expect(await ids('fte=1')).toEqual(['n2']);
+    expect(await ids('employeeNumber=1234&status=ACTIVE')).toEqual(['n1']);
+    expect(await ids('department=Sales&contractor=true&q=ne')).toEqual(['n3']);
+    expect(await ids('employeeNumber=12')).toEqual([]);
+  });
+
   it('manages groups with ETags', async () => {
     const t = await setup(makeRuntime);
     const created = await t.call('POST', '/v1/groups', { body: { id: 'sre', name: 'SRE' } });
