@@ -9,7 +9,7 @@ import { policyAppliesToGroups, selectPasswordPolicy } from '../../engine/lifecy
 import type { PasswordPolicy, PasswordViolation } from '../../engine/lifecycle/password-policy.ts';
 import { validatePassword } from '../../engine/lifecycle/validate-password.ts';
 import type { PasswordHistoryEntry } from '../../engine/lifecycle/validate-password.ts';
-import type { Action, CompiledPasswordPolicy, RuleSet, User } from '../../engine/types.ts';
+import type { Action, CompiledPasswordPolicy, RuleSet, User, UserStatus } from '../../engine/types.ts';
 import { writeWithAudit } from '../audit/chain.ts';
 import type { AuditEvent } from '../audit/chain.ts';
 import type { Statement, WriteContext } from '../db/index.ts';
@@ -29,6 +29,16 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 12, commonPa
 const HISTORY_KEPT = 24;
 
 export type PasswordMode = 'reset' | 'change';
+
+/**
+ * Who may have a password set, as Okta has it: an admin resets anyone not deprovisioned (a
+ * leaver's apps must not get a new password while their deactivation waits); a user changes
+ * their own only while they can sign in.
+ */
+const PASSWORD_STATUSES: Record<PasswordMode, readonly UserStatus[]> = {
+  reset: ['STAGED', 'PROVISIONED', 'ACTIVE', 'SUSPENDED'],
+  change: ['STAGED', 'ACTIVE'],
+};
 
 export interface PasswordResult {
   user: Identity;
@@ -92,6 +102,10 @@ export async function setPassword(runtime: Runtime, id: string, input: { passwor
   const { db } = runtime;
   const identity = await getIdentity(db, id);
   if (!identity) throw notFound(`no user \`${id}\``);
+  const allowed = PASSWORD_STATUSES[input.mode];
+  if (!allowed.includes(identity.status)) {
+    throw new ApiError(409, 'invalid_state', `cannot ${input.mode === 'reset' ? 'reset the password of' : 'change the password of'} a user who is \`${identity.status}\` (needs ${allowed.map((s) => `\`${s}\``).join(' or ')})`);
+  }
   if (input.mode === 'change' && (identity.passwordHash === null || !(await runtime.verifyPassword(input.current ?? '', identity.passwordHash)))) {
     throw new ApiError(422, 'invalid_password', 'the current password is wrong', { violations: [{ code: 'password.current-mismatch', message: 'the current password is wrong' }] });
   }

@@ -6,7 +6,7 @@ import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import { getAction } from '../../../edge/db/repos/outbox.ts';
 import { unseal } from '../../../edge/services/passwords.ts';
 import type { MakeRuntime } from '../context.ts';
-import { setup } from '../context.ts';
+import { countRows, setup } from '../context.ts';
 import { seed } from './runs.ts';
 
 const GOOD = 'Correct-horse-42!';
@@ -67,6 +67,30 @@ export function passwordCases(makeRuntime: MakeRuntime): void {
     const listed = await t.call('GET', '/v1/outbox?type=password.set');
     expect(listed.body.items[0].action.attributes.password).toBe('(sealed)');
     expect(listed.text).not.toContain(sealed);
+  });
+
+  it("refuses a deprovisioned user's password (no password.set reaches a leaver's apps) and a suspended user's own change, writing nothing", async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 2, 0);
+    await recordAccounts(t.runtime.db, [{ userId: 'u1', appId: 'github', status: 'active' }], { at: t.runtime.now(), actor: 'test' });
+    expect((await t.call('POST', '/v1/users/u1/password', { body: { password: GOOD } })).status).toBe(200);
+    expect((await t.call('POST', '/v1/users/u1/lifecycle/deactivate')).status).toBe(200);
+    // The deactivation waits in the outbox: the account is still active in the app.
+    const before = await countRows(t.runtime.db);
+    const reset = await t.call('POST', '/v1/users/u1/password', { body: { password: NEXT } });
+    expect(reset.status).toBe(409);
+    expect(reset.body.error).toEqual({ code: 'invalid_state', message: 'cannot reset the password of a user who is `DEPROVISIONED` (needs `STAGED` or `PROVISIONED` or `ACTIVE` or `SUSPENDED`)' });
+    const change = await t.call('POST', '/v1/users/u1/password/change', { body: { current: GOOD, new: NEXT } });
+    expect(change.status).toBe(409);
+    expect(change.body.error.message).toBe('cannot change the password of a user who is `DEPROVISIONED` (needs `STAGED` or `ACTIVE`)');
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('GET', '/v1/outbox?type=password.set&status=pending')).body.items).toHaveLength(1);
+
+    // Suspended: an admin may reset it, the user cannot change it.
+    expect((await t.call('POST', '/v1/users/u2/password', { body: { password: GOOD } })).status).toBe(200);
+    expect((await t.call('POST', '/v1/users/u2/lifecycle/suspend')).status).toBe(200);
+    expect((await t.call('POST', '/v1/users/u2/password/change', { body: { current: GOOD, new: NEXT } })).body.error.code).toBe('invalid_state');
+    expect((await t.call('POST', '/v1/users/u2/password', { body: { password: NEXT } })).status).toBe(200);
   });
 
   it('uses the default policy when no rule set is active', async () => {
