@@ -34,31 +34,89 @@ export function parseRecords(text: string, format: ImportFormat, types: Record<s
 }
 
 function parseCsvRecords(text: string, types: Record<string, AttributeType>): ParsedFile {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let rows: { record: string[]; info: { bytes: number } }[];
   try {
-    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+    // Arrays, not `columns: true`: the header is checked here (a column twice, `a` beside `a.b`,
+    // `__proto__`), and each record's `bytes` gives the line it starts on (csv-parse's own line
+    // count runs ahead after a quoted CRLF).
+    rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof rows;
   } catch (error) {
-    const err = error as Error & { lines?: number };
-    const reason = err.message.replace(/\s*(at|on) line \d+\s*$/, '').replace(/^[A-Z][\w ]+: /, '');
-    return { ok: false, error: { line: err.lines ?? 1, message: `malformed csv: ${lowerFirst(reason)}` } };
+    const err = error as Error & { lines?: number; code?: string; record?: unknown[] };
+    const reason =
+      err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(err.record)
+        ? `record has ${err.record.length} fields, the header ${/expect (\d+)/.exec(err.message)?.[1] ?? 'a different number'}`
+        : lowerFirst(err.message.replace(/\s*(at|on) line \d+\s*$/, '').replace(/^[A-Z][\w ]+: /, ''));
+    return { ok: false, error: { line: err.lines ?? 1, message: `malformed csv: ${reason}` } };
   }
-  if (rows.length === 0) return { ok: false, error: { line: 1, message: 'file has no records' } };
-  return { ok: true, records: rows.map(({ record, info }) => ({ line: info.lines, value: csvRecord(record, types) })) };
+  const [header, ...records] = rows;
+  if (!header) return { ok: false, error: { line: 1, message: 'file has no records' } };
+  const lines = recordLines(text, rows.map((row) => row.info.bytes));
+  const problems = columnProblems(header.record);
+  if (problems.length > 0) return { ok: false, error: { line: lines[0] ?? 1, message: problems.join('; ') } };
+  if (records.length === 0) return { ok: false, error: { line: 1, message: 'file has no records' } };
+  const columns = header.record.map((name) => name.split('.'));
+  const typeOf = header.record.map((name) => types[name]);
+  return { ok: true, records: records.map(({ record }, index) => ({ line: lines[index + 1] ?? 1, value: csvRecord(columns, record, typeOf) })) };
+}
+
+/** Names an attribute may not have: they would reach Object.prototype, not the record. */
+export const RESERVED = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Every problem with a header row, each naming the column. */
+function columnProblems(names: readonly string[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  names.forEach((name, index) => {
+    const at = `column ${index + 1}`;
+    if (name === '') return void problems.push(`${at} has no name`);
+    const parts = name.split('.');
+    if (parts.includes('')) problems.push(`${at} \`${name}\` has an empty part between dots`);
+    const reserved = parts.find((part) => RESERVED.has(part));
+    if (reserved) problems.push(`${at} \`${name}\` uses the reserved name \`${reserved}\``);
+    const first = seen.get(name);
+    if (first !== undefined) problems.push(`column \`${name}\` appears twice (columns ${first + 1} and ${index + 1})`);
+    else seen.set(name, index);
+  });
+  for (const name of seen.keys()) {
+    const nested = names.find((other) => other.startsWith(`${name}.`));
+    if (nested) problems.push(`column \`${name}\` holds a value and \`${nested}\` makes it an object: keep one`);
+  }
+  return problems;
+}
+
+/**
+ * The 1-based line each row starts on, from the byte offsets where csv-parse ended each: a row
+ * starts after the previous one and any blank lines.
+ */
+function recordLines(text: string, ends: readonly number[]): number[] {
+  const bytes = new TextEncoder().encode(text);
+  const blank = (b: number | undefined) => b === 10 || b === 13 || b === 32 || b === 9;
+  const lines: number[] = [];
+  let line = 1;
+  let pos = 0;
+  let start = 0;
+  for (const end of ends) {
+    while (start < end && blank(bytes[start])) start++;
+    for (; pos < start; pos++) if (bytes[pos] === 10) line++;
+    lines.push(line);
+    start = end;
+  }
+  return lines;
 }
 
 /** Empty cells are absent; `a.b` columns build nested objects; numbers and booleans by declared type. */
-function csvRecord(record: Record<string, string>, types: Record<string, AttributeType>): Record<string, unknown> {
+function csvRecord(columns: readonly string[][], cells: readonly string[], types: readonly (AttributeType | undefined)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [column, cell] of Object.entries(record)) {
-    if (cell === '') continue;
-    const keys = column.split('.');
+  columns.forEach((keys, index) => {
+    const cell = cells[index] ?? '';
+    if (cell === '') return;
     let target = out;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];
       target = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : (target[key] = {});
     }
-    target[keys[keys.length - 1] as string] = coerce(cell, types[column]);
-  }
+    target[keys[keys.length - 1] as string] = coerce(cell, types[index]);
+  });
   return out;
 }
 
@@ -128,6 +186,23 @@ function lineAt(text: string, position: number): number {
   let line = 1;
   for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/** The path of the first key in `value` that is a reserved name (JSON.parse keeps `__proto__` as a key). */
+export function reservedKey(value: unknown, path = ''): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = reservedKey(item, path);
+      if (found) return found;
+    }
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const here = path === '' ? key : `${path}.${key}`;
+      const found = RESERVED.has(key) ? here : reservedKey(item, here);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

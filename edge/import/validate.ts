@@ -5,7 +5,7 @@ import { isValidTimeZone } from '../../engine/lifecycle/effective-dates.ts';
 import { USER_STATUSES } from '../../engine/types.ts';
 import type { AttributeType, UserStatus } from '../../engine/types.ts';
 import type { RawRecord, RecordError } from './parse.ts';
-import { isObject } from './parse.ts';
+import { RESERVED, isObject, reservedKey } from './parse.ts';
 
 export type ImportMode = 'full' | 'incremental';
 
@@ -63,7 +63,9 @@ export function validateRecord(raw: RawRecord, options: ValidateOptions): Valida
   }
 
   const attributes: Record<string, unknown> = {};
-  for (const [name, attr] of Object.entries(value)) if (!META.has(name)) attributes[name] = attr;
+  for (const [name, attr] of Object.entries(value)) if (!META.has(name) && !RESERVED.has(name)) attributes[name] = attr;
+  const reserved = reservedKey(value);
+  if (reserved) errors.push(`\`${reserved}\` uses a reserved name (\`__proto__\`, \`prototype\` and \`constructor\` are not attributes)`);
   const incremental = options.mode === 'incremental';
   const required = op === 'upsert' && !incremental;
   for (const name of NAME_FIELDS) {

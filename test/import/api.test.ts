@@ -59,6 +59,14 @@ describe('/v1/imports', () => {
     expect(Number(row?.n)).toBe(0);
   });
 
+  it('refuses a `__proto__` column with 422, and the server process stays unpolluted for the next import', async () => {
+    const res = await post('id,firstName,lastName,email,__proto__.admin\ne4,Eve,Ill,eve@acme.example,yes\n');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ line: 1, message: 'column 5 `__proto__.admin` uses the reserved name `__proto__`' }]);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect((await post('id,firstName,lastName,email\ne5,Flo,Fox,flo@acme.example\n')).status).toBe(201);
+  });
+
   it('lists import runs newest first, by source: `hr` is every HR file (changes files too), not the imports from apps', async () => {
     expect((await post('op,id,level\nupsert,e1,6\n', 'text/csv', '?mode=incremental')).status).toBe(201);
     await startImportRun(db, { id: 'read-crm', source: 'app:crm' }, ctx);

@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseRecords } from './parse.ts';
+import { validateRecord } from './validate.ts';
+
+const HEAD = 'id,firstName,lastName,email';
+
+describe('parseRecords: csv header', () => {
+  it('refuses a `__proto__` column instead of writing to Object.prototype', () => {
+    const parsed = parseRecords(`${HEAD},__proto__.polluted\ne1,A,B,a@x.example,yes\n`, 'csv');
+    expect(parsed).toEqual({ ok: false, error: { line: 1, message: 'column 5 `__proto__.polluted` uses the reserved name `__proto__`' } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('names a column given twice, rather than keeping the last one', () => {
+    expect(parseRecords(`${HEAD},email\ne1,A,B,a@x.example,b@x.example\n`, 'csv')).toEqual({ ok: false, error: { line: 1, message: 'column `email` appears twice (columns 4 and 5)' } });
+  });
+
+  it('names `a` beside `a.b`, nameless columns and empty parts', () => {
+    const parsed = parseRecords(`\n${HEAD},address,address.city,,x.\ne1,A,B,a@x.example,1,2,3,4\n`, 'csv');
+    expect(parsed).toEqual({
+      ok: false,
+      error: { line: 2, message: 'column 7 has no name; column 8 `x.` has an empty part between dots; column `address` holds a value and `address.city` makes it an object: keep one' },
+    });
+  });
+});
+
+describe('parseRecords: csv lines', () => {
+  it('gives the line a record starts on, with quoted newlines, CRLF, a BOM and blank lines', () => {
+    const text = `\uFEFF${HEAD}\r\ne1,"Ada\r\nMarie",L,a@x.example\r\n\r\ne2,"Bö\r\n\r\nX",L,b@x.example\r\ne3,C,L,c@x.example\r\n`;
+    const parsed = parseRecords(text, 'csv');
+    expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual([2, 5, 8]);
+  });
+
+  it('says how many fields a short or long record has', () => {
+    expect(parseRecords(`${HEAD}\ne1,A,B,a@x.example,extra\n`, 'csv')).toEqual({ ok: false, error: { line: 2, message: 'malformed csv: record has 5 fields, the header 4' } });
+  });
+
+  it('never throws or touches Object.prototype, whatever the header', () => {
+    const name = fc.constantFrom('__proto__', 'constructor', 'prototype', 'a', 'b', 'toString', '', 'x.y');
+    fc.assert(
+      fc.property(fc.array(fc.array(name, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (columns) => {
+        const header = columns.map((parts) => parts.join('.'));
+        const parsed = parseRecords(`${header.join(',')}\n${header.map(() => 'v').join(',')}\n`, 'csv');
+        expect(Object.keys(Object.prototype)).toEqual([]);
+        if (parsed.ok) expect(parsed.records).toHaveLength(1);
+      }),
+    );
+  });
+});
+
+describe('validateRecord: reserved keys in json', () => {
+  it('names a `__proto__` key at any depth', () => {
+    const value = JSON.parse('{"id":"e1","firstName":"A","lastName":"B","email":"a@x.example","address":{"__proto__":{"admin":true}}}') as unknown;
+    expect(validateRecord({ line: 3, value }, { mode: 'full' })).toEqual({
+      ok: false,
+      errors: [{ line: 3, id: 'e1', message: '`address.__proto__` uses a reserved name (`__proto__`, `prototype` and `constructor` are not attributes)' }],
+    });
+  });
+});
