@@ -103,7 +103,7 @@ export async function setPassword(runtime: Runtime, id: string, input: { passwor
   const identity = await getIdentity(db, id);
   if (!identity) throw notFound(`no user \`${id}\``);
   const allowed = PASSWORD_STATUSES[input.mode];
-  if (!allowed.includes(identity.status)) {
+  if (!(allowed as readonly string[]).includes(identity.status)) {
     throw new ApiError(409, 'invalid_state', `cannot ${input.mode === 'reset' ? 'reset the password of' : 'change the password of'} a user who is \`${identity.status}\` (needs ${allowed.map((s) => `\`${s}\``).join(' or ')})`);
   }
   if (input.mode === 'change' && (identity.passwordHash === null || !(await runtime.verifyPassword(input.current ?? '', identity.passwordHash)))) {
