@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
+import { DOCS_ASSETS, SWAGGER_FILES } from '../openapi/docs-page.ts';
 
 export const UI_DIST = resolve(import.meta.dirname, '../../ui/dist');
 
@@ -31,12 +32,7 @@ export function serveUi<E extends object>(app: Hono<E & { Variables?: object }>,
 }
 
 /** The base URL `createApp` gives the API page for its Swagger UI files (`docsAssets`). */
-export const DOCS_ASSETS = '/docs/assets';
-
-const SWAGGER_FILES = new Map([
-  ['swagger-ui.css', 'text/css; charset=utf-8'],
-  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
-]);
+export { DOCS_ASSETS };
 
 /** Serves the Swagger UI files the API page asks for at `DOCS_ASSETS` (no CDN needed). */
 export function serveDocsAssets<E extends object>(app: Hono<E & { Variables?: object }>): void {

@@ -3,6 +3,7 @@
 // queued to the dispatch queue; `queue` consumes dispatch and reconcile messages; `scheduled`
 // (the cron in wrangler.toml) sweeps the outbox and shards a reconciliation onto the queues.
 import { createApp } from '../app.ts';
+import { DOCS_ASSETS } from '../openapi/docs-page.ts';
 import type { QueueBatch } from '../queues/bindings.ts';
 import { consumeBatch } from '../queues/consumer.ts';
 import { dispatchQueuedSince, scheduledRun } from '../queues/scheduled.ts';
@@ -27,7 +28,8 @@ export default {
     }
     let app = apps.get(runtime);
     if (!app) {
-      apps.set(runtime, (app = createApp(runtime)));
+      // With the UI's static assets bound, the API page loads Swagger UI from them, not a CDN.
+      apps.set(runtime, (app = createApp(runtime, undefined, env.ASSETS ? { docsAssets: DOCS_ASSETS } : {})));
       serveUiAssets(app, env.ASSETS);
     }
     const started = runtime.now();

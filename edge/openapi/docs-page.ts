@@ -3,8 +3,20 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import type { Hono } from 'hono';
 
-/** Where Workers loads Swagger UI from: it has no swagger-ui-dist of its own to serve. */
+/** Where the page loads Swagger UI from when its server has no copy of its own to serve. */
 export const SWAGGER_CDN = 'https://cdn.jsdelivr.net/npm';
+
+/**
+ * Where a server that has Swagger UI's files serves them (`<DOCS_ASSETS>/swagger-ui-dist/<file>`,
+ * without a token): Node from the swagger-ui-dist package, Workers from its static assets.
+ */
+export const DOCS_ASSETS = '/docs/assets';
+
+/** The files of swagger-ui-dist the page asks for, with their types. */
+export const SWAGGER_FILES: ReadonlyMap<string, string> = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 // Under /docs/assets/, served without a token like Swagger UI's own files on Node.
 export const DOCS_INIT = '/docs/assets/init.js';

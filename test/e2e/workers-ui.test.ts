@@ -1,7 +1,8 @@
 // The admin UI as a Cloudflare Workers deployment serves it, in real Chromium: the Worker from
 // wrangler.toml started by wrangler's own dev pipeline (workerd, a local D1, the UI from its
 // static assets), given rules and the demo HR feed over its API, then signed in to, searched and
-// simulated in — the simulator's Web Worker is a static asset too, under the same CSP.
+// simulated in — the simulator's Web Worker is a static asset too, under the same CSP — and its
+// API page shown with Swagger UI from those assets.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,15 @@ describe.skipIf(!available)('the admin UI served by the Worker, in Chromium', ()
     await page.getByRole('button', { name: 'simulate', exact: true }).click();
     await page.locator('#sim-time').waitFor();
     expect(await page.locator('#sim-time').textContent()).toMatch(/actions for 500 users,\s+simulated in \d+ ms/);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the API page with Swagger UI from the Worker\'s own assets, nothing from a CDN', async () => {
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`${url}/docs`);
+    await page.getByRole('heading', { name: /Roster admin API/ }).waitFor({ timeout: 30_000 });
+    expect(requested.filter((r) => !r.startsWith(url))).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

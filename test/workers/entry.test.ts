@@ -39,15 +39,22 @@ describe('workers entry: fetch', () => {
     expect((await SELF.fetch('https://roster.test/docs')).status).toBe(200);
   });
 
-  it('sends the security headers from workerd: HSTS over https, the API page admitting the CDN it loads Swagger UI from', async () => {
+  it('sends the security headers from workerd: HSTS over https, the API page loading Swagger UI from the Worker itself', async () => {
     const health = await SELF.fetch('https://roster.test/health');
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
     expect(health.headers.get('x-frame-options')).toBe('DENY');
     expect(health.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     expect(health.headers.get('content-security-policy')).toContain("script-src 'self';");
     const docs = await SELF.fetch('https://roster.test/docs');
-    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' https://cdn.jsdelivr.net;");
-    expect(await docs.text()).toContain('https://cdn.jsdelivr.net/npm/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(await docs.text()).toContain('"/docs/assets/swagger-ui-dist/swagger-ui-bundle.js"');
+    for (const [file, type] of [['swagger-ui-bundle.js', /javascript/], ['swagger-ui.css', /css/]] as const) {
+      const served = await SELF.fetch(`https://roster.test/docs/assets/swagger-ui-dist/${file}`);
+      expect(served.status, file).toBe(200);
+      expect(served.headers.get('content-type')).toMatch(type);
+      expect((await served.text()).length).toBeGreaterThan(10_000);
+    }
+    expect((await SELF.fetch('https://roster.test/docs/assets/swagger-ui-dist/package.json')).status).toBe(404);
     const refused = await SELF.fetch('https://roster.test/v1/users');
     expect(refused.status).toBe(401);
     expect(refused.headers.get('cache-control')).toBe('no-store');
@@ -167,9 +174,13 @@ describe('workers entry: the admin UI', () => {
     expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
   });
 
-  it('says what is missing when the Worker is deployed without the assets', async () => {
-    const res = await worker.fetch(new Request('https://roster.test/ui/'), { ...env, ASSETS: undefined });
+  it('says what is missing when the Worker is deployed without the assets, and takes Swagger UI from its CDN', async () => {
+    const bare = { ...env, ASSETS: undefined };
+    const res = await worker.fetch(new Request('https://roster.test/ui/'), bare);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('[assets]');
+    const docs = await worker.fetch(new Request('https://roster.test/docs'), bare);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' https://cdn.jsdelivr.net;");
+    expect(await docs.text()).toContain('https://cdn.jsdelivr.net/npm/swagger-ui-dist/swagger-ui-bundle.js');
   });
 });
