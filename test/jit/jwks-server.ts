@@ -7,12 +7,19 @@ import type { JWTPayload } from 'jose';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
+/** How the JWKS endpoint answers: its keys, or as an issuer in trouble does. */
+export type JwksMode = 'keys' | 'http-500' | 'not-json' | 'not-a-key-set' | 'hang';
+
 export interface Issuer {
   url: string;
   jwksUri: string;
-  /** How many times the JWKS was fetched. */
+  /** How many times the JWKS was asked for. */
   fetches(): number;
-  sign(claims: JWTPayload, options?: { kid?: string; key?: KeyPair['privateKey']; alg?: string; issuer?: string; audience?: string; expiresIn?: string | number; notBefore?: string | number }): Promise<string>;
+  setMode(mode: JwksMode): void;
+  sign(
+    claims: JWTPayload,
+    options?: { kid?: string; key?: KeyPair['privateKey']; alg?: string; typ?: string; issuer?: string; audience?: string | string[]; issuedAt?: number; expiresIn?: string | number; notBefore?: string | number },
+  ): Promise<string>;
   otherKey(): Promise<KeyPair>;
   close(): Promise<void>;
 }
@@ -23,11 +30,20 @@ export async function startIssuer(options: { kid?: string; alg?: 'RS256' | 'ES25
   const pair = await generateKeyPair(alg, { extractable: true });
   const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' };
   let fetches = 0;
+  let mode: JwksMode = 'keys';
+  const answers: Record<Exclude<JwksMode, 'hang'>, [number, string]> = {
+    keys: [200, JSON.stringify({ keys: [jwk] })],
+    'http-500': [500, '{"error":"down for maintenance"}'],
+    'not-json': [200, '<html>sign in</html>'],
+    'not-a-key-set': [200, '{"issuer":"elsewhere"}'],
+  };
   const server = createServer((req, res) => {
     if (req.url === '/jwks') {
       fetches++;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [jwk] }));
+      if (mode === 'hang') return;
+      const [status, body] = answers[mode];
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
       return;
     }
     res.writeHead(404).end();
@@ -38,18 +54,25 @@ export async function startIssuer(options: { kid?: string; alg?: 'RS256' | 'ES25
     url,
     jwksUri: `${url}/jwks`,
     fetches: () => fetches,
+    setMode: (next) => {
+      mode = next;
+    },
     async sign(claims, o = {}) {
       const jwt = new SignJWT(claims)
-        .setProtectedHeader({ alg: o.alg ?? alg, kid: o.kid ?? kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: o.alg ?? alg, kid: o.kid ?? kid, typ: o.typ ?? 'JWT' })
         .setIssuer(o.issuer ?? url)
         .setAudience(o.audience ?? 'roster')
-        .setIssuedAt()
+        .setIssuedAt(o.issuedAt)
         .setExpirationTime(o.expiresIn ?? '10m');
       if (o.notBefore !== undefined) jwt.setNotBefore(o.notBefore);
       return jwt.sign(o.key ?? pair.privateKey);
     },
     otherKey: () => generateKeyPair(alg, { extractable: true }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
