@@ -10,16 +10,46 @@ import { arrayItemLines, parseJsonFile } from './parse-json.ts';
 
 export type AttributeTypes = Record<string, AttributeType>;
 
-/** Reads `path` (relative to `cwd`); errors name the path as the user typed it. */
+/**
+ * Reads `path` (relative to `cwd`) as UTF-8; errors name the path as the user typed it. Bytes that
+ * are not UTF-8 (a Latin-1 or UTF-16 export) are refused with their line, not turned into `�`.
+ */
 export function readInputFile(path: string, what: string, cwd = '.'): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(resolve(cwd, path), 'utf8');
+    bytes = readFileSync(resolve(cwd, path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${what} file \`${path}\` does not exist`);
     if (code === 'EISDIR') throw new CliError(`${what} file \`${path}\` is a directory`);
     throw new CliError(`cannot read ${what} file \`${path}\`: ${code ?? 'unknown error'}`);
   }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new CliError(`${path}:${firstBadLine(bytes)}: ${what} file is not UTF-8 text (save it as UTF-8 and run again)`);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The first line holding bytes that are not UTF-8: no multi-byte character contains a newline. */
+function firstBadLine(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  while (start <= bytes.length) {
+    const end = bytes.indexOf(10, start);
+    const stop = end < 0 ? bytes.length : end;
+    try {
+      utf8.decode(bytes.subarray(start, stop));
+    } catch {
+      return line;
+    }
+    if (end < 0) break;
+    line++;
+    start = end + 1;
+  }
+  return 1;
 }
 
 /** Reads users from `path`: `.csv` as CSV, anything else as JSON. */

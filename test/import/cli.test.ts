@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../edge/cli/command.ts';
 import { progressBar } from '../../edge/cli/commands/progress.ts';
 import { main } from '../../edge/cli/main.ts';
+import { roster } from '../cli/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +46,17 @@ describe('roster import', () => {
     const again = await run('import', 'examples/hr/changes.csv', '--incremental', '--db', db);
     expect(again.out).toMatch(/0 created, 0 updated, 4 unchanged/);
   }, 60_000);
+
+  it('refuses a file that is not UTF-8 with the line of the first bad byte, through the real binary, writing nothing', () => {
+    const latin1 = Buffer.concat([Buffer.from('id,firstName,lastName,email\ne1,Ada,L,ada@x.example\ne2,Ren'), Buffer.from([0xe9]), Buffer.from(',L,ren@x.example\n')]);
+    writeFileSync(join(dir, 'latin1.csv'), latin1);
+    writeFileSync(join(dir, 'utf16.csv'), Buffer.from('\uFEFFid,firstName\n', 'utf16le'));
+    const fresh = join(dir, 'untouched.db');
+    const latin = roster(['import', 'latin1.csv', '--db', `file:${fresh}`], dir);
+    expect(latin).toMatchObject({ code: 2, stdout: '', stderr: 'roster: latin1.csv:3: import file is not UTF-8 text (save it as UTF-8 and run again)\n' });
+    expect(roster(['import', 'utf16.csv', '--db', `file:${fresh}`], dir).stderr).toBe('roster: utf16.csv:1: import file is not UTF-8 text (save it as UTF-8 and run again)\n');
+    expect(existsSync(fresh)).toBe(false);
+  });
 
   it('draws a progress bar with \\r and clears it', () => {
     const written: string[] = [];
