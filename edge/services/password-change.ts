@@ -25,7 +25,7 @@ import { newRun, runEvent, runStatements } from './run-writes.ts';
 
 /** Applies when no rule-set policy matches the user. */
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 12, commonPasswordCheck: true, excludeUsernameParts: true };
-/** Previous hashes kept for the history rule (the policy's `historyCount` is at most 100). */
+/** Previous hashes kept for the history rule at least; a policy's `historyCount` (at most 100) can ask for more. */
 const HISTORY_KEPT = 24;
 
 export type PasswordMode = 'reset' | 'change';
@@ -87,7 +87,9 @@ export async function preparePassword(deps: PasswordDeps, ruleSet: RuleSet | und
   const violations = await check(deps, identity, user, policy, input, at);
   if (violations.length > 0) return { ok: false, policy: policyId, violations };
   const hash = await deps.hashPassword(input.password);
-  const history = identity.passwordHash === null ? identity.passwordHistory : [identity.passwordHash, ...identity.passwordHistory].slice(0, HISTORY_KEPT);
+  // `historyCount` counts the password being replaced too: it needs that many minus one before it.
+  const kept = Math.max(HISTORY_KEPT, (policy.historyCount ?? 0) - 1);
+  const history = identity.passwordHash === null ? identity.passwordHistory : [identity.passwordHash, ...identity.passwordHistory].slice(0, kept);
   const actions = ruleSet ? await syncActions(deps, ruleSet, identity.id, input, policyId) : [];
   return { ok: true, password: { policy: policyId, columns: { passwordHash: hash, passwordChangedAt: at, passwordHistory: history }, actions } };
 }

@@ -7,6 +7,7 @@ import { getAction } from '../../../edge/db/repos/outbox.ts';
 import { unseal } from '../../../edge/services/passwords.ts';
 import type { MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
+import { RULES, engineer } from '../fixtures.ts';
 import { seed } from './runs.ts';
 
 const GOOD = 'Correct-horse-42!';
@@ -91,6 +92,19 @@ export function passwordCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('POST', '/v1/users/u2/lifecycle/suspend')).status).toBe(200);
     expect((await t.call('POST', '/v1/users/u2/password/change', { body: { current: GOOD, new: NEXT } })).body.error.code).toBe('invalid_state');
     expect((await t.call('POST', '/v1/users/u2/password', { body: { password: NEXT } })).status).toBe(200);
+  });
+
+  it('refuses any of the last `historyCount` passwords, however long the history the policy asks for', async () => {
+    const t = await setup(makeRuntime);
+    const files = RULES.map((f) => (f.path === 'passwords.yaml' ? { path: f.path, text: 'kind: password-policy\nid: long-memory\nminLength: 12\nhistoryCount: 30\n' } : f));
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files, activate: true } })).status).toBe(201);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    const password = (n: number) => `Long-memory-${n}-pass`;
+    for (let n = 1; n <= 27; n++) expect((await t.call('POST', '/v1/users/u1/password', { body: { password: password(n) } })).status).toBe(200);
+    // The first is the 27th most recent: within the last 30, so still refused.
+    const reused = await t.call('POST', '/v1/users/u1/password', { body: { password: password(1) } });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.details).toMatchObject({ policy: 'long-memory', violations: [{ code: 'password.reused' }] });
   });
 
   it('uses the default policy when no rule set is active', async () => {
