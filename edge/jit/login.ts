@@ -3,7 +3,7 @@
 // `jit`), and the answer is what the user is entitled to. Every refusal writes nothing.
 import { effectiveAttributes, emptyProfile, mergeProfile, sameValue } from '../../engine/lifecycle/attribute-sources.ts';
 import type { AttributeSources } from '../../engine/lifecycle/attribute-sources.ts';
-import { DEFAULT_JIT_CLAIMS, jitSettingsSchema } from '../../engine/rules/jit-settings.ts';
+import { jitSettingsSchema } from '../../engine/rules/jit-settings.ts';
 import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
 import type { RuleSet, UserStatus } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
@@ -11,6 +11,7 @@ import { createIdentity, getIdentity, getIdentityByLogin, updateIdentity } from 
 import type { Identity } from '../db/repos/identities.ts';
 import { DEFAULT_ATTRIBUTE_SOURCES, storedSources } from '../import/merge.ts';
 import { activeRules } from './active-rules.ts';
+import { readClaims } from './claims.ts';
 import { planIdentities } from './plan-users.ts';
 import { verifyIdToken } from './verify.ts';
 
@@ -49,16 +50,9 @@ export async function jitLogin(db: Db, idToken: string, options: JitOptions, ctx
   const verified = await verifyIdToken(idToken, issuers, new Date(ctx.at));
   if (!verified.ok) return { ok: false, status: verified.status, code: verified.status === 401 ? 'invalid_id_token' : 'unavailable', reason: verified.reason };
 
-  const claimMap = { ...DEFAULT_JIT_CLAIMS, ...verified.issuer.claims };
-  const attributes: Record<string, unknown> = {};
-  for (const [attribute, claim] of Object.entries(claimMap)) {
-    const value = verified.claims[claim];
-    if (value !== undefined && value !== null && attribute !== 'login' && attribute !== 'id') attributes[attribute] = value;
-  }
-  const login = verified.claims[claimMap.login ?? 'preferred_username'];
-  if (typeof login !== 'string' || login === '') return { ok: false, status: 401, code: 'invalid_id_token', reason: `the id token has no \`${claimMap.login}\` claim to use as the login` };
-  const idClaim = claimMap.id === undefined ? undefined : verified.claims[claimMap.id];
-  const givenId = typeof idClaim === 'string' && idClaim !== '' ? idClaim : undefined;
+  const read = readClaims(verified.claims, verified.issuer, rules.ruleSet.settings.attributes ?? {});
+  if (!read.ok) return { ok: false, status: 401, code: 'invalid_id_token', reason: read.reason };
+  const { id: givenId, login, attributes } = read;
 
   const identity = await upsertFromClaims(db, { id: givenId, login, attributes }, options, ctx);
   if (!identity.ok) return { ok: false, status: 401, code: 'invalid_id_token', reason: identity.reason };

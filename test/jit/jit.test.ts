@@ -69,7 +69,7 @@ afterAll(async () => {
   await issuer.close();
 });
 
-const claims = { sub: 'u-ada', preferred_username: 'ada', email: 'ada@acme.example', given_name: 'Ada', family_name: 'Lovelace', department: 'Engineering', job_title: 'Engineer' };
+const claims = { sub: 'u-ada', preferred_username: 'ada', email: 'ada@acme.example', email_verified: true, given_name: 'Ada', family_name: 'Lovelace', department: 'Engineering', job_title: 'Engineer' };
 
 function post(idToken: string, token: string | null = admin) {
   return app.request('/v1/jit', { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ id_token: idToken }) });
