@@ -11,6 +11,13 @@ export const ErrorSchema = z
 export const JsonValue: z.ZodType<unknown> = z.unknown();
 export const Profile = z.record(z.string(), JsonValue).openapi({ example: { department: 'Engineering', firstName: 'Ann' } });
 const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._@:-]+$/, 'use letters, digits and . _ @ : -');
+/** A login people type and apps receive: no blank one, no invisible space or control character at either end or inside. */
+const Login = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^\S(?:.*\S)?$/su, 'must not be blank or start or end with a space')
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain a control character (a tab or a line break)');
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().openapi({ description: `page size (1–${MAX_LIMIT}, default 50)` }),
@@ -42,7 +49,7 @@ export const UserSchema = z
 export const UserCreateSchema = z
   .strictObject({
     id: Id.optional().openapi({ description: 'generated when absent' }),
-    login: z.string().min(1).max(200).openapi({ description: 'unique ignoring case: `Alice` is refused (409) while `alice` exists' }),
+    login: Login.openapi({ description: 'unique ignoring case: `Alice` is refused (409) while `alice` exists' }),
     email: z.email().nullable().optional(),
     status: UserStatusSchema.optional().openapi({ description: 'default ACTIVE' }),
     profile: Profile.optional(),
@@ -51,7 +58,7 @@ export const UserCreateSchema = z
 
 export const UserPatchSchema = z
   .strictObject({
-    login: z.string().min(1).max(200).optional(),
+    login: Login.optional(),
     email: z.email().nullable().optional(),
     profile: z.record(z.string(), JsonValue).optional().openapi({ description: 'merged into the profile as admin edits; a `null` value removes the admin\'s value. An attribute a higher source holds (HR, the directory) is refused with 409 `attribute_mastered`' }),
     version: z.number().int().min(1).optional().openapi({ description: 'the version you read (or send `If-Match`)' }),

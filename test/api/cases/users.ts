@@ -108,6 +108,22 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect(recased.body).toMatchObject({ login: 'ENG3', version: 2 });
   });
 
+  it('refuses a blank login, or one with a space at either end or a control character, naming the field', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    const before = await countRows(t.runtime.db);
+    for (const login of ['   ', ' eng2', 'eng2 ', 'eng\t2', 'eng\n2']) {
+      const created = await t.call('POST', '/v1/users', { body: { ...engineer(2), login } });
+      expect(created.status).toBe(400);
+      expect(created.body.error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/^`login`: must not/) });
+      const patched = await t.call('PATCH', '/v1/users/u1', { body: { login } });
+      expect(patched.status).toBe(400);
+      expect(patched.body.error.details[0].path).toBe('login');
+    }
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('POST', '/v1/users', { body: { ...engineer(2), login: 'Ann Marie.O\'Neil' } })).status).toBe(201);
+  });
+
   it('lists users by status, profile attribute and search, page by page', async () => {
     const t = await setup(makeRuntime);
     for (let i = 1; i <= 5; i++) await t.call('POST', '/v1/users', { body: engineer(i) });
