@@ -46,7 +46,17 @@ describe('roster audit verify', () => {
 
   it('names an edited row and exits 1', async () => {
     await withDb(async (db) => void (await db.run(sql`UPDATE audit_events SET actor = 'mallory' WHERE seq = 2`)));
-    expect(await verify()).toMatchObject({ code: 1, out: ['audit log broken at row 2 (edited): row 2 does not match its hash (edited); 1 rows before it verified'] });
+    expect(await verify()).toMatchObject({ code: 1, out: ['audit log broken at row 2 (edited): row 2 does not match its hash (edited); 1 row before it verified'] });
+  });
+
+  it('names a row whose data was edited into text that is not JSON, instead of failing with an internal error', async () => {
+    await withDb(async (db) => void (await db.run(sql`UPDATE audit_events SET data = '{"i": 2' WHERE seq = 3`)));
+    expect(await verify()).toMatchObject({ code: 1, out: ['audit log broken at row 3 (edited): row 3 holds data that is not a JSON object (edited); 2 rows before it verified'], err: [] });
+  });
+
+  it('names a row inserted before row 1', async () => {
+    await withDb(async (db) => void (await db.run(sql`INSERT INTO audit_events VALUES (0, '2025-01-01T00:00:00.000Z', 'mallory', 'test.event', NULL, '{}', 'x', 'y')`)));
+    expect(await verify()).toMatchObject({ code: 1, out: ['audit log broken at row 0 (inserted): row 0 is before row 1, where the chain starts (inserted or renumbered); 0 rows before it verified'] });
   });
 
   it('names a deleted row', async () => {

@@ -28,7 +28,7 @@ ${DB_USAGE}`,
       return EXIT_OK;
     }
     const { problem } = verdict;
-    io.out(`audit log broken at row ${problem.seq} (${problem.kind}): ${problem.message}; ${verdict.rows} rows before it verified`);
+    io.out(`audit log broken at row ${problem.seq} (${problem.kind}): ${problem.message}; ${verdict.rows} ${verdict.rows === 1 ? 'row' : 'rows'} before it verified`);
     return EXIT_FAILED;
   },
 };
