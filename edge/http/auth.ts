@@ -46,8 +46,9 @@ export function authenticate(runtime: Runtime): MiddlewareHandler<AppEnv> {
       const message = verified.code === 'revoked' ? 'the token was revoked' : 'the token is not valid';
       throw new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` });
     }
-    checkScope(c.req.method, c.req.path, verified.value.scope);
+    // Known before the scope check, so a refused attempt's log line names the token that made it.
     c.set('auth', verified.value);
+    checkScope(c.req.method, c.req.path, verified.value.scope);
     return next();
   };
 }
@@ -60,14 +61,25 @@ const sessionAuth = async (runtime: Runtime, c: Parameters<MiddlewareHandler<App
   const session = await resolveSession(runtime.db, cookie, runtime.now());
   if (!session) throw new ApiError(401, 'unauthorized', 'the session has ended: sign in again');
   const origin = c.req.header('origin');
-  if (!READ_METHODS.has(c.req.method.toUpperCase()) && origin !== undefined && origin !== new URL(c.req.url).origin) {
+  if (!READ_METHODS.has(c.req.method.toUpperCase()) && origin !== undefined && !isOwnOrigin(origin, new URL(c.req.url))) {
     throw new ApiError(403, 'forbidden', `a request from \`${origin}\` may not use the session cookie`);
   }
   const { expiresAt: _expiresAt, ...token } = session;
-  checkScope(c.req.method, c.req.path, token.scope);
   c.set('auth', token);
+  checkScope(c.req.method, c.req.path, token.scope);
   await next();
 };
+
+/**
+ * Our origin, or our host over https: behind a TLS proxy (the Node server speaks plain http)
+ * the request reaches us as http while the page's origin is https. Only the holder of the
+ * host's certificate serves that origin, so it is still us.
+ */
+function isOwnOrigin(origin: string, url: URL): boolean {
+  if (origin === url.origin) return true;
+  const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+  return parsed?.protocol === 'https:' && parsed.host === url.host;
+}
 
 function checkScope(method: string, path: string, scope: TokenScope): void {
   const scopes = allowedScopes(method, path);
