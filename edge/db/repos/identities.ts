@@ -120,7 +120,10 @@ export async function updateIdentity(
   const current = await getIdentity(db, id);
   if (!current) return fail('not_found', `no identity \`${id}\``);
   if (current.version !== expectedVersion) return conflict(id, expectedVersion, current.version);
-  const event: AuditEvent = { ...ctx, type: 'identity.update', subject: id, data: { version: expectedVersion + 1, changes: describeChanges(current, patch) } };
+  const changes = describeChanges(current, patch);
+  // A patch that changes nothing writes nothing: no new version for other readers' ETags to miss, no audit row.
+  if (Object.keys(changes).length === 0 && (patch.sources === undefined || JSON.stringify(patch.sources) === JSON.stringify(current.sources))) return ok(current);
+  const event: AuditEvent = { ...ctx, type: 'identity.update', subject: id, data: { version: expectedVersion + 1, changes } };
   const newLogin = rule.login === 'ignore-case' && patch.login !== undefined ? patch.login : undefined;
   const loginFree = newLogin === undefined ? sql`` : sql` AND NOT ${loginTakenSql(newLogin, id)}`;
   let results: unknown[];

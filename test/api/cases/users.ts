@@ -32,6 +32,22 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/users/u1')).body.profile.title).toBe('SRE');
   });
 
+  it('answers a PATCH that changes nothing with the user as it is: no new version, no audit row', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    const before = await countRows(t.runtime.db);
+    for (const body of [{}, { login: 'eng1' }, { email: 'eng1@example.com', profile: { department: 'Engineering' } }]) {
+      const res = await t.call('PATCH', '/v1/users/u1', { body, headers: { 'if-match': '"v1"' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ login: 'eng1', version: 1 });
+      expect(res.headers.get('etag')).toBe('"v1"');
+    }
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    // A stale version is still refused, change or not.
+    expect((await t.call('PATCH', '/v1/users/u1', { body: { version: 2 } })).status).toBe(409);
+    expect((await t.call('PATCH', '/v1/users/u1', { body: { profile: { title: 'SRE' } } })).body.version).toBe(2);
+  });
+
   it("keeps an admin's profile edits through HR imports, and refuses to edit what HR holds", async () => {
     const t = await setup(makeRuntime);
     const hr = (csv: string, mode = 'incremental') => t.call('POST', `/v1/imports?mode=${mode}&plan=false`, { raw: csv, headers: { 'content-type': 'text/csv' } });
