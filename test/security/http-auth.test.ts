@@ -83,7 +83,11 @@ describe('other origins', () => {
       await app.request('/v1/users', { method: 'OPTIONS', headers: { ...from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } }),
       await app.request('/health', { headers: from }),
     ];
-    for (const res of answers) expect([...res.headers].map(([name]) => name).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    for (const res of answers) {
+      const names: string[] = [];
+      res.headers.forEach((_value, name) => names.push(name));
+      expect(names.filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
   });
 });
 
