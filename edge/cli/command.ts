@@ -55,12 +55,16 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
 
 function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  // node's messages are long and end in advice about `--`; keep the first sentence, lowercased.
-  const first = (message.split('. ')[0] ?? message).replace(/\.$/, '');
+  // node's messages are long and end in advice about `--` on further lines; keep the first
+  // sentence of the first line, lowercased.
+  const first = ((message.split('\n')[0] ?? message).split('. ')[0] ?? message).replace(/\.$/, '');
   const unknown = /Unknown option '([^']+)'/.exec(first);
   if (unknown) return `unknown option \`${unknown[1]}\``;
   const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(first);
   if (missing) return `option \`${missing[1]}\` needs a value`;
+  // `--name --db x`: node will not take an option-like word as a value.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(first);
+  if (ambiguous) return `option \`${ambiguous[1]}\` needs a value (for one that starts with \`-\`, write \`${ambiguous[1]}=-VALUE\`)`;
   return first.charAt(0).toLowerCase() + first.slice(1);
 }
 

@@ -1,5 +1,9 @@
 // The `roster` CLI end to end: each command against the demo organisation (rules/ and
 // examples/), and the bad inputs a user will type, which must exit 2 with one clear line.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { roster, tempTree } from './run-cli.ts';
 
@@ -217,5 +221,35 @@ describe('help', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--observed FILE');
     expect(run.stdout).toContain('--as-of ISO');
+  });
+});
+
+describe('the database commands on a database that is not there', () => {
+  it('audit verify and token list refuse a mistyped path instead of making an empty database and calling it ok', () => {
+    const dir = tempTree({});
+    const verify = roster(['audit', 'verify', '--db', 'file:typo.db'], dir);
+    expect(verify).toMatchObject({ code: 2, stdout: '' });
+    expect(verify.stderr).toBe(`roster: audit verify: database \`file:${dir}/typo.db\` does not exist (give \`--db URL\`, or set LIBSQL_URL or ROSTER_DATA_DIR as for npm start)\n`);
+    const list = roster(['token', 'list'], dir, { LIBSQL_URL: undefined, ROSTER_DATA_DIR: 'nowhere' });
+    expect(list.stderr).toContain(`token list: database \`file:${dir}/nowhere/roster.db\` does not exist`);
+    expect(roster(['token', 'revoke', 'tok_x', '--db', 'file:typo.db'], dir).code).toBe(2);
+    expect(existsSync(join(dir, 'typo.db')) || existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+
+  it('an unreachable LIBSQL_URL is named with why (connection refused), in one line', async () => {
+    const port = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const run = roster(['token', 'list'], tempTree({}), { LIBSQL_URL: `http://127.0.0.1:${port}` });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`roster: token list: cannot open database \`http://127.0.0.1:${port}\`: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  });
+
+  it('an option left without its value says so in one line', () => {
+    const run = roster(['token', 'create', '--scope', 'admin', '--name', '--db', 'file:x.db'], tempTree({}));
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'roster: token: option `--name` needs a value (for one that starts with `-`, write `--name=-VALUE`)\n' });
   });
 });

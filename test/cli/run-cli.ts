@@ -14,8 +14,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export function roster(args: string[], cwd = repoRoot): CliRun {
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+/** `env` is added to (a value `undefined`: removed from) this process's environment. */
+export function roster(args: string[], cwd = repoRoot, env: Record<string, string | undefined> = {}): CliRun {
+  const run = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -22,7 +22,7 @@ ${DB_USAGE}`,
     const anchor = parseAnchor(optionalString(args, 'anchor'));
     // Loaded on use, so other commands do not pay for the database modules.
     const { verifyAudit } = await import('../../audit/verify.ts');
-    const verdict = await withDatabase(args, io, 'audit verify', (db) => verifyAudit(db, anchor ? { anchor } : {}));
+    const verdict = await withDatabase(args, io, 'audit verify', (db) => verifyAudit(db, anchor ? { anchor } : {}), { existing: true });
     if (verdict.ok) {
       io.out(`audit log ok: ${verdict.rows} ${verdict.rows === 1 ? 'row' : 'rows'}, head ${verdict.head.seq}:${verdict.head.hash}`);
       return EXIT_OK;

@@ -43,7 +43,7 @@ ${DB_USAGE}`,
     }
     if (action === 'list') {
       if (id !== undefined) throw new CliError(`token list: unexpected argument \`${id}\``);
-      const rows = await withDatabase(args, io, 'token list', (db) => listTokens(db));
+      const rows = await withDatabase(args, io, 'token list', (db) => listTokens(db), { existing: true });
       if (rows.length === 0) {
         io.out('no tokens (create one with `roster token create --scope admin`)');
         return EXIT_OK;
@@ -53,7 +53,7 @@ ${DB_USAGE}`,
     }
     if (action === 'revoke') {
       if (id === undefined) throw new CliError('token revoke: missing token id (see `roster token list`)');
-      const result = await withDatabase(args, io, 'token revoke', (db) => revokeToken(db, id, ctx, { keepAnAdmin: true }));
+      const result = await withDatabase(args, io, 'token revoke', (db) => revokeToken(db, id, ctx, { keepAnAdmin: true }), { existing: true });
       if (!result.ok) throw new CliError(`token revoke: ${result.message}`);
       io.out(`revoked ${result.value.id} (${result.value.name})`);
       return EXIT_OK;
