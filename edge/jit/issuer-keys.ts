@@ -3,6 +3,8 @@
 // down, slow or answers garbage is asked again at most once per RETRY_AFTER_MS, however many
 // logins arrive meanwhile: a login storm during an IdP outage must not become a storm at the IdP.
 // Keys still cached keep verifying through an outage; every failure says what went wrong.
+// Keys are only fetched over https (plain http to this machine aside, for tests and a local
+// IdP): whoever could alter a JWKS in transit could sign in as anyone.
 import { createRemoteJWKSet, customFetch } from 'jose';
 import type { FetchImplementation } from 'jose';
 
@@ -22,9 +24,13 @@ interface Health {
 const keySets = new Map<string, KeySet>();
 
 export function issuerKeys(uri: string): KeySet {
+  const url = new URL(uri);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new KeysUnreadable(`its jwksUri \`${uri}\` is not https, and keys fetched over plain http could be swapped in transit`);
+  }
   let keys = keySets.get(uri);
   if (!keys) {
-    keys = createRemoteJWKSet(new URL(uri), { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: 30_000, [customFetch]: guardedFetch({}) });
+    keys = createRemoteJWKSet(url, { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: 30_000, [customFetch]: guardedFetch({}) });
     keySets.set(uri, keys);
   }
   return keys;
@@ -60,3 +66,5 @@ function isJwks(text: string): boolean {
     return false;
   }
 }
+
+const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);

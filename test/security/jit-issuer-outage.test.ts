@@ -14,7 +14,8 @@ let jit: JitApp;
 
 beforeAll(async () => {
   for (let i = 0; i < 5; i++) issuers.push(await startIssuer());
-  jit = await startJitApp([settingsFile(issuers.map((i) => ({ url: i.url, jwksUri: i.jwksUri })))]);
+  const plainHttp = { url: 'https://idp.example', jwksUri: 'http://idp.example/jwks' };
+  jit = await startJitApp([settingsFile([...issuers.map((i) => ({ url: i.url, jwksUri: i.jwksUri })), plainHttp])]);
 });
 afterAll(async () => {
   jit.close();
@@ -45,6 +46,15 @@ describe('an issuer whose keys cannot be read', () => {
       }
       expect(issuer.fetches()).toBe(1);
       expect(await jit.counts()).toEqual({ identities: 0, outbox: 0, runs: 0 });
+    });
+  });
+
+  it('is never asked over plain http (but for this machine): a 503 saying so', async () => {
+    const token = await issuers[0]!.sign(claims, { issuer: 'https://idp.example' });
+    const res = await jit.post(token);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: { code: 'unavailable', message: 'the keys of issuer `https://idp.example` cannot be read: its jwksUri `http://idp.example/jwks` is not https, and keys fetched over plain http could be swapped in transit' },
     });
   });
 
