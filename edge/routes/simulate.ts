@@ -1,6 +1,7 @@
 // `POST /v1/simulate`: what a run would do, for stored users or given profiles, under the
 // active, a stored or an uploaded rule set, as of any instant. Nothing is written.
 import { createRoute, z } from '@hono/zod-openapi';
+import { USER_STATUSES } from '../../engine/types.ts';
 import type { RuleSet, SourceFile, User } from '../../engine/types.ts';
 import { withReadHealth } from '../connectors/sync/import.ts';
 import { observedState } from '../db/repos/index.ts';
@@ -11,10 +12,27 @@ import type { Runtime } from '../runtime.ts';
 import { compileFiles, countActions, heldReasons, loadRuleSet, planUsers } from '../services/engine.ts';
 import { allUsers, usersByIds } from '../services/users.ts';
 
-const Profile = z.looseObject({ id: z.string().min(1), status: z.string().optional() }).openapi({ description: 'a user profile (not stored)' });
+// `status` is checked in `users`' refinement: inside the union an enum's refusal reads only "invalid input".
+const Profile = z.looseObject({ id: z.string().min(1), status: z.string().optional().openapi({ enum: [...USER_STATUSES] }) }).openapi({ description: 'a user profile (not stored)' });
 const SimulateBody = z
   .strictObject({
-    users: z.union([z.array(z.string().min(1)).max(10_000), z.array(Profile).max(10_000)]).optional().openapi({ description: 'user ids, or profiles; default every stored user' }),
+    users: z
+      .union([z.array(z.string().min(1)).max(10_000), z.array(Profile).max(10_000)])
+      .optional()
+      .superRefine((users, ctx) => {
+        // The plan is per user: one given twice would be counted twice and its actions merged.
+        const seen = new Map<string, number>();
+        users?.forEach((u, i) => {
+          const id = typeof u === 'string' ? u : u.id;
+          if (typeof u !== 'string' && u.status !== undefined && !(USER_STATUSES as readonly string[]).includes(u.status)) {
+            ctx.addIssue({ code: 'custom', path: [i, 'status'], message: `\`${u.status}\` is not a status: use ${USER_STATUSES.map((st) => `\`${st}\``).join(', ')}` });
+          }
+          const first = seen.get(id);
+          if (first === undefined) seen.set(id, i);
+          else ctx.addIssue({ code: 'custom', path: [i], message: `user \`${id}\` is given twice (also at \`users.${first}\`)` });
+        });
+      })
+      .openapi({ description: 'user ids, or profiles, each once; default every stored user' }),
     ruleSet: z.union([z.string().min(1), z.array(SourceFileSchema).min(1)]).optional().openapi({ description: 'a stored version, or files; default the active version' }),
     asOf: z.iso.datetime({ offset: true }).optional(),
   })

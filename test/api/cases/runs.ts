@@ -68,6 +68,21 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect(await countRows(t.runtime.db)).toEqual(before);
   });
 
+  it('refuses a simulation that names a user twice or gives an unknown status, naming where', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 2, 0);
+    const ids = await t.call('POST', '/v1/simulate', { body: { users: ['u1', 'u2', 'u1'] } });
+    expect(ids.status).toBe(400);
+    expect(ids.body.error).toMatchObject({ code: 'invalid_body', details: [{ path: 'users.2', message: 'user `u1` is given twice (also at `users.0`)' }] });
+    const profiles = await t.call('POST', '/v1/simulate', { body: { users: [{ id: 'x', department: 'Engineering' }, { id: 'x', department: 'Sales' }] } });
+    expect(profiles.status).toBe(400);
+    expect(profiles.body.error.details).toEqual([{ path: 'users.1', message: 'user `x` is given twice (also at `users.0`)' }]);
+    const status = await t.call('POST', '/v1/simulate', { body: { users: [{ id: 'y', status: 'active', department: 'Engineering' }] } });
+    expect(status.status).toBe(400);
+    expect(status.body.error.details).toEqual([{ path: 'users.0.status', message: '`active` is not a status: use `STAGED`, `PROVISIONED`, `ACTIVE`, `SUSPENDED`, `DEPROVISIONED`' }]);
+    expect((await t.call('POST', '/v1/simulate', { body: { users: [{ id: 'y', status: 'SUSPENDED', department: 'Engineering' }] } })).status).toBe(200);
+  });
+
   it('simulates every user as a reconcile plans them: an app whose last read failed loses no account', async () => {
     const t = await setup(makeRuntime);
     await seed(t, 3, 0);
