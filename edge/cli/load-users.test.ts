@@ -30,6 +30,11 @@ describe('users from json', () => {
 });
 
 describe('users from csv', () => {
+  it('refuses a `__proto__` column rather than giving every user its value through Object.prototype', () => {
+    expect(errorOf(() => parseUsersCsv('id,__proto__.department\nu1,Engineering\n', 'u.csv'))).toBe('u.csv:2: column `__proto__.department` uses the reserved name `__proto__`');
+    expect(({} as Record<string, unknown>).department).toBeUndefined();
+  });
+
   it('omits empty cells, nests dotted headers and types declared attributes', () => {
     const text = 'id,level,remote,skills,address.city,address.country,note\nu1,5,true,go; rust,Berlin,DE,\nu2,,,,,US,007\n';
     const users = parseUsersCsv(text, 'u.csv', { level: 'number', remote: 'boolean', skills: 'string[]' });

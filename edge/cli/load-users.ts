@@ -5,6 +5,7 @@ import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { USER_STATUSES } from '../../engine/types.ts';
 import type { AttributeType, User } from '../../engine/types.ts';
+import { RESERVED } from '../import/parse.ts';
 import { CliError } from './command.ts';
 import { arrayItemLines, parseJsonFile } from './parse-json.ts';
 
@@ -26,7 +27,10 @@ export function readInputFile(path: string, what: string, cwd = '.'): string {
   }
   try {
     return utf8.decode(bytes);
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Past V8's longest string (about 512 MiB) decoding fails too, but not for the bytes.
+    if (code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new CliError(`cannot read ${what} file \`${path}\` (${Math.round(bytes.length / 2 ** 20)} MiB): ${code ?? (error as Error).message}`);
     throw new CliError(`${path}:${firstBadLine(bytes)}: ${what} file is not UTF-8 text (save it as UTF-8 and run again)`);
   }
 }
@@ -96,6 +100,8 @@ function csvRecordToProfile(record: Record<string, string>, types: AttributeType
   for (const [column, cell] of Object.entries(record)) {
     if (cell === '') continue;
     const keys = column.split('.');
+    const reserved = keys.find((key) => RESERVED.has(key));
+    if (reserved) throw new CliError(`${where()}: column \`${column}\` uses the reserved name \`${reserved}\``);
     let target = profile;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];
