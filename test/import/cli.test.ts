@@ -58,6 +58,21 @@ describe('roster import', () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it('refuses an empty file, a header without records and a bad header without counting records it never read', () => {
+    writeFileSync(join(dir, 'empty.csv'), '');
+    writeFileSync(join(dir, 'header.csv'), '\uFEFFid,firstName,lastName,email\r\n\r\n');
+    writeFileSync(join(dir, 'twice.csv'), 'id,firstName,lastName,email,email\ne1,Ada,L,ada@x.example,ada@y.example\n');
+    const refused = (name: string, line: string) => {
+      const result = roster(['import', name, '--db', db], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`${name}:${line}\n`);
+      expect(result.stdout).toMatch(new RegExp(`^import \\S+: refused ${name}: no records could be read; nothing was imported\\n$`));
+    };
+    refused('empty.csv', '1: file has no records');
+    refused('header.csv', '1: file has no records');
+    refused('twice.csv', '1: column `email` appears twice (columns 4 and 5)');
+  });
+
   it('draws a progress bar with \\r and clears it', () => {
     const written: string[] = [];
     const bar = progressBar({ write: (t: string) => written.push(t) });

@@ -74,7 +74,9 @@ ${DB_USAGE}`,
     for (const error of result.errors) io.err(`${file}:${error.line}: ${error.message}`);
     const { run } = result;
     if (run.status === 'failed') {
-      io.out(`import ${run.id}: refused ${file}: ${run.failed} of ${run.total} records invalid; nothing was imported (fix them, or use --skip-invalid)`);
+      // A file that could not be read as records (empty, a bad header, malformed) has no valid ones to skip to.
+      const why = run.total === 0 ? 'no records could be read; nothing was imported' : `${run.failed} of ${run.total} records invalid; nothing was imported (fix them, or use --skip-invalid)`;
+      io.out(`import ${run.id}: refused ${file}: ${why}`);
       return EXIT_FAILED;
     }
     const planned = result.plan ? `; planned run ${result.plan.runId}: ${result.plan.actions} action${result.plan.actions === 1 ? '' : 's'}${result.plan.held ? ' (held for approval)' : ''}` : '';
