@@ -13,10 +13,17 @@ const ADDRESS_KEY = /url$/i;
 /** The path of a value in a config: its keys from the top (`auth.token`). */
 type Path = readonly string[];
 
-/** A secret: a key named like one, or the `value` of a REST app's header auth (an API key). */
+/**
+ * A secret: a key named like one, the `value` of a REST app's header auth (an API key), or an
+ * address with a password in it (`https://user:pass@host`), which is a secret whatever its key.
+ */
 export function isSecret(path: Path, parent: Record<string, unknown>): boolean {
   const key = path[path.length - 1] ?? '';
-  return (SECRET_KEY.test(key) && !ADDRESS_KEY.test(key)) || (key === 'value' && path[path.length - 2] === 'auth' && parent.type === 'header');
+  return (SECRET_KEY.test(key) && !ADDRESS_KEY.test(key)) || (key === 'value' && path[path.length - 2] === 'auth' && parent.type === 'header') || hasPassword(parent[key]);
+}
+
+function hasPassword(value: unknown): boolean {
+  return typeof value === 'string' && URL.canParse(value) && new URL(value).password !== '';
 }
 
 type Visit = (value: unknown, path: Path) => unknown | Promise<unknown>;
@@ -26,7 +33,7 @@ async function mapSecrets(config: Record<string, unknown>, visit: Visit, path: P
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const at = [...path, key];
-    if (isSecret(at, config)) out[key] = await visit(value, at);
+    if (isSecret(at, config) || isSealed(value)) out[key] = await visit(value, at);
     else if (isObject(value)) out[key] = await mapSecrets(value, visit, at);
     else out[key] = value;
   }
@@ -38,7 +45,7 @@ export function redactSecrets(config: Record<string, unknown>, path: Path = []):
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const at = [...path, key];
-    out[key] = isSecret(at, config) ? REDACTED : isObject(value) ? redactSecrets(value, at) : value;
+    out[key] = isSecret(at, config) || isSealed(value) ? REDACTED : isObject(value) ? redactSecrets(value, at) : value;
   }
   return out;
 }
@@ -96,8 +103,12 @@ export async function openSecrets(key: CryptoKey, appId: string, config: Record<
   return { ok: true, config: opened };
 }
 
-/** What `seal` writes: `v1.<iv>.<ciphertext>`. */
-const SEALED = /^v1\.[A-Za-z0-9+/]+\.[A-Za-z0-9+/]+$/;
+/**
+ * What `seal` writes: `v1.<iv>.<ciphertext>`, a 12-byte iv and at least a 16-byte tag. Sealed is
+ * secret whatever its key (an address with a password in it is sealed under `baseUrl`), so the
+ * lengths keep a value such as `v1.2.0` from passing for one.
+ */
+const SEALED = /^v1\.[A-Za-z0-9+/]{16}\.[A-Za-z0-9+/]{22,}={0,2}$/;
 const isSealed = (value: unknown): value is string => typeof value === 'string' && SEALED.test(value);
 
 function isObject(value: unknown): value is Record<string, unknown> {
