@@ -56,6 +56,9 @@ export function validateRecord(raw: RawRecord, options: ValidateOptions): Valida
     if (upper && (USER_STATUSES as readonly string[]).includes(upper)) status = upper as UserStatus;
     else errors.push(`unknown status \`${show(value.status)}\` (expected one of ${USER_STATUSES.join(', ')})`);
   }
+  // A termination sets the status itself: `terminate` beside `status: ACTIVE` (an export's status
+  // column) would otherwise be a termination that terminates nobody.
+  if (op === 'terminate' && status !== undefined && status !== 'DEPROVISIONED') errors.push(`\`op\` terminate contradicts \`status\` \`${status}\` (leave \`status\` empty: the termination sets it)`);
   let login: string | undefined;
   if (value.login !== undefined && value.login !== null) {
     if (typeof value.login === 'string' && value.login.trim() !== '') login = value.login.trim();
