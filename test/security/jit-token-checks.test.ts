@@ -61,4 +61,12 @@ describe('a token with a good signature that is not for this login', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ login: 'ada', created: true });
   });
+
+  it('makes the JWKS be fetched again at most once per cooldown, however many unknown kids arrive', async () => {
+    expect((await jit.post(await issuer.sign({ ...claims, azp: 'roster' }))).status).toBe(200);
+    const before = issuer.fetches();
+    const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => jit.post(await issuer.sign(claims, { kid: `attacker-${i}` }))));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(401));
+    expect(issuer.fetches() - before).toBeLessThanOrEqual(1);
+  });
 });
