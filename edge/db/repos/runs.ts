@@ -1,7 +1,7 @@
 // Runs and their outbox actions. A run and all its actions are written in ONE batch, so a plan
 // is either entirely queued or not at all. A held run's actions wait as `held` until an admin
 // approves (→ `pending`; Roster's own memberships are applied then) or rejects (→ `cancelled`) it.
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Action } from '../../../engine/types.ts';
 import { writeWithAudit } from '../../audit/chain.ts';
@@ -15,7 +15,7 @@ import type { RunKind, RunStatus } from '../schema.ts';
 import { memberships, outbox, runRetirements, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
 import type { Page } from './cursor.ts';
-import { clampLimit, decodeCursor, toPage } from './cursor.ts';
+import { beforeCursor, clampLimit, toPage } from './cursor.ts';
 
 export type Run = typeof runs.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -123,7 +123,12 @@ function supersedeStatements(db: Db, runId: string, actions: readonly Action[], 
   return jsonRowChunks(newer).map((chunk) => supersede(db, runId, sql`SELECT n.value ->> 0 AS user_id, n.value ->> 1 AS app_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
 }
 
-/** Still to be delivered: pending, or failed and due again (not held, not being delivered). */
+/**
+ * Still to be delivered: pending, or failed and due again (not held, not being delivered).
+ * A query of some users' waiting work names `INDEXED BY outbox_user`: left to itself, SQLite
+ * read it through the status index, every waiting row of everyone for each user
+ * (test/storage/outbox-plans.test.ts).
+ */
 const waitingSql = (status: SQL): SQL => sql`${status} IN ('pending', 'failed')`;
 
 /** An account's own work: an `account.*` action, or the manual task that stands in for one in a manual app. */
@@ -141,7 +146,7 @@ function retireStatements(db: Db, run: Run, plannedUsers: readonly string[], act
   const kept = new Map<string, string[]>(plannedUsers.map((id) => [id, []]));
   for (const action of actions) if (accountWork(action.type) && action.userId !== undefined) kept.get(action.userId)?.push(action.id);
   const stale = (chunk: string) =>
-    sql`SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o ON o.user_id = n.value ->> 0 WHERE ${waitingSql(sql.raw('o.status'))} AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1))`;
+    sql`SELECT o.id FROM json_each(${chunk}) n JOIN ${outbox} o INDEXED BY outbox_user ON o.user_id = n.value ->> 0 WHERE ${waitingSql(sql.raw('o.status'))} AND ${accountWorkSql(sql.raw('o.type'))} AND o.id NOT IN (SELECT value FROM json_each(n.value -> 1))`;
   return jsonRowChunks([...kept]).map((chunk) =>
     // Held: nothing changes yet; the list waits for the decision (`decideRun`).
     run.status === 'held'
@@ -172,7 +177,7 @@ export async function nothingToWrite(db: Db, userIds: readonly string[], planIds
     d
       .select({
         queued: sql<number>`(SELECT count(*) FROM ${outbox} WHERE ${inJson(outbox.id, 'ids')} AND NOT ${requeueable})`,
-        waiting: sql<number>`(SELECT count(*) FROM ${outbox} WHERE ${inJson(outbox.userId, 'users')} AND ${waitingSql(sql`${outbox.status}`)} AND ${accountWorkSql(sql`${outbox.type}`)} AND NOT ${inJson(outbox.id, 'ids')})`,
+        waiting: sql<number>`(SELECT count(*) FROM ${outbox} INDEXED BY outbox_user WHERE ${inJson(outbox.userId, 'users')} AND ${waitingSql(sql`${outbox.status}`)} AND ${accountWorkSql(sql`${outbox.type}`)} AND NOT ${inJson(outbox.id, 'ids')})`,
       })
       .from(sql`(SELECT 1)`)
       .prepare(),
@@ -327,12 +332,9 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<Outcome<
   const limit = clampLimit(filter.limit);
   const where: SQL[] = [];
   if (filter.cursor !== undefined) {
-    const key = decodeCursor(filter.cursor);
-    const split = key?.indexOf('|') ?? -1;
-    if (key === undefined || split < 0) return fail('bad_cursor', `cursor \`${filter.cursor.slice(0, 40)}\` is not one we issued`);
-    const createdAt = key.slice(0, split);
-    const runId = key.slice(split + 1);
-    where.push(or(lt(runs.createdAt, createdAt), and(eq(runs.createdAt, createdAt), lt(runs.id, runId))) as SQL);
+    const after = beforeCursor(filter.cursor, runs.createdAt, runs.id);
+    if (!after) return fail('bad_cursor', `cursor \`${filter.cursor.slice(0, 40)}\` is not one we issued`);
+    where.push(after);
   }
   if (filter.status) where.push(eq(runs.status, filter.status));
   if (filter.kind) where.push(eq(runs.kind, filter.kind));
