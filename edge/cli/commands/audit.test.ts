@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -74,5 +74,35 @@ describe('roster audit verify', () => {
     expect(anchored.code).toBe(1);
     expect(anchored.out[0]).toContain('(truncated)');
     expect((await verify('--anchor', 'nope')).err[0]).toContain('must be SEQ:HASH');
+  });
+
+  it('records the head in an anchor file and finds rows cut from the end on the next run, leaving the file as it was', async () => {
+    const file = join(dir, 'audit.head');
+    const first = await verify('--anchor-file', file);
+    expect(first.code).toBe(0);
+    const head = readFileSync(file, 'utf8');
+    expect(head).toMatch(/^4:[0-9a-f]{64}\n$/);
+    expect(first.out[0]).toBe(`audit log ok: 4 rows, head ${head.trim()}; recorded in ${file}`);
+    await withDb(async (db) => void (await db.run(sql`DELETE FROM audit_events WHERE seq >= 3`)));
+    expect(await verify('--anchor-file', file)).toMatchObject({ code: 1, out: ['audit log broken at row 3 (truncated): rows 3 to 4 are missing at the end (deleted); 2 rows before it verified'] });
+    expect(readFileSync(file, 'utf8')).toBe(head);
+  });
+
+  it('moves the anchor file on as the log grows', async () => {
+    const file = join(dir, 'audit.head');
+    expect((await verify('--anchor-file', file)).code).toBe(0);
+    await withDb(async (db) => appendAudit(db, { at: '2025-01-05T00:00:00.000Z', actor: 'test', type: 'test.event' }));
+    expect((await verify('--anchor-file', file)).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^5:/);
+  });
+
+  it('names a bad anchor file, and refuses both anchors at once, without writing', async () => {
+    const file = join(dir, 'audit.head');
+    writeFileSync(file, 'garbage\n');
+    expect(await verify('--anchor-file', file)).toMatchObject({ code: 2, err: [`roster: audit verify: anchor file \`${file}\` must be SEQ:HASH as printed by \`roster audit verify\`, got \`garbage\``] });
+    expect(readFileSync(file, 'utf8')).toBe('garbage\n');
+    expect((await verify('--anchor-file', file, '--anchor', '1:x')).err).toEqual(['roster: audit verify: give `--anchor` or `--anchor-file`, not both']);
+    expect((await verify('--anchor-file', join(dir, 'no', 'such', 'dir'))).err[0]).toMatch(/^roster: audit verify: the log is ok but anchor file `.*` cannot be written: ENOENT$/);
+    expect(existsSync(join(dir, 'no'))).toBe(false);
   });
 });
