@@ -51,6 +51,9 @@ export async function overflowing(page: Page): Promise<string[]> {
     if (!main) return ['no <main>'];
     const edge = main.getBoundingClientRect().right;
     const out: string[] = [];
+    // Anything at all that makes the window scroll sideways, even what is hidden from sight.
+    const page = document.documentElement;
+    if (page.scrollWidth > page.clientWidth) out.push(`the page scrolls sideways: ${page.scrollWidth} px wide in a ${page.clientWidth} px window`);
     for (const el of Array.from(main.querySelectorAll<HTMLElement>('*'))) {
       const box = el.getBoundingClientRect();
       // Past the edge, and not inside something that scrolls on purpose (a code view) or is only for screen readers.
