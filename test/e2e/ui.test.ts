@@ -129,8 +129,14 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await held.waitFor();
     expect(await held.textContent()).toContain('deactivations exceed the limit');
     await shot('approvals');
-    await held.getByRole('button', { name: /^approve/ }).click();
+    // An impatient double click approves once: the second click finds the button waiting.
+    const decisions: string[] = [];
+    const count = (request: { url(): string }) => void (request.url().endsWith('/approve') && decisions.push(request.url()));
+    page.on('request', count);
+    await held.getByRole('button', { name: /^approve/ }).dblclick();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('approved');
+    page.off('request', count);
+    expect(decisions).toHaveLength(1);
     const run = (await api(`/v1/runs/${server.heldRunId}`)) as { status: string };
     expect(run.status).toBe('approved');
   });
