@@ -370,6 +370,28 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await shot('hr-import');
   });
 
+  it('searches users when asked, not on every key, and the back button returns to the search', async () => {
+    await page.goto(`${server.url}/ui/#/users`);
+    const table = page.getByRole('table', { name: 'users' });
+    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(1);
+    const reads: string[] = [];
+    const count = (request: { url(): string }) => void (request.url().includes('/v1/users?') && reads.push(request.url()));
+    page.on('request', count);
+    await page.getByLabel('search (login, email or name)').pressSequentially('lovelace', { delay: 20 });
+    await page.waitForLoadState('networkidle');
+    expect(reads, 'typing alone reads nothing').toEqual([]);
+    await page.getByLabel('search (login, email or name)').press('Enter');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    expect(reads).toHaveLength(1);
+    page.off('request', count);
+    await table.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await page.getByRole('group', { name: 'lifecycle' }).waitFor();
+    await page.goBack();
+    await expect.poll(() => table.textContent()).toContain('ada.lovelace@acme.example');
+    expect(await table.locator('tbody tr').count()).toBe(1);
+    expect(await page.getByLabel('search (login, email or name)').inputValue()).toBe('lovelace');
+  });
+
   it('pages the audit log on: a double click on "load more" reads the next page once', async () => {
     // More events than a page holds: each token made is one.
     const { items } = (await api('/v1/audit?limit=200')) as { items: unknown[] };
