@@ -392,6 +392,24 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(await page.getByLabel('search (login, email or name)').inputValue()).toBe('lovelace');
   });
 
+  it("follows a lifecycle change on every list of the user's page: groups and what waits", async () => {
+    type Listed = { items: { type: string; appId: string | null }[] };
+    const pending = (await api('/v1/outbox?status=pending&limit=200')) as { items: { userId: string | null }[] };
+    const userId = pending.items.map((a) => a.userId).find((u) => u && u !== 'e1001') as string;
+    await page.goto(`${server.url}/ui/#/users/${userId}`);
+    const waiting = page.getByRole('table', { name: 'actions waiting for this user' });
+    await expect.poll(() => waiting.locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByRole('group', { name: 'lifecycle' }).getByRole('button', { name: 'deactivate' }).click();
+    await expect.poll(() => page.getByRole('group', { name: 'lifecycle' }).getByRole('status').textContent()).toContain('deactivate: done');
+    // What the server now says waits and which groups hold the user is what the page shows.
+    const after = (await Promise.all(['pending', 'held'].map((status) => api(`/v1/outbox?userId=${userId}&status=${status}`)))) as Listed[];
+    const rows = after.flatMap((l) => l.items).map((a) => `${a.type}${a.appId ?? 'Roster'}`);
+    if (rows.length === 0) await expect.poll(() => page.locator('main').textContent()).toContain('nothing waits');
+    else await expect.poll(async () => (await waiting.locator('tbody tr').allTextContents()).map((t) => t.replace(/(pending|held).*$/, '')).sort()).toEqual(rows.sort());
+    const groups = (await api(`/v1/users/${userId}/groups`)) as { items: { groupId: string }[] };
+    await expect.poll(() => page.getByRole('table', { name: 'groups' }).locator('tbody tr').count()).toBe(groups.items.length);
+  });
+
   it('pages the audit log on: a double click on "load more" reads the next page once', async () => {
     // More events than a page holds: each token made is one.
     const { items } = (await api('/v1/audit?limit=200')) as { items: unknown[] };
