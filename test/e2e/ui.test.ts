@@ -436,6 +436,24 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
+  it('never overwrites a rule file with "new file", and discarding a new file opens another', async () => {
+    await page.goto(`${server.url}/ui/#/rules`);
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    const source = page.getByLabel(/YAML source of/);
+    const before = await source.inputValue();
+    page.once('dialog', (dialog) => void dialog.accept('assignments/engineering.yaml'));
+    await page.getByRole('button', { name: 'new file' }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'rule files' }).textContent()).toContain('`assignments/engineering.yaml` already exists: it is open, unchanged');
+    expect(await source.inputValue()).toBe(before);
+    expect(await page.locator('.status').textContent()).toContain('0 changed files');
+    page.once('dialog', (dialog) => void dialog.accept('assignments/finance.yaml'));
+    await page.getByRole('button', { name: 'new file' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /YAML source of/ }).textContent()).toContain('assignments/finance.yaml');
+    await page.getByRole('button', { name: 'discard changes' }).click();
+    await expect.poll(() => page.getByRole('button', { name: /assignments\/finance\.yaml/ }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('heading', { name: /YAML source of/ }).count()).toBe(1);
+  });
+
   it('signs out: the cookie stops working and the sign-in form is back', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();

@@ -59,9 +59,14 @@ export async function loadWorkspace(): Promise<void> {
     workspace.selected = kept.selected;
   } else {
     workspace.files = baseFiles.map((f) => ({ ...f }));
-    workspace.selected = workspace.files.find((f) => f.path.includes('assignments/'))?.path ?? workspace.files[0]?.path ?? '';
+    workspace.selected = firstFile();
   }
   workspace.loaded = true;
+}
+
+/** The file opened first: an assignment rule if there is one. */
+function firstFile(): string {
+  return workspace.files.find((f) => f.path.includes('assignments/'))?.path ?? workspace.files[0]?.path ?? '';
 }
 
 export function setFileText(path: string, text: string): void {
@@ -96,6 +101,8 @@ export function removeFile(path: string): void {
 
 export function resetWorkspace(): void {
   workspace.files = workspace.baseFiles.map((f) => ({ ...f }));
+  // A file made since the save is gone: open another rather than an editor for nothing.
+  if (!workspace.files.some((f) => f.path === workspace.selected)) workspace.selected = firstFile();
   persist();
 }
 
