@@ -454,10 +454,31 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: /YAML source of/ }).count()).toBe(1);
   });
 
-  it('signs out: the cookie stops working and the sign-in form is back', async () => {
+  it('signs out: the cookie stops working, the sign-in form is back, and the next person sees nothing of the session', async () => {
+    // Unsaved rule edits in this tab: signing out asks first, then forgets them.
+    await page.goto(`${server.url}/ui/#/rules`);
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    const source = page.getByLabel(/YAML source of/);
+    const saved = await source.inputValue();
+    await source.fill(`${saved}# an unsaved note\n`);
+    await expect.poll(() => page.locator('.status').textContent()).toContain('1 changed file');
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.getByLabel('token').waitFor();
+    expect(asked).toEqual(['sign out and discard your unsaved edits to 1 rule file?']);
     const status = await page.evaluate(async () => (await fetch('/v1/session')).status);
     expect(status).toBe(401);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // The next person, with a read token, lands on the dashboard and finds the saved rules.
+    await page.getByLabel('token').fill(server.readToken);
+    await page.getByRole('button', { name: 'sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    await expect.poll(() => page.getByLabel(/YAML source of/).inputValue()).toBe(saved);
   });
 });

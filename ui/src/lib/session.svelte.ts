@@ -28,11 +28,19 @@ export async function signIn(token: string): Promise<void> {
   session.info = await api<SessionInfo>('/v1/session', { method: 'POST', body: { token } });
 }
 
+/**
+ * Ends the session, then loads the page afresh: what the screens kept in memory (a searched list,
+ * the simulator's population) and this tab's working copy of the rules must not greet whoever
+ * signs in next. The address loses its screen, so the next person starts at the dashboard.
+ */
 export async function signOut(): Promise<void> {
   try {
     await api('/v1/session', { method: 'DELETE' });
   } finally {
     session.info = null;
+    sessionStorage.clear();
+    // An address without a `#` is a new page load, not a move within this one.
+    location.replace(location.pathname);
   }
 }
 
