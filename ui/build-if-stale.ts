@@ -1,7 +1,7 @@
 // Builds the admin UI (ui/dist) when it is missing or older than its sources or the engine it
 // bundles. `npm start` runs this first, and the browser suites call `buildUiIfStale()`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -26,8 +26,12 @@ export function uiIsStale(): boolean {
 export function buildUiIfStale(): boolean {
   if (!uiIsStale()) return false;
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  const started = new Date();
   const result = spawnSync(process.execPath, [vite, 'build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the admin UI did not build:\n${result.stdout}${result.stderr}`);
+  // The build is as new as the sources it read when it started: one saved during the build is
+  // newer, so the next check builds again instead of serving a build without it.
+  utimesSync(join(ROOT, 'ui/dist/index.html'), started, started);
   return true;
 }
 
