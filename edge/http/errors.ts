@@ -72,7 +72,7 @@ const HTTP_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthori
 export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
   return (err, c) => {
     // SCIM clients get SCIM error bodies, 401/403 from authentication included (RFC 7644 §3.12).
-    if (isScimPath(c.req.path)) return scimErrorResponse(err, (error) => runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error }));
+    if (isScimPath(c.req.path)) return scimErrorResponse(err, () => runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error: loggable(err) }));
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
       return c.json(errorBody(err.code, err.message, err.details), err.status);
@@ -86,10 +86,23 @@ export function onError(runtime: Pick<Runtime, 'log'>): ErrorHandler {
       });
       return c.json(errorBody(code, err.message || 'request failed'), err.status as ContentfulStatusCode);
     }
-    // Only the error's name and message are logged: request bodies may hold secrets.
-    runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown' });
+    // Only what went wrong is logged, never request data: request bodies may hold secrets.
+    runtime.log({ level: 'error', msg: 'unhandled error', method: c.req.method, path: c.req.path, error: loggable(err) });
     return c.json(errorBody('internal', 'internal error: the request was not applied'), 500);
   };
+}
+
+/**
+ * An unexpected error as the log shows it: its name and message; for a failed query the
+ * statement and the database's reason, never the values bound to it, which drizzle's message
+ * lists (token and password hashes, sealed secrets, personal data).
+ */
+export function loggable(err: unknown): string {
+  if (!(err instanceof Error)) return 'non-error thrown';
+  if ('query' in err && 'params' in err && typeof err.query === 'string') {
+    return `${err.name}: failed query \`${err.query}\`${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`;
+  }
+  return `${err.name}: ${err.message}`;
 }
 
 export const notFoundHandler: NotFoundHandler = (c) => c.json(errorBody('not_found', `no route for ${c.req.method} \`${c.req.path}\``), 404);
