@@ -3,11 +3,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { SourceFile } from '../../engine/types.ts';
 import type { RuleSetVersion } from '../db/repos/index.ts';
-import { activateRuleSet, getRuleSet, listRuleSets, saveRuleSet } from '../db/repos/index.ts';
+import { MAX_LIMIT, RULE_SET_PAGE, activateRuleSet, getRuleSet, pageRuleSets, saveRuleSet } from '../db/repos/index.ts';
 import { writeContext } from '../http/env.ts';
 import { ApiError, notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
-import { DiagnosticSchema, SourceFileSchema, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
+import { DiagnosticSchema, PageQuery, SourceFileSchema, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { compileFiles } from '../services/engine.ts';
 
@@ -21,7 +21,11 @@ const tags = ['rule sets'];
 const security = [{ bearer: [] }];
 const upload = createRoute({ method: 'post', path: '/', tags, security, summary: 'upload rule files', request: { body: jsonBody(UploadBody) }, responses: { 201: json(SavedSchema, 'a new version'), 200: json(SavedSchema, 'a known version'), ...errorResponses(400, 413, 422) } });
 const load = createRoute({ method: 'post', path: '/load', tags, security, summary: "load the runtime's rules/ directory", request: { body: { required: false, content: { 'application/json': { schema: LoadBody } } } }, responses: { 201: json(SavedSchema, 'a new version'), 200: json(SavedSchema, 'a known version'), ...errorResponses(409, 422) } });
-const list = createRoute({ method: 'get', path: '/', tags, security, summary: 'every version, newest first', responses: { 200: json(z.object({ items: z.array(RuleSetSchema) })) } });
+const ListQuery = PageQuery.extend({
+  limit: PageQuery.shape.limit.openapi({ description: `page size (1–${MAX_LIMIT}, default ${RULE_SET_PAGE})` }),
+  active: z.enum(['true', 'false']).optional().openapi({ description: '`true`: only the active version' }),
+});
+const list = createRoute({ method: 'get', path: '/', tags, security, summary: 'every version, newest first, a page at a time', request: { query: ListQuery }, responses: { 200: json(pageOf(RuleSetSchema, 'RuleSetPage')), ...errorResponses(400) } });
 const read = createRoute({ method: 'get', path: '/{version}', tags, security, summary: 'one version with its files', request: { params: VersionParam }, responses: { 200: json(RuleSetSchema.extend({ files: z.array(SourceFileSchema) })), ...errorResponses(404) } });
 const activate = createRoute({ method: 'post', path: '/{version}/activate', tags, security, summary: 'make a version the active one', request: { params: VersionParam }, responses: { 200: json(RuleSetSchema), ...errorResponses(404) } });
 
@@ -53,7 +57,11 @@ export function ruleSetRoutes(runtime: Runtime) {
     const { created, body: out } = await save(files, 'rules/', body.activate ?? true, writeContext(runtime, c.get('auth')));
     return created ? c.json(out, 201) : c.json(out, 200);
   });
-  app.openapi(list, async (c) => c.json({ items: (await listRuleSets(db)).map(versionBody) }, 200));
+  app.openapi(list, async (c) => {
+    const q = c.req.valid('query');
+    const page = unwrap(await pageRuleSets(db, { ...(q.limit !== undefined ? { limit: q.limit } : {}), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), ...(q.active !== undefined ? { active: q.active === 'true' } : {}) }));
+    return c.json({ items: page.items.map(versionBody), ...(page.nextCursor ? { next: page.nextCursor } : {}) }, 200);
+  });
   app.openapi(read, async (c) => {
     const row = await getRuleSet(db, c.req.valid('param').version);
     if (!row) throw notFound(`no rule set version \`${c.req.valid('param').version}\``);

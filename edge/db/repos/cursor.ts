@@ -1,5 +1,8 @@
 // Opaque page cursors: base64url of the last row's sort key. Clients pass them back verbatim;
 // a cursor that does not decode is the caller's mistake (`bad_cursor`), never a 500.
+import { and, eq, lt, or } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export interface Page<T> {
   items: T[];
@@ -40,4 +43,16 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => string): Pa
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodeCursor(key(items[items.length - 1] as T)) };
+}
+
+/**
+ * Newest-first lists key on `time|id` (`toPage(rows, limit, (r) => `${r.createdAt}|${r.id}`)`):
+ * the rows after such a cursor in (time desc, id desc) order, or undefined when it is not one.
+ */
+export function beforeCursor(cursor: string, time: AnySQLiteColumn, id: AnySQLiteColumn): SQL | undefined {
+  const key = decodeCursor(cursor);
+  const split = key?.indexOf('|') ?? -1;
+  if (key === undefined || split < 0) return undefined;
+  const at = key.slice(0, split);
+  return or(lt(time, at), and(eq(time, at), lt(id, key.slice(split + 1))));
 }

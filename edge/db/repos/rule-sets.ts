@@ -1,11 +1,14 @@
 // Rule-set versions: every version ever loaded or uploaded, keyed by its content hash, and
 // which one is active. Saving the same version twice is a no-op (idempotent).
-import { desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, Outcome, Statement, WriteContext } from '../index.ts';
 import { fail, ok } from '../index.ts';
 import { ruleSetVersions } from '../schema.ts';
+import type { Page } from './cursor.ts';
+import { beforeCursor, clampLimit, toPage } from './cursor.ts';
 
 export type RuleSetVersion = typeof ruleSetVersions.$inferSelect;
 export type RuleSetInput = Pick<RuleSetVersion, 'version' | 'files' | 'source'>;
@@ -47,11 +50,30 @@ export async function getActiveRuleSet(db: Db): Promise<RuleSetVersion | undefin
   return row;
 }
 
-/** Newest first, without file contents. */
-export async function listRuleSets(db: Db, limit = 100): Promise<Omit<RuleSetVersion, 'files'>[]> {
-  return db
+/** Versions listed when a page asks for no size: as many as the list held before it had pages. */
+export const RULE_SET_PAGE = 100;
+
+/** Newest first, without file contents, a page at a time (every version is kept, so there may be many). */
+export async function pageRuleSets(db: Db, filter: { limit?: number; cursor?: string; active?: boolean } = {}): Promise<Outcome<Page<Omit<RuleSetVersion, 'files'>>, 'bad_cursor'>> {
+  const limit = clampLimit(filter.limit ?? RULE_SET_PAGE);
+  const where: SQL[] = [];
+  if (filter.cursor !== undefined) {
+    const after = beforeCursor(filter.cursor, ruleSetVersions.createdAt, ruleSetVersions.version);
+    if (!after) return fail('bad_cursor', `cursor \`${filter.cursor.slice(0, 40)}\` is not one we issued`);
+    where.push(after);
+  }
+  if (filter.active !== undefined) where.push(eq(ruleSetVersions.active, filter.active));
+  const rows = await db
     .select({ version: ruleSetVersions.version, source: ruleSetVersions.source, createdAt: ruleSetVersions.createdAt, active: ruleSetVersions.active })
     .from(ruleSetVersions)
+    .where(and(...where))
     .orderBy(desc(ruleSetVersions.createdAt), desc(ruleSetVersions.version))
-    .limit(limit);
+    .limit(limit + 1);
+  return ok(toPage(rows, limit, (r) => `${r.createdAt}|${r.version}`));
+}
+
+/** The newest `limit` versions (a first page). */
+export async function listRuleSets(db: Db, limit = RULE_SET_PAGE): Promise<Omit<RuleSetVersion, 'files'>[]> {
+  const page = await pageRuleSets(db, { limit });
+  return page.ok ? page.value.items : [];
 }

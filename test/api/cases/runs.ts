@@ -35,6 +35,21 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect(read.body.files).toEqual(RULES);
   });
 
+  it('lists rule-set versions a page at a time, newest first, and the active one alone', async () => {
+    const t = await setup(makeRuntime);
+    const versions: string[] = [];
+    for (const files of [RULES, RULES.slice(0, 2), RULES.slice(0, 3)]) versions.push((await t.call('POST', '/v1/rule-sets', { body: { files } })).body.version);
+    expect((await t.call('POST', `/v1/rule-sets/${versions[0]}/activate`)).status).toBe(200);
+    const first = await t.call('GET', '/v1/rule-sets?limit=2');
+    expect(first.body.items.map((v: { version: string }) => v.version)).toEqual([versions[2], versions[1]]);
+    expect(first.body.next).toEqual(expect.any(String));
+    const rest = await t.call('GET', `/v1/rule-sets?limit=2&cursor=${first.body.next}`);
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ version: versions[0], active: true })] });
+    expect((await t.call('GET', '/v1/rule-sets?active=true')).body.items.map((v: { version: string }) => v.version)).toEqual([versions[0]]);
+    expect((await t.call('GET', '/v1/rule-sets?cursor=zzz')).body.error.code).toBe('invalid_cursor');
+    expect((await t.call('GET', '/v1/rule-sets?active=yes')).body.error.code).toBe('invalid_query');
+  });
+
   it('loads rules from the runtime and says so when it has none', async () => {
     const t = await setup(makeRuntime);
     const res = await t.call('POST', '/v1/rule-sets/load');
