@@ -1,7 +1,7 @@
 export { PUBLIC_PATHS, allowedScopes, authenticate, isPublicPath } from './auth.ts';
 export type { AppEnv } from './env.ts';
 export { writeContext } from './env.ts';
-export { ApiError, conflict, errorBody, issueDetails, notFound, notFoundHandler, onError, unwrap, validationHook } from './errors.ts';
+export { ApiError, conflict, errorBody, issueDetails, loggable, notFound, notFoundHandler, onError, unwrap, validationHook } from './errors.ts';
 export type { ErrorBody } from './errors.ts';
 export { newRouter } from './router.ts';
 export { DEFAULT_BODY_LIMIT, bodyLimits } from './body-limit.ts';
