@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../edge/cli/command.ts';
 import { progressBar } from '../../edge/cli/commands/progress.ts';
 import { main } from '../../edge/cli/main.ts';
-import { roster } from '../cli/run-cli.ts';
+import { roster, tempTree } from '../cli/run-cli.ts';
+import { sql } from 'drizzle-orm';
+import { openLibsql } from '../../edge/db/libsql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,6 +73,23 @@ describe('roster import', () => {
     refused('empty.csv', '1: file has no records');
     refused('header.csv', '1: file has no records');
     refused('twice.csv', '1: column `email` appears twice (columns 4 and 5)');
+  });
+
+  it('never activates rules with errors, and names a --rules DIR that is not there, importing nothing either way', async () => {
+    const tree = tempTree({ 'workers.csv': 'id,firstName,lastName,email\ne1,Ada,L,ada@x.example\n', 'broken/a.yaml': 'kind: assignment\nid: x\nwhen: { fact: 3 }\n' });
+    const fresh = `file:${join(tree, 'fresh.db')}`;
+    const broken = roster(['import', 'workers.csv', '--rules', 'broken', '--db', fresh], tree);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^roster: import: rules `broken` have \d+ errors \(first: broken\/a\.yaml:1: .*\); nothing was imported \(see `roster check broken`\)\n$/);
+    const missing = roster(['import', 'workers.csv', '--rules', 'nope', '--db', fresh], tree);
+    expect(missing).toMatchObject({ code: 2, stderr: 'roster: rules directory `nope` does not exist\n' });
+    const db = await openLibsql({ url: fresh });
+    try {
+      const counts = await db.all<{ n: number }>(sql`SELECT (SELECT count(*) FROM identities) + (SELECT count(*) FROM rule_set_versions) + (SELECT count(*) FROM import_runs) AS n`);
+      expect(Number(counts[0]?.n)).toBe(0);
+    } finally {
+      db.$client.close();
+    }
   });
 
   it('draws a progress bar with \\r and clears it', () => {

@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { CliError, EXIT_FAILED, EXIT_OK, optionalString } from '../command.ts';
+import type { Diagnostic } from '../../../engine/types.ts';
+import { formatDiagnostic, plural } from '../format.ts';
+import { loadRulesDir } from '../load-rules.ts';
 import { readInputFile } from '../load-users.ts';
 import { DB_USAGE, dbOption, withDatabase } from './db-option.ts';
 import { progressBar } from './progress.ts';
@@ -32,22 +35,30 @@ ${DB_USAGE}`,
     const [file] = args.positionals;
     if (file === undefined) throw new CliError('import: missing FILE (a csv or json file of workers)');
     const text = readInputFile(file, 'import', io.cwd);
+    const rulesDir = optionalString(args, 'rules');
+    if (rulesDir !== undefined) loadRulesDir(rulesDir, io.cwd); // a mistyped DIR is named even when the database has rules
     const ctx = { at: io.now().toISOString(), actor: 'cli' };
-    const [{ importWorkers }, { activeRules }, { saveRuleSet }, { compileRules }, { loadRulesDir }, { createRuntime }] = await Promise.all([
+    const [{ importWorkers }, { activeRules }, { saveRuleSet }, { compileRules }, { createRuntime }] = await Promise.all([
       import('../../import/service.ts'),
       import('../../jit/active-rules.ts'),
       import('../../db/repos/rule-sets.ts'),
       import('../../../engine/compile.ts'),
-      import('../load-rules.ts'),
       import('../../runtime.ts'),
     ]);
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
     const result = await withDatabase(args, io, 'import', async (db) => {
       if (!(await activeRules(db))) {
-        const dir = optionalString(args, 'rules') ?? 'rules';
-        if (existsSync(resolve(io.cwd, dir))) {
+        // The default `rules/` may be absent (nothing is planned); a `--rules DIR` given must be there.
+        const dir = rulesDir ?? 'rules';
+        if (rulesDir !== undefined || existsSync(resolve(io.cwd, dir))) {
           const files = loadRulesDir(dir, io.cwd).rules;
-          await saveRuleSet(db, { version: compileRules(files).ruleSet.version, files, source: dir }, ctx, { activate: true });
+          const compiled = compileRules(files);
+          // As `POST /v1/rule-sets` does: rules with errors are never activated.
+          const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+          if (errors.length > 0) {
+            throw new CliError(`import: rules \`${dir}\` have ${plural(errors.length, 'error')} (first: ${formatDiagnostic(errors[0] as Diagnostic)}); nothing was imported (see \`roster check ${dir}\`)`);
+          }
+          await saveRuleSet(db, { version: compiled.ruleSet.version, files, source: dir }, ctx, { activate: true });
           io.err(`no active rule set: activated \`${dir}\``);
         }
       }
