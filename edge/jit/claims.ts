@@ -30,6 +30,8 @@ export function readClaims(claims: Record<string, unknown>, issuer: JitIssuer, t
   if (!vouched(loginClaim)) return refuse(`the id token's \`${loginClaim}\` is not verified (\`email_verified\` is not true), so it cannot name the login`);
   if (login.length > MAX_LOGIN_LENGTH) return refuse(`the id token's \`${loginClaim}\` claim is ${login.length} characters long: a login has at most ${MAX_LOGIN_LENGTH}`);
   if (UNPRINTABLE.test(login)) return refuse(`the id token's \`${loginClaim}\` claim has control or invisible characters, which no login may have`);
+  // Trimmed, ` ada` would be ada (another IdP user taking her identity); kept, it would pass for her in every list.
+  if (login.trim() !== login) return refuse(`the id token's \`${loginClaim}\` claim starts or ends with a space, which no login may`);
 
   const idClaim = claimMap.id;
   const idValue = idClaim === undefined ? undefined : claims[idClaim];

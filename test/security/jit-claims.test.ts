@@ -74,6 +74,8 @@ describe('odd claim values', () => {
     ['a login with NUL (SQLite reads it back cut short there)', { preferred_username: 'ann\u0000root' }, /`preferred_username` claim has control or invisible characters/],
     ['a login with a newline', { preferred_username: 'ann\nINFO forged log line' }, /control or invisible characters/],
     ['a login with a zero-width space', { preferred_username: 'an\u200bn' }, /control or invisible characters/],
+    ['a login with a space before it', { preferred_username: ' ann' }, /`preferred_username` claim starts or ends with a space/],
+    ['a login with a no-break space after it', { preferred_username: 'ann\u00a0' }, /starts or ends with a space/],
     ['a login of 201 characters', { preferred_username: 'a'.repeat(201) }, /`preferred_username` claim is 201 characters long: a login has at most 200/],
     ['a number where the settings declare a string', { preferred_username: 'dora', department: 42 }, /claims do not fit the profile: `department` must be a string, got a number/],
     ['an object as a first name', { preferred_username: 'dora', given_name: { $ne: null } }, /`firstName` must be a string/],
