@@ -47,3 +47,25 @@ describe('parseRecords: csv lines', () => {
     );
   });
 });
+
+describe('parseRecords: json lines', () => {
+  it('finds the lines of the `workers` array, not of an array before it', () => {
+    const text = '{\n  "exportedBy": "workday [test]",\n  "sites": ["a", "b"],\n  "workers": [\n    {"id": "e1"},\n\n    {"id": "e2"}\n  ]\n}\n';
+    const parsed = parseRecords(text, 'json');
+    expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual([5, 7]);
+    const array = parseRecords('[\n  {"id": "a\\"["},\n  {"id": "b"}\n]', 'json');
+    expect(array.ok && array.records.map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it('gives each worker its own line, whatever its strings hold and whatever comes before', () => {
+    const worker = fc.record({ id: fc.string(), note: fc.oneof(fc.string(), fc.array(fc.string())), nested: fc.dictionary(fc.string(), fc.string()) });
+    fc.assert(
+      fc.property(fc.array(worker, { minLength: 1, maxLength: 6 }), fc.array(fc.string()), fc.boolean(), (workers, before, wrapped) => {
+        const body = workers.map((w) => JSON.stringify(w)).join(',\n');
+        const text = wrapped ? `{"before": ${JSON.stringify(before)},\n"workers": [\n${body}\n]}` : `[\n${body}\n]`;
+        const parsed = parseRecords(text, 'json');
+        expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual(workers.map((_, index) => index + (wrapped ? 3 : 2)));
+      }),
+    );
+  });
+});

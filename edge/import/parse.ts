@@ -146,22 +146,28 @@ function parseJsonRecords(text: string): ParsedFile {
 }
 
 /**
- * The line of each top-level element of the (first) array, found by one scan that tracks
- * strings and depth. JSON.parse succeeded, so the text is well formed.
+ * The line of each element of the workers array (the top-level array, or the one under
+ * `workers`), found by one scan that tracks strings and depth. JSON.parse succeeded, so the
+ * text is well formed.
  */
 function objectLines(text: string, count: number): number[] {
   const lines: number[] = [];
   let line = 1;
   let depth = 0;
   let arrayDepth = -1;
-  let inString = false;
+  let stringStart = -1;
+  /** The last string closed at depth 1: in an object, the key of the value that follows. */
+  let key = '';
   let expectElement = false;
   for (let i = 0; i < text.length && lines.length < count; i++) {
     const c = text[i];
     if (c === '\n') line++;
-    if (inString) {
+    if (stringStart >= 0) {
       if (c === '\\') i++;
-      else if (c === '"') inString = false;
+      else if (c === '"') {
+        if (depth === 1) key = text.slice(stringStart + 1, i);
+        stringStart = -1;
+      }
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
@@ -169,10 +175,10 @@ function objectLines(text: string, count: number): number[] {
       lines.push(line);
       expectElement = false;
     }
-    if (c === '"') inString = true;
+    if (c === '"') stringStart = i;
     else if (c === '[' || c === '{') {
       depth++;
-      if (c === '[' && arrayDepth < 0 && depth <= 2) {
+      if (c === '[' && arrayDepth < 0 && (depth === 1 || (depth === 2 && key === 'workers'))) {
         arrayDepth = depth;
         expectElement = true;
       }
