@@ -101,9 +101,12 @@ async function upsertFromClaims(db: Db, input: { id?: string; login: string; att
   const email = typeof profile.email === 'string' ? profile.email : (current?.email ?? null);
   const retry = () => (attempt < 3 ? upsertFromClaims(db, input, options, ctx, attempt + 1) : Promise.resolve<Upserted>({ ok: false, reason: 'the identity changed during login; try again' }));
   if (!current) {
-    const created = await createIdentity(db, { id: input.id ?? options.newId(), login: input.login, email, status: 'ACTIVE', profile, sources: merged.values }, ctx);
+    // One identity per person: `Ada` is not made beside `ada`, as the admin API and SCIM refuse it too.
+    const created = await createIdentity(db, { id: input.id ?? options.newId(), login: input.login, email, status: 'ACTIVE', profile, sources: merged.values }, ctx, { login: 'ignore-case' });
     if (created.ok) return { ok: true, row: created.value, created: true };
     if (created.code === 'duplicate_login' && input.id !== undefined) return { ok: false, reason: `login \`${input.login}\` belongs to another identity` };
+    // Taken in this very case: another login made it meanwhile, and the next attempt finds it.
+    if (created.code === 'duplicate_login' && !(await getIdentityByLogin(db, input.login))) return { ok: false, reason: created.message };
     return retry();
   }
   if (current.email === email && sameValue(current.profile, profile) && sameValue(current.sources, merged.values)) return { ok: true, row: current, created: false };

@@ -69,6 +69,17 @@ describe('an email the IdP has not verified', () => {
   });
 });
 
+describe('a login another identity holds in another case', () => {
+  it('makes no second identity beside it: a 401 naming the holder, writing nothing', async () => {
+    const before = { counts: await jit.counts(), writes: await writes() };
+    const res = await jit.post(await byName.sign({ sub: 'u-ann-2', preferred_username: 'ANN' }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_id_token', message: 'login `ANN` is taken: `ann` is the same login in another case' } });
+    expect(await jit.counts()).toEqual(before.counts);
+    expect(await writes()).toBe(before.writes);
+  });
+});
+
 describe('odd claim values', () => {
   const refusals: [string, Record<string, unknown>, RegExp][] = [
     ['a login with NUL (SQLite reads it back cut short there)', { preferred_username: 'ann\u0000root' }, /`preferred_username` claim has control or invisible characters/],
