@@ -11,7 +11,7 @@ import { userBody } from './users.ts';
 
 const LifecycleResponse = z
   .object({
-    user: UserSchema.nullable().openapi({ description: 'null after delete' }),
+    user: UserSchema.nullable().openapi({ description: 'null after delete; unchanged while its run is held (approving the run changes the status)' }),
     run: RunRefSchema.nullable().openapi({ description: 'null when no rule set is active' }),
     actions: z.array(ActionSchema),
   })

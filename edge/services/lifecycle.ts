@@ -9,6 +9,7 @@ import type { Statement, WriteContext } from '../db/index.ts';
 import { isConstraintError } from '../db/index.ts';
 import type { Identity, Run } from '../db/repos/index.ts';
 import { getIdentity } from '../db/repos/index.ts';
+import { heldRunOf, statusChangeInserts } from '../db/repos/run-status-changes.ts';
 import { identities, memberships } from '../db/schema.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -42,6 +43,9 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
   if (!(rule.from as readonly string[]).includes(current.status)) {
     throw new ApiError(409, 'invalid_transition', `cannot ${operation} a user who is \`${current.status}\` (needs ${rule.from.map((s) => `\`${s}\``).join(' or ')})`);
   }
+  // A status change waiting for approval would be undone or overtaken by another one now.
+  const waiting = await heldRunOf(db, id);
+  if (waiting !== undefined) throw new ApiError(409, 'held', `user \`${id}\` has a status change waiting in held run \`${waiting}\`: approve or reject it first`);
   const next: Identity = { ...current, status: rule.to, version: current.version + 1, updatedAt: ctx.at };
   const ruleSet = await loadRuleSet(db);
   let run: Run | null = null;
@@ -53,17 +57,21 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
     run = newRun({ id: runtime.newId(), kind: 'lifecycle', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary: { operation, userId: id, from: current.status, to: rule.to, actions: countActions(plan) }, heldReasons: reasons }, ctx.at);
   }
   const deleting = operation === 'delete';
-  const events: AuditEvent[] = [{ ...ctx, type: deleting ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: next.version, runId: run?.id ?? null } }];
+  // A held run's status change waits with its actions (as a held import's does): approval applies
+  // both, rejection drops both. A delete's row goes now: the user is deprovisioned already.
+  const waits = run?.status === 'held' && !deleting;
+  const events: AuditEvent[] = [{ ...ctx, type: deleting ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: waits ? current.version : next.version, runId: run?.id ?? null, ...(waits ? { held: true } : {}) } }];
   if (run) events.push(runEvent(run, actions, ctx));
   const statements = (): Statement[] => [
     db
       .update(identities)
       // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included), also
       // before a delete, so a user changed meanwhile is never deleted on stale grounds.
-      .set({ status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
+      .set(waits ? { version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${current.version} ELSE NULL END` } : { status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
     ...(deleting ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
     ...(run ? runStatements(db, run, actions, ctx.at, [id]) : []),
+    ...(run && waits ? statusChangeInserts(db, [{ runId: run.id, userId: id, fromStatus: current.status, toStatus: rule.to }]) : []),
   ];
   try {
     await writeWithAudit(db, events, statements);
@@ -71,5 +79,5 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
     if (isConstraintError(error, 'identities.version')) throw conflict(`user \`${id}\` changed meanwhile: read it again and retry`);
     throw error;
   }
-  return { user: deleting ? null : next, run, actions };
+  return { user: deleting ? null : waits ? current : next, run, actions };
 }

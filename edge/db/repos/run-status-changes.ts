@@ -32,6 +32,20 @@ export async function usersWaitingInHeldRuns(db: Db, userIds: readonly string[])
   return out;
 }
 
+/** The held run (if any) whose approval would change `userId`'s status. */
+export async function heldRunOf(db: Db, userId: string): Promise<string | undefined> {
+  const [row] = await db.select({ runId: runStatusChanges.runId }).from(runStatusChanges).where(eq(runStatusChanges.userId, userId)).limit(1);
+  return row?.runId;
+}
+
+/** The lifecycle operation that moves a user from one status to another, for the audit log. */
+function operationOf(from: string, to: string): string {
+  if (to === 'DEPROVISIONED') return 'deactivate';
+  if (to === 'SUSPENDED') return 'suspend';
+  if (from === 'SUSPENDED') return 'unsuspend';
+  return from === 'DEPROVISIONED' ? 'reactivate' : 'activate';
+}
+
 /**
  * What a decision on run `runId` does to its status changes: an approval moves each user still
  * in `fromStatus` to `toStatus` (a user changed meanwhile is left alone), and either decision
@@ -53,6 +67,6 @@ export function decideStatusChanges(db: Db, runId: string, changes: readonly (Ru
     db.delete(runStatusChanges).where(eq(runStatusChanges.runId, runId)),
   ];
   const events: AuditEvent[] =
-    decision === 'approve' ? changes.filter((c) => c.currentStatus === c.fromStatus).map((c) => ({ ...ctx, type: 'identity.lifecycle', subject: c.userId, data: { operation: 'deactivate', from: c.fromStatus, to: c.toStatus, runId, approved: true } })) : [];
+    decision === 'approve' ? changes.filter((c) => c.currentStatus === c.fromStatus).map((c) => ({ ...ctx, type: 'identity.lifecycle', subject: c.userId, data: { operation: operationOf(c.fromStatus, c.toStatus), from: c.fromStatus, to: c.toStatus, runId, approved: true } })) : [];
   return { statements, events };
 }

@@ -6,6 +6,7 @@ import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import { completeAction } from '../../../edge/db/repos/outbox.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
+import { RULES, engineer } from '../fixtures.ts';
 import { seed } from './runs.ts';
 
 async function withAccounts(t: ApiContext): Promise<void> {
@@ -60,6 +61,39 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     expect(deleted.body.user).toBeNull();
     expect((await t.call('GET', '/v1/users/u1')).status).toBe(404);
     expect((await t.call('GET', '/v1/audit?type=identity.delete')).body.items).toHaveLength(1);
+  });
+
+  it('holds a status change with its run when a safety threshold holds the actions: approval applies both, rejection neither', async () => {
+    const t = await setup(makeRuntime);
+    // Every deactivation needs an approval.
+    const files = RULES.map((f) => (f.path === 'settings.yaml' ? { ...f, text: f.text.replace('max: 2', 'max: 0') } : f));
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files, activate: true } })).status).toBe(201);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    await recordAccounts(t.runtime.db, [{ userId: 'u1', appId: 'github', status: 'active', role: 'developer' }, { userId: 'u1', appId: 'wiki', status: 'active' }], { at: t.runtime.now(), actor: 'test' });
+    const outbox = async () => summary((await t.call('GET', '/v1/outbox?userId=u1')).body.items.map((a: { type: string; appId: string; status: string }) => ({ type: `${a.type}:${a.status}`, appId: a.appId })));
+
+    const held = await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ user: { status: 'ACTIVE', version: 1 }, run: { status: 'held' } });
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'ACTIVE', version: 1 });
+    expect(await outbox()).toEqual(['account.deactivate:held github', 'account.deactivate:held wiki']);
+    // Another change while one waits is refused, naming the run.
+    const other = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    expect(other.status).toBe(409);
+    expect(other.body.error).toEqual({ code: 'held', message: `user \`u1\` has a status change waiting in held run \`${held.body.run.id}\`: approve or reject it first` });
+
+    expect((await t.call('POST', `/v1/runs/${held.body.run.id}/reject`)).status).toBe(200);
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'ACTIVE', version: 1 });
+    expect(await outbox()).toEqual(['account.deactivate:cancelled github', 'account.deactivate:cancelled wiki']);
+
+    const again = await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    expect(again.body.run.status).toBe('held');
+    expect((await t.call('POST', `/v1/runs/${again.body.run.id}/approve`)).status).toBe(200);
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'DEPROVISIONED', version: 2 });
+    expect(await outbox()).toEqual(['account.deactivate:pending github', 'account.deactivate:pending wiki']);
+    const audit = await t.call('GET', '/v1/audit?subject=u1&type=identity.lifecycle');
+    expect(audit.body.items.map((e: { data: Record<string, unknown> }) => e.data)).toContainEqual({ operation: 'deactivate', from: 'ACTIVE', to: 'DEPROVISIONED', runId: again.body.run.id, approved: true });
+    expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
   });
 
   it('activates a staged user and grants the assigned apps', async () => {
