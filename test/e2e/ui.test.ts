@@ -370,6 +370,31 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await shot('hr-import');
   });
 
+  it('downloads a report as CSV, and names what is wrong with a period instead of asking the server', async () => {
+    await page.goto(`${server.url}/ui/#/reports`);
+    const table = page.getByRole('table', { name: 'Accounts per app (license counts)', exact: true }).and(page.locator('[aria-busy]'));
+    await expect.poll(() => table.textContent()).toContain('github');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('accounts-per-app.csv');
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    expect(csv).toContain('github');
+    expect(csv).not.toContain('"error"');
+    await page.locator('main select').selectOption('deprovisions');
+    const to = page.locator('main input[type="date"]').nth(1);
+    await page.waitForLoadState('networkidle');
+    const reads: string[] = [];
+    const count = (request: { url(): string }) => void (request.url().includes('/v1/reports/') && reads.push(request.url()));
+    page.on('request', count);
+    await to.fill('');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('choose both days of the period (from and to)');
+    expect(await page.getByRole('link', { name: 'download CSV' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'download CSV' }).isDisabled()).toBe(true);
+    await to.fill('2020-01-01');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^the period starts \(\d{4}-\d{2}-\d{2}\) after it ends \(2020-01-01\)$/);
+    page.off('request', count);
+    expect(reads).toEqual([]);
+  });
+
   it('searches users when asked, not on every key, and the back button returns to the search', async () => {
     await page.goto(`${server.url}/ui/#/users`);
     const table = page.getByRole('table', { name: 'users' });
