@@ -31,6 +31,16 @@ describe('parseRecords: csv lines', () => {
     expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual([2, 5, 8]);
   });
 
+  it('reads a file whose line endings are mixed (CRLF, LF, CR) as one record a line', () => {
+    const parsed = parseRecords(`${HEAD}\r\ne1,A,L,a@x.example\ne2,"B\r\nC",L,b@x.example\r\ne3,D,L,d@x.example\re4,E,L,e@x.example\n`, 'csv');
+    expect(parsed.ok && parsed.records.map((r) => [r.line, (r.value as { id: string }).id])).toEqual([
+      [2, 'e1'],
+      [3, 'e2'],
+      [5, 'e3'],
+      [6, 'e4'],
+    ]);
+  });
+
   it('says how many fields a short or long record has', () => {
     expect(parseRecords(`${HEAD}\ne1,A,B,a@x.example,extra\n`, 'csv')).toEqual({ ok: false, error: { line: 2, message: 'malformed csv: record has 5 fields, the header 4' } });
   });

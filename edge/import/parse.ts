@@ -38,8 +38,10 @@ function parseCsvRecords(text: string, types: Record<string, AttributeType>): Pa
   try {
     // Arrays, not `columns: true`: the header is checked here (a column twice, `a` beside `a.b`,
     // `__proto__`), and each record's `bytes` gives the line it starts on (csv-parse's own line
-    // count runs ahead after a quoted CRLF).
-    rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof rows;
+    // count runs ahead after a quoted CRLF). Any line ending ends a record: csv-parse otherwise
+    // takes the first one it sees for the whole file, and a CRLF file with LF lines appended by a
+    // script reads as one long record.
+    rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, bom: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as typeof rows;
   } catch (error) {
     const err = error as Error & { lines?: number; code?: string; record?: unknown[] };
     const reason =
@@ -97,7 +99,7 @@ function recordLines(text: string, ends: readonly number[]): number[] {
   let start = 0;
   for (const end of ends) {
     while (start < end && blank(bytes[start])) start++;
-    for (; pos < start; pos++) if (bytes[pos] === 10) line++;
+    for (; pos < start; pos++) if (bytes[pos] === 10 || (bytes[pos] === 13 && bytes[pos + 1] !== 10)) line++;
     lines.push(line);
     start = end;
   }
