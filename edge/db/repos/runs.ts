@@ -127,7 +127,7 @@ function supersedeStatements(db: Db, runId: string, actions: readonly Action[], 
  * Still to be delivered: pending, or failed and due again (not held, not being delivered).
  * A query of some users' waiting work names `INDEXED BY outbox_user`: left to itself, SQLite
  * read it through the status index, every waiting row of everyone for each user
- * (test/storage/outbox-plans.test.ts).
+ * (test/storage/query-plans.test.ts).
  */
 const waitingSql = (status: SQL): SQL => sql`${status} IN ('pending', 'failed')`;
 
