@@ -48,7 +48,7 @@ try {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const bodies = await Promise.all(
-    syntheticUsers(userCount, 11).map(async (u) => JSON.stringify({ id_token: await issuer.sign({ sub: u.id, preferred_username: u.login as string, email: `${u.login as string}@acme.example`, ...Object.fromEntries(claims.map((c) => [c, u[c]])) }, { expiresIn: '1h' }) })),
+    syntheticUsers(userCount, 11).map(async (u) => JSON.stringify({ id_token: await issuer.sign({ sub: u.id, preferred_username: u.login as string, email: `${u.login as string}@acme.example`, email_verified: true, ...Object.fromEntries(claims.map((c) => [c, u[c]])) }, { expiresIn: '1h' }) })),
   );
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   // First logins create the identities and queue their accounts; the load below is returning users.
