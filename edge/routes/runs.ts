@@ -1,6 +1,7 @@
 // `/v1/runs`: start a reconcile run, list runs, read one with its actions, approve or reject a
 // held one. `/v1/outbox` (mounted separately) lists actions by delivery status.
 import { createRoute, z } from '@hono/zod-openapi';
+import { ACTION_TYPES } from '../../engine/types.ts';
 import type { Run } from '../db/repos/index.ts';
 import { decideRun, getRun, listRuns } from '../db/repos/index.ts';
 import { OUTBOX_STATUSES, RUN_KINDS, RUN_STATUSES } from '../db/schema.ts';
@@ -28,7 +29,7 @@ const decide = (decision: 'approve' | 'reject') =>
   createRoute({ method: 'post', path: `/{id}/${decision}`, tags, security, summary: `${decision} a held run`, request: { params: IdParam }, responses: { 200: json(RunSchema), ...errorResponses(404, 409) } });
 const outboxList = createRoute({
   method: 'get', path: '/', tags: ['outbox'], security, summary: 'actions by delivery status',
-  request: { query: PageQuery.extend({ status: z.enum(OUTBOX_STATUSES).optional(), runId: z.string().optional(), appId: z.string().optional(), userId: z.string().optional(), type: z.string().optional() }) },
+  request: { query: PageQuery.extend({ status: z.enum(OUTBOX_STATUSES).optional(), runId: z.string().optional(), appId: z.string().optional(), userId: z.string().optional(), type: z.enum(ACTION_TYPES).optional() }) },
   responses: { 200: json(pageOf(OutboxSchema, 'OutboxPage')), ...errorResponses(400) },
 });
 

@@ -50,6 +50,16 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/rule-sets?active=yes')).body.error.code).toBe('invalid_query');
   });
 
+  it('refuses an outbox filter on a type no action has, naming the types', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    expect((await t.call('POST', '/v1/runs', { body: {} })).status).toBe(201);
+    expect((await t.call('GET', '/v1/outbox?type=account.create')).body.items).toHaveLength(2);
+    const typo = await t.call('GET', '/v1/outbox?type=account.creat');
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toMatchObject({ code: 'invalid_query', message: expect.stringMatching(/^`type`: .*"account\.create"/) });
+  });
+
   it('loads rules from the runtime and says so when it has none', async () => {
     const t = await setup(makeRuntime);
     const res = await t.call('POST', '/v1/rule-sets/load');
