@@ -45,7 +45,7 @@ export interface MergeOutput {
 export interface MergeInput {
   changes: readonly WorkerChange[];
   existing: ReadonlyMap<string, Identity>;
-  /** Logins held by identities, mapped to their ids (only the logins the changes use). */
+  /** Logins held by identities, lowercased, mapped to their ids (only the logins the changes use). */
   loginOwners: ReadonlyMap<string, string>;
   mode: ImportMode;
   at: string;
@@ -78,7 +78,7 @@ export function mergeChanges(input: MergeInput): MergeOutput {
     const profile = effectiveAttributes(merged);
     const email = typeof profile.email === 'string' ? profile.email : (current?.email ?? null);
     const login = change.login ?? current?.login ?? (email ?? change.id).toLowerCase();
-    const owner = input.loginOwners.get(login);
+    const owner = input.loginOwners.get(login.toLowerCase());
     if (owner !== undefined && owner !== change.id) {
       fail(`login \`${login}\` belongs to identity \`${owner}\``);
       continue;

@@ -140,6 +140,17 @@ describe('runImport', () => {
     expect(handed[0]).toMatchObject({ id: 'e2', version: 1, profile: { level: 7, startDate: '2019-01-07', address: { country: 'US' } } });
   });
 
+  it('refuses a login another identity holds in another case (SCIM userName matches without case)', async () => {
+    const db = await open();
+    await runImport(db, { runId: 'imp1', text: csv(ADA), types }, ctx);
+    const upper = await runImport(db, { runId: 'imp2', text: `id,firstName,lastName,email,login\ne2,Grace,Hopper,grace@acme.example,Ada@ACME.example\n`, types }, ctx);
+    expect(upper.errors).toEqual([{ line: 2, id: 'e2', message: 'login `Ada@ACME.example` belongs to identity `e1`' }]);
+    expect(await getIdentity(db, 'e2')).toBeUndefined();
+    // Its own login in another case is still its own.
+    const own = await runImport(db, { runId: 'imp3', text: `id,firstName,lastName,email,login\ne1,Ada,Lovelace,ada@acme.example,ADA@acme.example\n`, types }, ctx);
+    expect(own.errors).toEqual([]);
+  });
+
   it('a batch whose identity moved meanwhile fails whole: no row, no run outcome, no audit written', async () => {
     const db = await open();
     await runImport(db, { runId: 'imp1', text: csv(ADA), types }, ctx);

@@ -2,7 +2,7 @@
 // → merge (source `hr`) → write everything in one batch → plan the written identities.
 // Validation happens before any identity is written: with errors, the whole file is refused
 // (the import run records them) unless `skipInvalid` imports the valid records.
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { AttributeSources } from '../../engine/lifecycle/attribute-sources.ts';
 import type { AttributeType } from '../../engine/types.ts';
 import type { Db, WriteContext } from '../db/index.ts';
@@ -127,12 +127,14 @@ async function readTouched(db: Db, changes: readonly WorkerChange[], onRead: (do
   const logins = new Set<string>();
   for (const change of changes) {
     const login = change.login ?? existing.get(change.id)?.login ?? (typeof change.attributes.email === 'string' ? change.attributes.email.toLowerCase() : undefined);
-    if (login) logins.add(login);
+    if (login) logins.add(login.toLowerCase());
   }
+  // Logins are one case-insensitively (SCIM `userName eq` matches without case, RFC 7643 §4.1):
+  // `Ada@x` is taken when `ada@x` is. Keys are lowercased; NOCASE uses identities_login_nocase.
   const loginOwners = new Map<string, string>();
   for (const chunk of chunkRows([...logins], 1, step)) {
-    const rows = await db.select({ id: identities.id, login: identities.login }).from(identities).where(inArray(identities.login, chunk));
-    for (const row of rows) loginOwners.set(row.login, row.id);
+    const rows = await db.select({ id: identities.id, login: identities.login }).from(identities).where(inArray(sql`${identities.login} COLLATE NOCASE`, chunk));
+    for (const row of rows) loginOwners.set(row.login.toLowerCase(), row.id);
   }
   return { existing, loginOwners };
 }
