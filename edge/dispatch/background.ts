@@ -15,6 +15,7 @@ import { loadRuleSet } from '../services/engine.ts';
 import { reconcile } from '../services/reconcile.ts';
 import type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
 import { createDispatcher, shareDispatcher } from './dispatcher.ts';
+import { loggable } from '../http/errors.ts';
 
 export interface BackgroundOptions extends DispatcherOptions {
   /** How often to check drift (ms); 0 turns it off (default 6 h). */
@@ -35,7 +36,7 @@ export function startBackground(runtime: Runtime, options: BackgroundOptions = {
   const dispatcher = createDispatcher(runtime, { ...options, mailer });
   shareDispatcher(runtime, dispatcher);
   void dispatcher.run();
-  const log = (msg: string, error: unknown) => runtime.log({ level: 'error', msg, error: error instanceof Error ? error.message : String(error) });
+  const log = (msg: string, error: unknown) => runtime.log({ level: 'error', msg, error: loggable(error) });
   const timers: ReturnType<typeof setInterval>[] = [];
   const digests = async () => {
     const report = await sendTaskDigests({ db: runtime.db, mailer, sealKey: runtime.sealKey, now: runtime.now, ...(options.owners ? { owners: options.owners } : {}) });

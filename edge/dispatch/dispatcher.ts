@@ -16,6 +16,7 @@ import type { Lane, LaneOptions } from './lanes.ts';
 import { capacity, laneFor } from './lanes.ts';
 import { recoverInterrupted } from './leases.ts';
 import { settle } from './settle.ts';
+import { loggable } from '../http/errors.ts';
 
 export interface DispatcherOptions extends LaneOptions {
   /** How often to look for due work when idle (ms, default 500). */
@@ -200,7 +201,7 @@ export function createDispatcher(runtime: Runtime, options: DispatcherOptions = 
           try {
             started = await tick();
           } catch (error) {
-            runtime.log({ level: 'error', msg: 'dispatcher tick failed', error: error instanceof Error ? error.message : String(error) });
+            runtime.log({ level: 'error', msg: 'dispatcher tick failed', error: loggable(error) });
           }
           if (stopped) break;
           // Busy: look again when a delivery ends (or soon); idle: after the poll interval.

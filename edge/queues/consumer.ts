@@ -9,6 +9,7 @@ import { dispatchBatch } from './dispatch.ts';
 import type { DispatchMessage, ReconcileMessage } from './messages.ts';
 import { dispatchMessage, reconcileMessage } from './messages.ts';
 import { reconcileShard } from './reconcile.ts';
+import { loggable } from '../http/errors.ts';
 
 export interface QueueHandler<T> {
   schema: ZodType<T>;
@@ -50,7 +51,7 @@ export async function consumeBatch(runtime: Runtime, batch: QueueBatch, handlers
       report.acked.push(message.id);
     } catch (error) {
       const delaySeconds = Math.min(10 * 2 ** (message.attempts - 1), 3600);
-      runtime.log({ level: 'error', msg: 'queue message failed', queue: batch.queue, messageId: message.id, kind, attempts: message.attempts, retryInSeconds: delaySeconds, error: error instanceof Error ? error.message : String(error) });
+      runtime.log({ level: 'error', msg: 'queue message failed', queue: batch.queue, messageId: message.id, kind, attempts: message.attempts, retryInSeconds: delaySeconds, error: loggable(error) });
       message.retry({ delaySeconds });
       report.retried.push(message.id);
     }

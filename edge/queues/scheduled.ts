@@ -5,6 +5,7 @@
 import type { Runtime } from '../runtime.ts';
 import { sealStoredSecrets } from '../services/app-secrets.ts';
 import { dispatchMessages, dueActionIds, queuedSince, reconcileShards } from './producer.ts';
+import { loggable } from '../http/errors.ts';
 
 export interface ScheduledReport {
   dispatched: number;
@@ -39,7 +40,7 @@ export async function dispatchQueuedSince(runtime: Runtime, since: string): Prom
     for (const message of dispatchMessages(ids)) await enqueue('dispatch', message);
     return ids.length;
   } catch (error) {
-    runtime.log({ level: 'error', msg: 'queued actions not enqueued (the cron will)', error: error instanceof Error ? error.message : String(error) });
+    runtime.log({ level: 'error', msg: 'queued actions not enqueued (the cron will)', error: loggable(error) });
     return 0;
   }
 }
