@@ -94,6 +94,8 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
 
   it('tells a read session the screen is for admins, with no form and no error', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
+    // Signing out loads the page afresh: its sign-in form, before going anywhere else.
+    await page.getByRole('heading', { name: 'Sign in to Roster' }).waitFor();
     await signIn(page, server.url, server.readToken);
     expect(await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'API tokens' }).count()).toBe(0);
     await openTokens();

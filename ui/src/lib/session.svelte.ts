@@ -37,9 +37,9 @@ export async function signOut(): Promise<void> {
   try {
     await api('/v1/session', { method: 'DELETE' });
   } finally {
-    session.info = null;
     sessionStorage.clear();
-    // An address without a `#` is a new page load, not a move within this one.
+    // An address without a `#` is a new page load, not a move within this one; the sign-in form
+    // comes with the new page, so nothing is typed into one that is about to go.
     location.replace(location.pathname);
   }
 }
