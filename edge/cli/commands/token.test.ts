@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,15 @@ describe('roster token', () => {
     expect((await run(['token', 'create', '--scope', 'admin', '--source', 'okta', '--db', 'file:x.db'])).err[0]).toContain('binds scim tokens only');
     expect((await run(['token', 'frobnicate'])).err[0]).toContain('unknown action `frobnicate`');
     expect((await run(['token', 'revoke', '--db', 'file:x.db'])).err[0]).toContain('missing token id');
+  });
+
+  it('holds --name and --source to the limits of the API instead of binding a token to an empty source', async () => {
+    expect((await run(['token', 'create', '--scope', 'scim', '--source', '', '--db', 'file:x.db'])).err).toEqual(['roster: token create: `--source` must be 1 to 200 characters']);
+    expect((await run(['token', 'create', '--scope', 'read', '--name', '   ', '--db', 'file:x.db'])).err).toEqual(['roster: token create: `--name` must be 1 to 200 characters (leave it out for `read token`)']);
+    expect((await run(['token', 'create', '--scope', 'read', '--name', 'x'.repeat(201), '--db', 'file:x.db'])).code).toBe(2);
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+    const made = await run(['token', 'create', '--scope', 'read', '--name', '  grafana  ', '--db', 'file:x.db']);
+    expect(made.out[0]).toMatch(/^created read token tok_\S+ \(grafana\); it is shown only once:$/);
   });
 
   it('works as a user runs it: LIBSQL_URL selects the database, the token is the last stdout line', () => {

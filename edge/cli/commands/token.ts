@@ -8,6 +8,8 @@ import { DB_USAGE, dbOption, withDatabase } from './db-option.ts';
 const TOKEN_SCOPES = ['admin', 'read', 'scim', 'agent'] as const;
 type Scope = (typeof TOKEN_SCOPES)[number];
 const isScope = (value: string): value is Scope => (TOKEN_SCOPES as readonly string[]).includes(value);
+/** As the API's token schema (edge/routes/tokens.ts). */
+const MAX_TEXT = 200;
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -35,7 +37,10 @@ ${DB_USAGE}`,
       if (!isScope(scope)) throw new CliError(`token create: unknown scope \`${scope}\` (expected ${TOKEN_SCOPES.join(', ')})`);
       const sourceId = optionalString(args, 'source');
       if (sourceId !== undefined && scope !== 'scim') throw new CliError('token create: `--source` binds scim tokens only');
-      const name = optionalString(args, 'name');
+      // The limits `POST /v1/tokens` sets: an empty `--source` would bind the token to a source named ``.
+      if (sourceId !== undefined && (sourceId === '' || sourceId.length > MAX_TEXT)) throw new CliError(`token create: \`--source\` must be 1 to ${MAX_TEXT} characters`);
+      const name = optionalString(args, 'name')?.trim();
+      if (name !== undefined && (name === '' || name.length > MAX_TEXT)) throw new CliError(`token create: \`--name\` must be 1 to ${MAX_TEXT} characters (leave it out for \`${scope} token\`)`);
       const created = await withDatabase(args, io, 'token create', (db) => createToken(db, { scope, ...(name ? { name } : {}), sourceId }, ctx));
       io.out(`created ${scope} token ${created.info.id} (${created.info.name}); it is shown only once:`);
       io.out(created.token);
