@@ -6,11 +6,11 @@
 // dispatcher leaves its actions waiting.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../db/repos/index.ts';
-import { decodeCursor, encodeCursor, getApp, listApps, saveApp } from '../db/repos/index.ts';
+import { createApp, decodeCursor, encodeCursor, getApp, listApps, saveApp } from '../db/repos/index.ts';
 import { clampLimit } from '../db/repos/cursor.ts';
 import { writeContext } from '../http/env.ts';
 import { checkIfMatch, contentTag } from '../http/etag.ts';
-import { ApiError, conflict, notFound } from '../http/errors.ts';
+import { ApiError, conflict, notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { AppCreateSchema, AppPatchSchema, AppSchema, CONNECTORS, IdParam, PageQuery, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import { checkConfig, connectorDefinitions } from '../connectors/registry.ts';
@@ -66,7 +66,7 @@ export function appRoutes(runtime: Runtime) {
     const defined = (await ruleApps(db)).get(body.id);
     checkAppConfig(body.connector, body.config ?? {}, defined);
     const config = await sealSecrets(runtime.sealKey, body.id, body.config ?? {});
-    const row = await saveApp(db, { id: body.id, name: body.name, connector: body.connector, config }, writeContext(runtime, c.get('auth')));
+    const row = unwrap(await createApp(db, { id: body.id, name: body.name, connector: body.connector, config }, writeContext(runtime, c.get('auth'))));
     const shown = appBody(row, defined);
     c.header('ETag', contentTag(shown));
     return c.json(shown, 201);

@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { writeWithAudit } from '../../audit/chain.ts';
 import { redactSecrets } from '../../connectors/secrets.ts';
 import type { Db, JsonObject, Outcome, WriteContext } from '../index.ts';
-import { fail, ok } from '../index.ts';
+import { fail, isConstraintError, ok } from '../index.ts';
 import { apps } from '../schema.ts';
 
 export type App = typeof apps.$inferSelect;
@@ -24,13 +24,24 @@ export async function listApps(db: Db): Promise<App[]> {
  * connectors/secrets.ts); quarantine state is kept. The audit log records secrets as `(redacted)`.
  */
 export async function saveApp(db: Db, input: AppInput, ctx: WriteContext): Promise<App> {
+  return writeApp(db, input, ctx, true);
+}
+
+/** Registers a new app: one registered meanwhile (two admins at once) is `exists`, never replaced. */
+export async function createApp(db: Db, input: AppInput, ctx: WriteContext): Promise<Outcome<App, 'exists'>> {
+  try {
+    return ok(await writeApp(db, input, ctx, false));
+  } catch (error) {
+    if (isConstraintError(error, 'apps.id')) return fail('exists', `app \`${input.id}\` exists`);
+    throw error;
+  }
+}
+
+async function writeApp(db: Db, input: AppInput, ctx: WriteContext, replace: boolean): Promise<App> {
   const row: App = { ...input, status: 'ok', quarantinedUntil: null };
+  const insert = db.insert(apps).values(row);
   const [rows] = (await writeWithAudit(db, [{ ...ctx, type: 'app.save', subject: input.id, data: { name: input.name, connector: input.connector, config: redactSecrets(input.config) as JsonObject } }], () => [
-    db
-      .insert(apps)
-      .values(row)
-      .onConflictDoUpdate({ target: apps.id, set: { name: input.name, connector: input.connector, config: input.config } })
-      .returning(),
+    (replace ? insert.onConflictDoUpdate({ target: apps.id, set: { name: input.name, connector: input.connector, config: input.config } }) : insert).returning(),
   ])) as App[][];
   return rows?.[0] ?? row;
 }

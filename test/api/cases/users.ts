@@ -291,6 +291,17 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect(legacy.body).not.toHaveProperty('mappings');
   });
 
+  it('registers an app once when two admins register it at the same time: the other gets 409, nothing is replaced', async () => {
+    const t = await setup(makeRuntime);
+    const register = (token: string) => t.call('POST', '/v1/apps', { body: { id: 'github', name: `GitHub ${token}`, connector: 'scim', config: { baseUrl: 'https://scim.example', auth: { type: 'bearer', token } } } });
+    const results = await Promise.all([register('first-t0ken'), register('second-t0ken')]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = results.find((r) => r.status === 201);
+    expect(results.find((r) => r.status === 409)?.body.error).toEqual({ code: 'conflict', message: 'app `github` exists' });
+    expect((await t.call('GET', '/v1/apps/github')).body.name).toBe(winner?.body.name);
+    expect((await t.call('GET', '/v1/audit?type=app.save')).body.items).toHaveLength(1);
+  });
+
   it('manages apps and never shows their secrets', async () => {
     const t = await setup(makeRuntime);
     const secret = 'scim-bearer-s3cr3t-value';
