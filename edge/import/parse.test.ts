@@ -15,12 +15,18 @@ describe('parseRecords: csv header', () => {
     expect(parseRecords(`${HEAD},email\ne1,A,B,a@x.example,b@x.example\n`, 'csv')).toEqual({ ok: false, error: { line: 1, message: 'column `email` appears twice (columns 4 and 5)' } });
   });
 
-  it('names `a` beside `a.b`, nameless columns and empty parts', () => {
-    const parsed = parseRecords(`\n${HEAD},address,address.city,,x.\ne1,A,B,a@x.example,1,2,3,4\n`, 'csv');
+  it('names `a` beside `a.b` and empty parts', () => {
+    const parsed = parseRecords(`\n${HEAD},address,address.city,x.\ne1,A,B,a@x.example,1,2,4\n`, 'csv');
     expect(parsed).toEqual({
       ok: false,
-      error: { line: 2, message: 'column 7 has no name; column 8 `x.` has an empty part between dots; column `address` holds a value and `address.city` makes it an object: keep one' },
+      error: { line: 2, message: 'column 7 `x.` has an empty part between dots; column `address` holds a value and `address.city` makes it an object: keep one' },
     });
+  });
+
+  it('reads the empty trailing columns of an export, and names a nameless column that holds a value', () => {
+    const parsed = parseRecords(`${HEAD},,\ne1,A,B,a@x.example,,\n`, 'csv');
+    expect(parsed).toEqual({ ok: true, records: [{ line: 2, value: { id: 'e1', firstName: 'A', lastName: 'B', email: 'a@x.example' } }] });
+    expect(parseRecords(`${HEAD},,\ne1,A,B,a@x.example,,\ne2,C,D,c@x.example,,Sales\n`, 'csv')).toEqual({ ok: false, error: { line: 3, message: 'column 6 has no name in the header but holds `Sales`' } });
   });
 });
 

@@ -56,6 +56,10 @@ function parseCsvRecords(text: string, types: Record<string, AttributeType>): Pa
   const problems = columnProblems(header.record);
   if (problems.length > 0) return { ok: false, error: { line: lines[0] ?? 1, message: problems.join('; ') } };
   if (records.length === 0) return { ok: false, error: { line: 1, message: 'file has no records' } };
+  for (const [index, { record }] of records.entries()) {
+    const column = header.record.findIndex((name, i) => name === '' && (record[i] ?? '') !== '');
+    if (column >= 0) return { ok: false, error: { line: lines[index + 1] ?? 1, message: `column ${column + 1} has no name in the header but holds \`${JSON.stringify(record[column]).slice(1, -1).slice(0, 80)}\`` } };
+  }
   const columns = header.record.map((name) => name.split('.'));
   const typeOf = header.record.map((name) => types[name]);
   return { ok: true, records: records.map(({ record }, index) => ({ line: lines[index + 1] ?? 1, value: csvRecord(columns, record, typeOf) })) };
@@ -70,7 +74,7 @@ function columnProblems(names: readonly string[]): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, index) => {
     const at = `column ${index + 1}`;
-    if (name === '') return void problems.push(`${at} has no name`);
+    if (name === '') return; // an export's trailing empty columns: refused only where a record fills one
     const parts = name.split('.');
     if (parts.includes('')) problems.push(`${at} \`${name}\` has an empty part between dots`);
     const reserved = parts.find((part) => RESERVED.has(part));
@@ -111,7 +115,7 @@ function csvRecord(columns: readonly string[][], cells: readonly string[], types
   const out: Record<string, unknown> = {};
   columns.forEach((keys, index) => {
     const cell = cells[index] ?? '';
-    if (cell === '') return;
+    if (cell === '' || keys[0] === '') return;
     let target = out;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];
