@@ -415,6 +415,22 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => table.textContent()).toContain('ada.lovelace@acme.example');
     expect(await table.locator('tbody tr').count()).toBe(1);
     expect(await page.getByLabel('search (login, email or name)').inputValue()).toBe('lovelace');
+    // Paging: a double click on "next page" while it is read steps one page, so "previous page" is the first again.
+    await page.getByLabel('search (login, email or name)').fill('');
+    await page.getByLabel('search (login, email or name)').press('Enter');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    const first = await table.locator('tbody tr').first().textContent();
+    await page.route(/\/v1\/users\?.*cursor=/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'next page' }).dblclick();
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).not.toBe(first);
+    await page.waitForLoadState('networkidle');
+    await page.unroute(/\/v1\/users\?.*cursor=/);
+    await page.getByRole('button', { name: 'previous page' }).click();
+    await expect.poll(() => table.locator('tbody tr').first().textContent()).toBe(first);
+    expect(await page.getByRole('button', { name: 'previous page' }).isDisabled()).toBe(true);
   });
 
   it("follows a lifecycle change on every list of the user's page: groups and what waits", async () => {
