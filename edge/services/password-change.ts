@@ -108,7 +108,11 @@ export async function setPassword(runtime: Runtime, id: string, input: { passwor
   if (!(allowed as readonly string[]).includes(identity.status)) {
     throw new ApiError(409, 'invalid_state', `cannot ${input.mode === 'reset' ? 'reset the password of' : 'change the password of'} a user who is \`${identity.status}\` (needs ${allowed.map((s) => `\`${s}\``).join(' or ')})`);
   }
-  if (input.mode === 'change' && (identity.passwordHash === null || !(await runtime.verifyPassword(input.current ?? '', identity.passwordHash)))) {
+  if (input.mode === 'change' && identity.passwordHash === null) {
+    const message = `user \`${id}\` has no password yet to change: an admin sets the first one (POST /v1/users/{id}/password)`;
+    throw new ApiError(422, 'invalid_password', message, { violations: [{ code: 'password.current-missing', message }] });
+  }
+  if (input.mode === 'change' && !(await runtime.verifyPassword(input.current ?? '', identity.passwordHash as string))) {
     throw new ApiError(422, 'invalid_password', 'the current password is wrong', { violations: [{ code: 'password.current-mismatch', message: 'the current password is wrong' }] });
   }
   const ruleSet = await loadRuleSet(db);

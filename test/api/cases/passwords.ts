@@ -29,6 +29,10 @@ export function passwordCases(makeRuntime: MakeRuntime): void {
   it('resets and changes a password, keeping only scrypt hashes and refusing reuse', async () => {
     const t = await setup(makeRuntime);
     await seed(t, 1, 0);
+    // Before any password is set there is none to prove: it says so, not that the given one is wrong.
+    const none = await t.call('POST', '/v1/users/u1/password/change', { body: { current: GOOD, new: NEXT } });
+    expect(none.status).toBe(422);
+    expect(none.body.error.details.violations).toEqual([{ code: 'password.current-missing', message: 'user `u1` has no password yet to change: an admin sets the first one (POST /v1/users/{id}/password)' }]);
     const reset = await t.call('POST', '/v1/users/u1/password', { body: { password: GOOD } });
     expect(reset.status).toBe(200);
     expect(reset.body).toMatchObject({ policy: 'strong', user: { version: 2 } });
