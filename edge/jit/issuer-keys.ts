@@ -7,6 +7,7 @@
 // IdP): whoever could alter a JWKS in transit could sign in as anyone.
 import { createRemoteJWKSet, customFetch } from 'jose';
 import type { FetchImplementation } from 'jose';
+import { jwksUriProblem } from '../../engine/rules/jit-settings.ts';
 
 export const FETCH_TIMEOUT_MS = 3000;
 export const RETRY_AFTER_MS = 5000;
@@ -24,10 +25,10 @@ interface Health {
 const keySets = new Map<string, KeySet>();
 
 export function issuerKeys(uri: string): KeySet {
+  // Rule files and ROSTER_JIT_ISSUERS are checked for this already; a stored setting from before is not.
+  const problem = jwksUriProblem(uri);
+  if (problem !== undefined) throw new KeysUnreadable(problem);
   const url = new URL(uri);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new KeysUnreadable(`its jwksUri \`${uri}\` is not https, and keys fetched over plain http could be swapped in transit`);
-  }
   let keys = keySets.get(uri);
   if (!keys) {
     keys = createRemoteJWKSet(url, { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: 30_000, [customFetch]: guardedFetch({}) });
@@ -66,5 +67,3 @@ function isJwks(text: string): boolean {
     return false;
   }
 }
-
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);

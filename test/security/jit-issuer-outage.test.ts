@@ -2,7 +2,8 @@
 // says what went wrong, writes nothing, and is asked again at most once per RETRY_AFTER_MS however
 // many logins arrive: a login storm during an IdP outage must not become a storm at the IdP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FETCH_TIMEOUT_MS, RETRY_AFTER_MS } from '../../edge/jit/issuer-keys.ts';
+import { compileRules } from '../../engine/compile.ts';
+import { FETCH_TIMEOUT_MS, KeysUnreadable, RETRY_AFTER_MS, issuerKeys } from '../../edge/jit/issuer-keys.ts';
 import { startJitApp, settingsFile } from '../jit/jit-app.ts';
 import type { JitApp } from '../jit/jit-app.ts';
 import { startIssuer } from '../jit/jwks-server.ts';
@@ -14,8 +15,7 @@ let jit: JitApp;
 
 beforeAll(async () => {
   for (let i = 0; i < 5; i++) issuers.push(await startIssuer());
-  const plainHttp = { url: 'https://idp.example', jwksUri: 'http://idp.example/jwks' };
-  jit = await startJitApp([settingsFile([...issuers.map((i) => ({ url: i.url, jwksUri: i.jwksUri })), plainHttp])]);
+  jit = await startJitApp([settingsFile(issuers.map((i) => ({ url: i.url, jwksUri: i.jwksUri })))]);
 });
 afterAll(async () => {
   jit.close();
@@ -49,13 +49,12 @@ describe('an issuer whose keys cannot be read', () => {
     });
   });
 
-  it('is never asked over plain http (but for this machine): a 503 saying so', async () => {
-    const token = await issuers[0]!.sign(claims, { issuer: 'https://idp.example' });
-    const res = await jit.post(token);
-    expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({
-      error: { code: 'unavailable', message: 'the keys of issuer `https://idp.example` cannot be read: its jwksUri `http://idp.example/jwks` is not https, and keys fetched over plain http could be swapped in transit' },
-    });
+  it('is never asked over plain http (but for this machine): the rules are refused, and a setting stored before is a 503 saying so', async () => {
+    const plainHttp = settingsFile([{ url: 'https://idp.example', jwksUri: 'http://idp.example/jwks' }]);
+    const compiled = compileRules([plainHttp]);
+    expect(compiled.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([expect.stringMatching(/^settings\.yaml: .*jwksUri `http:\/\/idp\.example\/jwks` is not https: keys fetched over plain http could be swapped in transit/)]);
+    expect(compileRules([settingsFile([{ url: 'http://127.0.0.1:1', jwksUri: 'http://127.0.0.1:1/jwks' }])]).diagnostics).toEqual([]);
+    expect(() => issuerKeys('http://idp.example/jwks')).toThrow(new KeysUnreadable('jwksUri `http://idp.example/jwks` is not https: keys fetched over plain http could be swapped in transit'));
   });
 
   it('is asked again once the retry interval has passed, and logins work as soon as it answers', async () => {
