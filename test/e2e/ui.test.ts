@@ -176,8 +176,19 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
     await expect.poll(() => row.getByRole('alert').textContent()).toContain('choose the identity this account belongs to first');
     await row.getByLabel(/Isabella Rossi/).check();
     await shot('approvals-matches');
-    await row.getByRole('button', { name: /^confirm/ }).click();
+    // Two clicks before the page has drawn again (a quick double click) confirm once: one request, one line saying so.
+    const confirms: string[] = [];
+    const count = (request: { url(): string }) => void (request.url().endsWith('/confirm') && confirms.push(request.url()));
+    page.on('request', count);
+    await row.getByRole('button', { name: /^confirm/ }).evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'PR-2024' }).textContent()).toContain('linked to e1029');
+    await page.waitForLoadState('networkidle');
+    page.off('request', count);
+    expect(confirms).toHaveLength(1);
+    expect(await page.getByRole('status').filter({ hasText: 'PR-2024' }).count()).toBe(1);
     await expect.poll(() => page.locator('main').textContent()).toContain('no match waits for a decision');
     const linked = (await api('/v1/users/e1029/accounts')) as { items: { appId: string; externalId: string }[] };
     expect(linked.items.map((a) => [a.appId, a.externalId])).toEqual([['payroll-legacy', 'PR-2024']]);
