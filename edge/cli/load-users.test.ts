@@ -30,8 +30,12 @@ describe('users from json', () => {
 });
 
 describe('users from csv', () => {
+  it('names a column given twice instead of keeping the last', () => {
+    expect(errorOf(() => parseUsersCsv('id,department,department\nu1,Sales,Engineering\n', 'u.csv'))).toBe('u.csv:1: column `department` appears twice (columns 2 and 3)');
+  });
+
   it('refuses a `__proto__` column rather than giving every user its value through Object.prototype', () => {
-    expect(errorOf(() => parseUsersCsv('id,__proto__.department\nu1,Engineering\n', 'u.csv'))).toBe('u.csv:2: column `__proto__.department` uses the reserved name `__proto__`');
+    expect(errorOf(() => parseUsersCsv('id,__proto__.department\nu1,Engineering\n', 'u.csv'))).toBe('u.csv:1: column 2 `__proto__.department` uses the reserved name `__proto__`');
     expect(({} as Record<string, unknown>).department).toBeUndefined();
   });
 

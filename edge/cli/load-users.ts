@@ -5,7 +5,7 @@ import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { USER_STATUSES } from '../../engine/types.ts';
 import type { AttributeType, User } from '../../engine/types.ts';
-import { RESERVED } from '../import/parse.ts';
+import { columnProblems } from '../import/parse.ts';
 import { CliError } from './command.ts';
 import { arrayItemLines, parseJsonFile } from './parse-json.ts';
 
@@ -79,14 +79,18 @@ export function parseUsersJson(text: string, file: string): User[] {
  */
 export function parseUsersCsv(text: string, file: string, types: AttributeTypes = {}): User[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
-    records = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+    // The header is kept to be checked as an HR file's is: `columns: true` lets a column given twice win silently.
+    records = parseCsv(text, { columns: (names: string[]) => (header = names), info: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
     const err = error as Error & { lines?: number };
     const reason = err.message.replace(/\s*(at|on) line \d+\s*$/, '').replace(/^[A-Z][\w ]+: /, '');
     throw new CliError(`${file}:${err.lines ?? 1}: malformed csv: ${lowerFirst(reason)}`);
   }
   if (records.length === 0 && text.trim() === '') throw new CliError(`${file}:1: users file is empty`);
+  const problems = columnProblems(header);
+  if (problems.length > 0) throw new CliError(`${file}:1: ${problems.join('; ')}`);
   return checkUsers(
     records.map(({ record, info }, index) => {
       const where = (): string => `${file}:${info.lines}`;
@@ -100,8 +104,6 @@ function csvRecordToProfile(record: Record<string, string>, types: AttributeType
   for (const [column, cell] of Object.entries(record)) {
     if (cell === '') continue;
     const keys = column.split('.');
-    const reserved = keys.find((key) => RESERVED.has(key));
-    if (reserved) throw new CliError(`${where()}: column \`${column}\` uses the reserved name \`${reserved}\``);
     let target = profile;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];

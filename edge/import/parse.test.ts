@@ -13,6 +13,7 @@ describe('parseRecords: csv header', () => {
 
   it('names a column given twice, rather than keeping the last one', () => {
     expect(parseRecords(`${HEAD},email\ne1,A,B,a@x.example,b@x.example\n`, 'csv')).toEqual({ ok: false, error: { line: 1, message: 'column `email` appears twice (columns 4 and 5)' } });
+    expect(parseRecords('id,"x\ny","x\ny"\ne1,1,2\n', 'csv')).toEqual({ ok: false, error: { line: 1, message: 'column `x\\ny` appears twice (columns 2 and 3)' } });
   });
 
   it('names `a` beside `a.b` and empty parts', () => {

@@ -58,7 +58,7 @@ function parseCsvRecords(text: string, types: Record<string, AttributeType>): Pa
   if (records.length === 0) return { ok: false, error: { line: 1, message: 'file has no records' } };
   for (const [index, { record }] of records.entries()) {
     const column = header.record.findIndex((name, i) => name === '' && (record[i] ?? '') !== '');
-    if (column >= 0) return { ok: false, error: { line: lines[index + 1] ?? 1, message: `column ${column + 1} has no name in the header but holds \`${JSON.stringify(record[column]).slice(1, -1).slice(0, 80)}\`` } };
+    if (column >= 0) return { ok: false, error: { line: lines[index + 1] ?? 1, message: `column ${column + 1} has no name in the header but holds \`${oneLine(record[column] ?? '')}\`` } };
   }
   const columns = header.record.map((name) => name.split('.'));
   const typeOf = header.record.map((name) => types[name]);
@@ -69,23 +69,24 @@ function parseCsvRecords(text: string, types: Record<string, AttributeType>): Pa
 export const RESERVED = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** Every problem with a header row, each naming the column. */
-function columnProblems(names: readonly string[]): string[] {
+export function columnProblems(names: readonly string[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   names.forEach((name, index) => {
+    const shown = oneLine(name);
     const at = `column ${index + 1}`;
     if (name === '') return; // an export's trailing empty columns: refused only where a record fills one
     const parts = name.split('.');
-    if (parts.includes('')) problems.push(`${at} \`${name}\` has an empty part between dots`);
+    if (parts.includes('')) problems.push(`${at} \`${shown}\` has an empty part between dots`);
     const reserved = parts.find((part) => RESERVED.has(part));
-    if (reserved) problems.push(`${at} \`${name}\` uses the reserved name \`${reserved}\``);
+    if (reserved) problems.push(`${at} \`${shown}\` uses the reserved name \`${reserved}\``);
     const first = seen.get(name);
-    if (first !== undefined) problems.push(`column \`${name}\` appears twice (columns ${first + 1} and ${index + 1})`);
+    if (first !== undefined) problems.push(`column \`${shown}\` appears twice (columns ${first + 1} and ${index + 1})`);
     else seen.set(name, index);
   });
   for (const name of seen.keys()) {
     const nested = names.find((other) => other.startsWith(`${name}.`));
-    if (nested) problems.push(`column \`${name}\` holds a value and \`${nested}\` makes it an object: keep one`);
+    if (nested) problems.push(`column \`${oneLine(name)}\` holds a value and \`${oneLine(nested)}\` makes it an object: keep one`);
   }
   return problems;
 }
@@ -219,6 +220,12 @@ export function reservedKey(value: unknown, path = ''): string | undefined {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A user's text inside a one-line message: controls escaped, at most 80 characters. */
+function oneLine(text: string): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
 }
 
 function lowerFirst(text: string): string {
