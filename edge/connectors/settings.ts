@@ -1,6 +1,21 @@
 // Delivery settings any app's `config` may carry, beside its connector's own keys: how fast and
 // how wide the dispatcher may go, how often it retries, and when it quarantines the app.
 import { z } from 'zod';
+import { isLoopbackHost } from '../../engine/rules/jit-settings.ts';
+
+/**
+ * An app's address (a SCIM base, a REST base, an OAuth token endpoint, a console link): https,
+ * or plain http to this machine (tests, an app beside Roster), since tokens and passwords go
+ * with its requests; and no `user:password@` in it, which fetch refuses to send and which would
+ * be shown wherever the address is: credentials go in `auth`, where they are sealed.
+ */
+export const appUrl = z.url({ protocol: /^https?$/ }).superRefine((value, ctx) => {
+  // Refinements run after a failed format check too: that one has said what is wrong.
+  if (!URL.canParse(value)) return;
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '') ctx.addIssue({ code: 'custom', message: 'holds credentials (`user:password@`): put them in `auth`, where they are sealed, not in the address' });
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) ctx.addIssue({ code: 'custom', message: `is not https: what goes with its requests (tokens, passwords) could be read in transit (plain http only to this machine)` });
+});
 
 export const dispatchShape = {
   concurrency: z.number().int().min(1).max(256).optional().describe('requests in flight to this app at once (default 4)'),

@@ -17,11 +17,12 @@ export function jwksUriProblem(uri: string): string | undefined {
     return `\`${uri}\` is not a URL`;
   }
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
   return `jwksUri \`${uri}\` is not https: keys fetched over plain http could be swapped in transit`;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+/** This machine: `localhost`, `[::1]` or 127.x.x.x, where plain http never leaves it. */
+export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
 export const jitIssuerSchema = z.strictObject({
   issuer: z.string().min(1).describe('the `iss` claim, exactly, e.g. `https://login.acme.example`'),

@@ -83,14 +83,31 @@ describe('rest connector', () => {
   });
 
   it('reports config errors by path', () => {
-    const checked = checkConfig(restConnector.config, { baseUrl: 'http://x', actions: { 'account.create': { method: 'FETCH', path: 'users' }, 'account.frobnicate': { method: 'GET', path: '/' } } });
+    const checked = checkConfig(restConnector.config, { baseUrl: 'https://x.example', actions: { 'account.create': { method: 'FETCH', path: 'users' }, 'account.frobnicate': { method: 'GET', path: '/' } } });
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(checked.errors.join('\n')).toMatch(/`actions.account.create.method`[\s\S]*`actions.account.create.path`/);
   });
 
+  it('refuses an app address that is plain http beyond this machine or holds credentials, for every connector', () => {
+    const cases = [
+      ['rest', 'baseUrl', (url: string) => ({ baseUrl: url, actions: { 'account.create': { method: 'POST', path: '/users' } } })],
+      ['scim', 'baseUrl', (url: string) => ({ baseUrl: url, auth: { type: 'bearer', token: 't' } })],
+      ['scim', 'auth.tokenUrl', (url: string) => ({ baseUrl: 'https://x.example', auth: { type: 'oauth2', tokenUrl: url, clientId: 'c', clientSecret: 's' } })],
+      ['manual', 'consoleUrl', (url: string) => ({ consoleUrl: url })],
+    ] as const;
+    for (const [kind, path, config] of cases) {
+      const check = (url: string) => checkConfig(connectorDefinitions.get(kind)!.config, config(url));
+      expect(check('https://app.example/scim'), `${kind} ${path}`).toMatchObject({ ok: true });
+      expect(check('http://127.0.0.1:8080/scim'), `${kind} ${path}`).toMatchObject({ ok: true });
+      expect(check('http://app.example/scim'), `${kind} ${path}`).toEqual({ ok: false, errors: [expect.stringMatching(new RegExp(`^\`${path.replace('.', '\\.')}\`: is not https`))] });
+      expect(check('https://svc:hunter2@app.example/scim'), `${kind} ${path}`).toEqual({ ok: false, errors: [expect.stringMatching(new RegExp(`^\`${path.replace('.', '\\.')}\`: holds credentials`))] });
+      for (const bad of ['ftp://app.example/', 'not a url', '']) expect(check(bad), `${kind} ${path} ${bad}`).toMatchObject({ ok: false });
+    }
+  });
+
   it("every connector's config takes the import correlation keys (a manual app with match rules once failed to build)", () => {
     const correlation = { match: [{ user: 'lastName', app: 'sn' }], autoConfirm: true };
-    for (const [kind, base] of [['manual', {}], ['rest', { baseUrl: 'http://x', actions: { 'account.create': { method: 'POST', path: '/users' } } }], ['scim', { baseUrl: 'http://x', auth: { type: 'bearer', token: 't' } }]] as const) {
+    for (const [kind, base] of [['manual', {}], ['rest', { baseUrl: 'https://x.example', actions: { 'account.create': { method: 'POST', path: '/users' } } }], ['scim', { baseUrl: 'https://x.example', auth: { type: 'bearer', token: 't' } }]] as const) {
       expect(checkConfig(connectorDefinitions.get(kind)!.config, { ...base, ...correlation }), kind).toMatchObject({ ok: true });
       expect(checkConfig(connectorDefinitions.get(kind)!.config, { ...base, match: [{ user: 'email' }] }), kind).toMatchObject({ ok: false });
     }

@@ -1,6 +1,7 @@
-// A password written into an app's address (`https://user:pass@host`) is a secret like any
-// other: the API's answer and the audit log show `(redacted)`, the database holds it sealed, and
-// the connector gets it back as it was.
+// A password written into an app's address (`https://user:pass@host`): registering such an app
+// is refused, naming the key (fetch would not send it, and the address is shown wherever it is
+// used); one stored before is a secret like any other: sealed at rest, `(redacted)` when shown,
+// and opened for the connector as it was.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../edge/app.ts';
@@ -9,7 +10,8 @@ import { openSecrets, redactSecrets } from '../../edge/connectors/secrets.ts';
 import { openLibsql } from '../../edge/db/libsql.ts';
 import type { LibsqlDb } from '../../edge/db/libsql.ts';
 import { migrate } from '../../edge/db/migrate.ts';
-import { getApp } from '../../edge/db/repos/apps.ts';
+import { getApp, saveApp } from '../../edge/db/repos/apps.ts';
+import { sealStoredSecrets } from '../../edge/services/app-secrets.ts';
 import type { Runtime } from '../../edge/runtime.ts';
 import { createRuntime } from '../../edge/runtime.ts';
 
@@ -30,14 +32,24 @@ afterAll(() => db.$client.close());
 const config = { baseUrl: 'https://svc:hunter2@scim.example/v2', auth: { type: 'bearer', token: 'bearer-secret' } };
 
 describe('a password in an app address', () => {
-  it('is redacted in the answer and the audit log, sealed at rest, and opened for the connector', async () => {
+  it('is refused when the app is registered, naming the key and echoing nothing of it, storing nothing', async () => {
     const res = await app.request('/v1/apps', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'crm', name: 'CRM', connector: 'scim', config }) });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ config: { baseUrl: '(redacted)', auth: { type: 'bearer', token: '(redacted)' } } });
-    const stored = await getApp(db, 'crm');
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).toContain('`baseUrl`: holds credentials (`user:password@`): put them in `auth`');
+    expect(body).not.toContain('hunter2');
+    expect(await getApp(db, 'crm')).toBeUndefined();
+  });
+
+  it('stored before the rule, is sealed at rest, redacted when shown, and opened for the connector', async () => {
+    const at = { at: runtime.now(), actor: 'test' };
+    await saveApp(db, { id: 'legacy', name: 'Legacy', connector: 'scim', config }, at);
+    expect(await sealStoredSecrets(runtime, at)).toEqual(['legacy']);
     const everything = JSON.stringify([await db.all(sql`SELECT * FROM apps`), await db.all(sql`SELECT * FROM audit_events`)]);
     expect(everything).not.toContain('hunter2');
-    expect(await openSecrets(runtime.sealKey, 'crm', stored?.config ?? {})).toEqual({ ok: true, config });
+    const stored = await getApp(db, 'legacy');
+    expect(redactSecrets(stored?.config ?? {})).toMatchObject({ baseUrl: '(redacted)', auth: { token: '(redacted)' } });
+    expect(await openSecrets(runtime.sealKey, 'legacy', stored?.config ?? {})).toEqual({ ok: true, config });
   });
 
   it('an address without one is shown as it is, and so is a value that only looks sealed', async () => {

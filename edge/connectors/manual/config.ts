@@ -2,7 +2,7 @@
 // (`owners`), or `config.owners` to send elsewhere.
 import { z } from 'zod';
 import { correlationShape } from '../correlation.ts';
-import { dispatchShape } from '../settings.ts';
+import { appUrl, dispatchShape } from '../settings.ts';
 
 export const smtpSchema = z.strictObject({
   host: z.string().min(1),
@@ -17,7 +17,7 @@ export const manualConfigSchema = z.strictObject({
   smtp: smtpSchema.optional().describe('without it, tasks are listed in the API but not emailed'),
   owners: z.array(z.email()).min(1).optional(),
   /** Where admins confirm tasks (shown in the email). */
-  consoleUrl: z.url().optional(),
+  consoleUrl: appUrl.optional(),
   ...correlationShape,
   ...dispatchShape,
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ACTION_TYPES } from '../../../engine/types.ts';
 import { jsonValueSchema } from '../../../engine/conditions/schema.ts';
 import { correlationShape } from '../correlation.ts';
-import { dispatchShape } from '../settings.ts';
+import { appUrl, dispatchShape } from '../settings.ts';
 
 export const endpointSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
@@ -22,7 +22,7 @@ const auth = z.discriminatedUnion('type', [
 ]);
 
 export const restConfigSchema = z.strictObject({
-  baseUrl: z.url(),
+  baseUrl: appUrl,
   auth: auth.optional(),
   /** How to find an account: 200 with the account, 404 when there is none. */
   lookup: endpointSchema.optional(),
