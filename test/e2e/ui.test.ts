@@ -286,6 +286,10 @@ describe.skipIf(!available)('admin UI in Chromium', () => {
       expect(await page.locator('main').textContent(), screen).not.toMatch(/\bat .+\.(ts|js):\d+|TypeError|undefined is not/);
       // Nothing runs off the right edge (a long id or an event's data once pushed the audit log's columns out of sight).
       expect(await overflowing(page), screen).toEqual([]);
+      // The header is one line at 1280 px: "sign out" once wrapped onto a line of its own.
+      const signOut = await page.getByRole('button', { name: 'sign out' }).boundingBox();
+      const firstLink = await page.getByRole('navigation', { name: 'main' }).getByRole('link').first().boundingBox();
+      expect(Math.abs((signOut?.y ?? 0) + (signOut?.height ?? 0) / 2 - ((firstLink?.y ?? 0) + (firstLink?.height ?? 0) / 2)), `${screen}: header on one line`).toBeLessThan(8);
       // …nor on a narrow window, where a wide table scrolls in its own box.
       await page.setViewportSize({ width: 800, height: 900 });
       expect(await overflowing(page), `${screen} at 800 px`).toEqual([]);
