@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../edge/cli/command.ts';
+import { report } from '../../edge/cli/commands/import.ts';
 import { progressBar } from '../../edge/cli/commands/progress.ts';
+import { getIdentity } from '../../edge/db/repos/identities.ts';
+import { migrate } from '../../edge/db/migrate.ts';
+import { runImport } from '../../edge/import/run.ts';
+import type { ImportProgress } from '../../edge/import/run.ts';
 import { main } from '../../edge/cli/main.ts';
 import { roster, tempTree } from '../cli/run-cli.ts';
 import { sql } from 'drizzle-orm';
@@ -89,6 +94,28 @@ describe('roster import', () => {
       expect(Number(counts[0]?.n)).toBe(0);
     } finally {
       db.$client.close();
+    }
+  });
+
+  it('reports an import that kept losing the race to another writer as such, not as `0 of 1 records invalid` at line 0', async () => {
+    const raced = await openLibsql({ url: ':memory:' });
+    try {
+      await migrate(raced);
+      const ctx = { at: '2025-06-02T08:00:00.000Z', actor: 'test' };
+      await runImport(raced, { runId: 'first', text: 'id,firstName,lastName,email\ne1,Ada,L,ada@x.example\n' }, ctx);
+      // Another writer changes the identity between every read and write (embedded libSQL runs the statement at once).
+      const onProgress = async (p: ImportProgress) => {
+        if (p.phase === 'write' && p.done === 0) await raced.run(sql`UPDATE identities SET version = version + 1`);
+      };
+      const result = await runImport(raced, { runId: 'raced', text: 'id,firstName,lastName,email\ne1,Ada,Lee,ada@x.example\n', onProgress }, ctx);
+      const out: string[] = [];
+      const err: string[] = [];
+      report('feed.csv', result, { out: (t) => out.push(t), err: (t) => err.push(t) });
+      expect(err).toEqual(['feed.csv: identities changed while importing']);
+      expect(out).toEqual(['import raced: refused feed.csv: nothing was imported; run it again']);
+      expect((await getIdentity(raced, 'e1'))?.profile.lastName).toBe('L');
+    } finally {
+      raced.$client.close();
     }
   });
 

@@ -4,7 +4,8 @@
 // code is 1. A progress bar goes to stderr when it is a terminal.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from '../command.ts';
+import type { ImportResult } from '../../import/run.ts';
+import type { CliIo, Command } from '../command.ts';
 import { CliError, EXIT_FAILED, EXIT_OK, optionalString } from '../command.ts';
 import type { Diagnostic } from '../../../engine/types.ts';
 import { formatDiagnostic, plural } from '../format.ts';
@@ -82,16 +83,27 @@ ${DB_USAGE}`,
         bar?.done();
       }
     });
-    for (const error of result.errors) io.err(`${file}:${error.line}: ${error.message}`);
-    const { run } = result;
-    if (run.status === 'failed') {
-      // A file that could not be read as records (empty, a bad header, malformed) has no valid ones to skip to.
-      const why = run.total === 0 ? 'no records could be read; nothing was imported' : `${run.failed} of ${run.total} records invalid; nothing was imported (fix them, or use --skip-invalid)`;
-      io.out(`import ${run.id}: refused ${file}: ${why}`);
-      return EXIT_FAILED;
-    }
-    const planned = result.plan ? `; planned run ${result.plan.runId}: ${result.plan.actions} action${result.plan.actions === 1 ? '' : 's'}${result.plan.held ? ' (held for approval)' : ''}` : '';
-    io.out(`import ${run.id}: ${run.created} created, ${run.updated} updated, ${result.unchanged} unchanged, ${run.failed} invalid of ${run.total} records${planned}`);
-    return result.errors.length > 0 ? EXIT_FAILED : EXIT_OK;
+    report(file, result, io);
+    return result.run.status === 'failed' || result.errors.length > 0 ? EXIT_FAILED : EXIT_OK;
   },
 };
+
+/** What an import did, as printed: each problem by line (a problem of the whole file has none), then one summary. */
+export function report(file: string, result: ImportResult, io: Pick<CliIo, 'out' | 'err'>): void {
+  for (const error of result.errors) io.err(error.line > 0 ? `${file}:${error.line}: ${error.message}` : `${file}: ${error.message}`);
+  const { run } = result;
+  if (run.status === 'failed') {
+    // A file that could not be read as records has no valid ones to skip to; a batch that lost a
+    // race (identities changed while importing, again and again) has no invalid ones to fix.
+    const why =
+      run.total === 0
+        ? 'no records could be read; nothing was imported'
+        : run.failed === 0
+          ? 'nothing was imported; run it again'
+          : `${run.failed} of ${run.total} records invalid; nothing was imported (fix them, or use --skip-invalid)`;
+    io.out(`import ${run.id}: refused ${file}: ${why}`);
+    return;
+  }
+  const planned = result.plan ? `; planned run ${result.plan.runId}: ${result.plan.actions} action${result.plan.actions === 1 ? '' : 's'}${result.plan.held ? ' (held for approval)' : ''}` : '';
+  io.out(`import ${run.id}: ${run.created} created, ${run.updated} updated, ${result.unchanged} unchanged, ${run.failed} invalid of ${run.total} records${planned}`);
+}
