@@ -94,7 +94,8 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
         )
         .onConflictDoUpdate({
           target: outbox.id,
-          set: { runId: sql.raw('excluded.run_id'), payload: sql.raw('excluded.payload'), status: sql.raw('excluded.status'), attempts: 0, lastError: null, nextAttemptAt: sql.raw('excluded.next_attempt_at'), updatedAt: sql.raw('excluded.updated_at') },
+          // Queued again, it is this run's action: planned now (reports by period read `created_at`).
+          set: { runId: sql.raw('excluded.run_id'), payload: sql.raw('excluded.payload'), status: sql.raw('excluded.status'), attempts: 0, lastError: null, nextAttemptAt: sql.raw('excluded.next_attempt_at'), createdAt: sql.raw('excluded.created_at'), updatedAt: sql.raw('excluded.updated_at') },
           setWhere: requeueable,
         }),
     ),

@@ -1,6 +1,7 @@
 // Reports (JSON and CSV), the audit listing, and the OpenAPI document.
 import { expect, it } from 'vitest';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
+import { completeAction } from '../../../edge/db/repos/outbox.ts';
 import { createManualTask } from '../../../edge/db/repos/manual-tasks.ts';
 import { createRun, decideRun } from '../../../edge/db/repos/runs.ts';
 import type { Action, ActionType } from '../../../engine/types.ts';
@@ -64,6 +65,30 @@ export function reportCases(makeRuntime: MakeRuntime): void {
     expect(inPeriod.body.items.map((r: { type: string; appId: string; userId: string }) => `${r.type} ${r.appId} ${r.userId}`)).toEqual(['account.deactivate github u1']);
     expect((await t.call('GET', `/v1/reports/deprovisions?to=${from}`)).body.items).toEqual([]);
     expect((await t.call('GET', '/v1/reports/held-runs')).body.items).toEqual([]);
+  });
+
+  it('reports a deprovision in the period it was planned again, not when the same action was first planned', async () => {
+    const t = await setup(makeRuntime);
+    await seed(t, 1, 0);
+    const db = t.runtime.db;
+    const accounts = (status: 'active' | 'suspended') => recordAccounts(db, [{ userId: 'u1', appId: 'github', status, role: 'developer' }, { userId: 'u1', appId: 'wiki', status }], { at: t.runtime.now(), actor: 'test' });
+    const deliver = async (actions: { id: string }[]) => {
+      for (const a of actions) expect((await completeAction(db, a.id, { at: t.runtime.now(), actor: 'test' })).ok).toBe(true);
+    };
+    await accounts('active');
+    const first = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    await deliver(first.body.actions);
+    await accounts('suspended');
+    await deliver((await t.call('POST', '/v1/users/u1/lifecycle/unsuspend')).body.actions);
+    await accounts('active');
+    const from = t.runtime.now();
+    const second = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    const to = t.runtime.now();
+    // The same change, so the same action ids as the first suspension, queued again by this run.
+    expect(second.body.actions.map((a: { id: string }) => a.id).sort()).toEqual(first.body.actions.map((a: { id: string }) => a.id).sort());
+    const report = await t.call('GET', `/v1/reports/deprovisions?from=${from}&to=${to}`);
+    expect(report.body.items.map((r: { type: string; appId: string; status: string; runId: string }) => `${r.type} ${r.appId} ${r.status} ${r.runId === second.body.run.id}`)).toEqual(['account.suspend github pending true', 'account.suspend wiki pending true']);
+    expect((await t.call('GET', `/v1/reports/deprovisions?to=${from}`)).body.items).toEqual([]);
   });
 
   it('counts identities per status and actions per day and type on the server, leaving out cancelled ones', async () => {
