@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeContext } from './context.ts';
-import { explainUser, renderExplain } from './explain.ts';
+import { conditionText, explainUser, renderExplain, shown } from './explain.ts';
 import type { ExplainNode } from './explain.ts';
 import { fixtureRuleSet } from './golden/fixture.ts';
 
@@ -73,5 +73,24 @@ describe('renderExplain', () => {
     expect(text).toContain('✗ not\n');
     expect(text).toContain('✓ title notEqual "Admin" — saw "Engineer"');
     expect(text).toMatch(/└─ account\.create: create an account in `github` for `ada` as `developer` with `login` = `ada` \[[0-9a-f]{20}\]\n {6}└─ why: rule `eng-github` assigns `github` as `developer`\n$/);
+  });
+});
+
+describe('conditionText', () => {
+  const leaf = (operator: string, value: unknown, seen?: unknown) => ({ type: 'leaf' as const, fact: 'startDate', operator, value: value as never, seen, result: false });
+
+  it('reads a date operator\'s days from the as-of instant, and says a days operator\'s number is days', () => {
+    expect(conditionText(leaf('before', 0))).toBe('startDate before now');
+    expect(conditionText(leaf('before', -90))).toBe('startDate before now − 90 days');
+    expect(conditionText(leaf('after', 1))).toBe('startDate after now + 1 day');
+    expect(conditionText(leaf('withinPastDays', 30))).toBe('startDate withinPastDays 30 days');
+    expect(conditionText(leaf('before', '2025-01-31'))).toBe('startDate before "2025-01-31"');
+    expect(conditionText(leaf('equal', 0))).toBe('startDate equal 0');
+  });
+
+  it('shows a fact the user does not have as (missing), in the tree too', () => {
+    const dated = fixtureRuleSet({ apps: [{ id: 'badge', connector: 'rest' }], assignments: [{ id: 'started', when: { fact: 'terminationDate', operator: 'before', value: 0 }, assign: [{ app: 'badge' }] }] });
+    expect(find(explainUser(dated, ada, { accounts: [], memberships: [] }, ctx), 'terminationDate')?.label).toBe('terminationDate before now — saw (missing)');
+    expect(shown(undefined)).toBe('(missing)');
   });
 });

@@ -4,7 +4,8 @@ import { statusPolicy } from './actions/lifecycle.ts';
 import { describeAction } from './actions/registry.ts';
 import { evaluateUser } from './evaluate.ts';
 import { plan } from './plan.ts';
-import type { Action, ConditionTrace, DesiredUser, EvalContext, ObservedState, RuleSet, User } from './types.ts';
+import { operators } from './conditions/operators/registry.ts';
+import type { Action, ConditionTrace, DesiredUser, EvalContext, LeafTrace, ObservedState, RuleSet, User } from './types.ts';
 
 export type ExplainKind = 'user' | 'section' | 'rule' | 'branch' | 'leaf' | 'account' | 'membership' | 'action' | 'note' | 'diagnostic';
 
@@ -77,9 +78,28 @@ function traceNode(trace: ConditionTrace): ExplainNode {
     const words = { all: 'all of', any: 'any of', not: 'not' }[trace.type];
     return { kind: 'branch', label: words, result: trace.result, children: trace.children.map(traceNode) };
   }
-  const fact = trace.path === undefined ? trace.fact : `${trace.fact} ${trace.path}`;
   const error = trace.error === undefined ? '' : ` — error: ${trace.error}`;
-  return { kind: 'leaf', label: `${fact} ${trace.operator} ${show(trace.value)} — saw ${show(trace.seen)}${error}`, result: trace.result, children: [] };
+  return { kind: 'leaf', label: `${conditionText(trace)} — saw ${shown(trace.seen)}${error}`, result: trace.result, children: [] };
+}
+
+/**
+ * A condition as the why-tree shows it. A date operator's number is days from the as-of instant
+ * (`before: -90` reads `before now − 90 days`, `before: 0` reads `before now`), and a `days`
+ * operator's number says so, rather than a bare `0` or `30`.
+ */
+export function conditionText(trace: LeafTrace): string {
+  const fact = trace.path === undefined ? trace.fact : `${trace.fact} ${trace.path}`;
+  return `${fact} ${trace.operator} ${valueText(trace.operator, trace.value)}`;
+}
+
+function valueText(operator: string, value: unknown): string {
+  if (typeof value === 'number') {
+    const kind = operators.get(operator)?.value;
+    const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+    if (kind === 'dateOrDays') return value === 0 ? 'now' : `now ${value < 0 ? '−' : '+'} ${days(Math.abs(value))}`;
+    if (kind === 'days') return days(value);
+  }
+  return shown(value);
 }
 
 function desiredSection(desired: DesiredUser): ExplainNode {
@@ -92,7 +112,7 @@ function desiredSection(desired: DesiredUser): ExplainNode {
       .sort()
       .map((name) => ({
         kind: 'note',
-        label: `${name} = ${show(account.attributes[name])}${account.createOnly.includes(name) ? ' (create only)' : ''}`,
+        label: `${name} = ${shown(account.attributes[name])}${account.createOnly.includes(name) ? ' (create only)' : ''}`,
         children: [],
       }));
     return { kind: 'account', label: `account \`${account.appId}\`${role} by rule \`${winner?.ruleId}\`${also}`, children: attributes };
@@ -122,7 +142,8 @@ function statusNote(status: string): string | undefined {
 
 const MAX_SHOWN = 80;
 
-function show(value: unknown): string {
+/** A value as the why-tree shows it: JSON, `(missing)` for none, cut at MAX_SHOWN characters. */
+export function shown(value: unknown): string {
   if (value === undefined) return '(missing)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
