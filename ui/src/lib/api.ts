@@ -70,7 +70,11 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 /** A readable line for any error a screen caught. Never a stack trace. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiFailure) {
-    const details = error.details?.map((d) => `${d.path}: ${d.message}`).join('; ');
+    // Only what the message does not say already (a one-problem refusal names it in both).
+    const details = error.details
+      ?.filter((d) => !error.message.includes(d.message))
+      .map((d) => `${d.path}: ${d.message}`)
+      .join('; ');
     return details ? `${error.message} (${details})` : error.message;
   }
   if (error instanceof Error) return error.message;
