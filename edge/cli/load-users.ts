@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { USER_STATUSES } from '../../engine/types.ts';
 import type { AttributeType, User } from '../../engine/types.ts';
 import { columnProblems } from '../import/parse.ts';
+import { decodeUtf8 } from '../import/utf8.ts';
 import { CliError } from './command.ts';
 import { arrayItemLines, parseJsonFile } from './parse-json.ts';
 
@@ -25,35 +26,15 @@ export function readInputFile(path: string, what: string, cwd = '.'): string {
     if (code === 'EISDIR') throw new CliError(`${what} file \`${path}\` is a directory`);
     throw new CliError(`cannot read ${what} file \`${path}\`: ${code ?? 'unknown error'}`);
   }
+  let decoded: ReturnType<typeof decodeUtf8>;
   try {
-    return utf8.decode(bytes);
+    decoded = decodeUtf8(bytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // Past V8's longest string (about 512 MiB) decoding fails too, but not for the bytes.
-    if (code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new CliError(`cannot read ${what} file \`${path}\` (${Math.round(bytes.length / 2 ** 20)} MiB): ${code ?? (error as Error).message}`);
-    throw new CliError(`${path}:${firstBadLine(bytes)}: ${what} file is not UTF-8 text (save it as UTF-8 and run again)`);
+    throw new CliError(`cannot read ${what} file \`${path}\` (${Math.round(bytes.length / 2 ** 20)} MiB): ${code ?? (error as Error).message}`);
   }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The first line holding bytes that are not UTF-8: no multi-byte character contains a newline. */
-function firstBadLine(bytes: Buffer): number {
-  let line = 1;
-  let start = 0;
-  while (start <= bytes.length) {
-    const end = bytes.indexOf(10, start);
-    const stop = end < 0 ? bytes.length : end;
-    try {
-      utf8.decode(bytes.subarray(start, stop));
-    } catch {
-      return line;
-    }
-    if (end < 0) break;
-    line++;
-    start = end + 1;
-  }
-  return 1;
+  if (!decoded.ok) throw new CliError(`${path}:${decoded.line}: ${what} file is not UTF-8 text (save it as UTF-8 and run again)`);
+  return decoded.text;
 }
 
 /** Reads users from `path`: `.csv` as CSV, anything else as JSON. */

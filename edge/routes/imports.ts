@@ -9,6 +9,7 @@ import { writeContext } from '../http/env.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { getImportRun, listImportRuns } from '../db/repos/import-runs.ts';
+import { decodeUtf8 } from '../import/utf8.ts';
 import { importWorkers } from '../import/service.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -109,7 +110,9 @@ export function importRoutes(runtime: Runtime): OpenAPIHono<AppEnv> {
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const format = type === 'application/json' ? 'json' : type === 'text/csv' || type === 'text/plain' ? 'csv' : undefined;
     if (!format) throw new ApiError(415, 'unsupported_media_type', `send the file as \`text/csv\` or \`application/json\`, not \`${type || '(none)'}\``);
-    const text = await c.req.text();
+    const decoded = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+    if (!decoded.ok) throw new ApiError(400, 'invalid_request', `the file is not UTF-8 text: line ${decoded.line} holds bytes that are not (save it as UTF-8 and send it again)`);
+    const { text } = decoded;
     const result = await importWorkers(
       runtime,
       { runId: runtime.newId(), text, format, fileName: query.fileName, mode: query.mode ?? 'full', skipInvalid: query.skipInvalid === 'true' },

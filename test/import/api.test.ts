@@ -67,6 +67,16 @@ describe('/v1/imports', () => {
     expect((await post('id,firstName,lastName,email\ne5,Flo,Fox,flo@acme.example\n')).status).toBe(201);
   });
 
+  it('refuses a file that is not UTF-8 (a Latin-1 export) with 400 naming the line, writing nothing', async () => {
+    const latin1 = Buffer.from('id,firstName,lastName,email\ne6,Zoë,Ünal,zoe@acme.example\n', 'latin1');
+    const res = await app.request('/v1/imports', { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${admin}` }, body: latin1 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_request', message: 'the file is not UTF-8 text: line 2 holds bytes that are not (save it as UTF-8 and send it again)' } });
+    const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM identities WHERE id = 'e6'`);
+    expect(Number(row?.n)).toBe(0);
+    expect((await post('id,firstName,lastName,email\ne6,Zoë,Ünal,zoe@acme.example\n')).status).toBe(201);
+  });
+
   it('lists import runs newest first, by source: `hr` is every HR file (changes files too), not the imports from apps', async () => {
     expect((await post('op,id,level\nupsert,e1,6\n', 'text/csv', '?mode=incremental')).status).toBe(201);
     await startImportRun(db, { id: 'read-crm', source: 'app:crm' }, ctx);
