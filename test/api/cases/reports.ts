@@ -31,6 +31,14 @@ export function reportCases(makeRuntime: MakeRuntime): void {
     expect(csv.text).toBe('appId,name,active,suspended,deactivated,licensed,total\r\ngithub,GitHub,1,1,1,2,3\r\nwiki,wiki,1,0,0,1,1\r\n');
     const byAccept = await t.call('GET', '/v1/reports/accounts-per-app', { headers: { accept: 'text/csv' } });
     expect(byAccept.text).toBe(csv.text);
+    // A weight below JSON's, or none at all for CSV, keeps JSON (RFC 9110 12.5.1).
+    for (const accept of ['text/csv;q=0.1, application/json', 'application/json, text/csv;q=0.5', 'text/csv;q=0, */*', '*/*']) {
+      expect((await t.call('GET', '/v1/reports/accounts-per-app', { headers: { accept } })).headers.get('content-type'), accept).toContain('application/json');
+    }
+    expect((await t.call('GET', '/v1/reports/accounts-per-app', { headers: { accept: 'text/csv, application/json;q=0.9' } })).headers.get('content-type')).toContain('text/csv');
+    // Excel reads the file as UTF-8 only with a byte order mark (response.text() drops it: the bytes keep it).
+    const raw = await t.app.request('/v1/reports/accounts-per-app?format=csv', { headers: { authorization: `Bearer ${t.tokens.admin}` } });
+    expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 6)]).toEqual([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('app')]);
   });
 
   it('finds orphaned accounts: no identity, or not assigned by the active rules', async () => {
