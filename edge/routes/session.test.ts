@@ -32,6 +32,15 @@ async function setup() {
 }
 
 describe('/v1/session', () => {
+  it('marks the cookie Secure when the page is https: the request itself, or its origin behind a TLS proxy', async () => {
+    const t = await setup();
+    const cookieFor = async (url: string, origin?: string) =>
+      (await t.app.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) }, body: JSON.stringify({ token: t.admin.token }) })).headers.get('set-cookie') ?? '';
+    expect(await cookieFor('https://roster.example/v1/session')).toMatch(/; Secure/);
+    expect(await cookieFor('http://roster.internal:8787/v1/session', 'https://roster.example')).toMatch(/; Secure/);
+    expect(await cookieFor('http://127.0.0.1:8787/v1/session', 'http://127.0.0.1:8787')).not.toMatch(/Secure/);
+  });
+
   it('signs in with a token: an HttpOnly SameSite=Strict cookie that the API accepts, never the token itself', async () => {
     const t = await setup();
     const { res, cookie, setCookie } = await t.signIn(t.admin.token);

@@ -38,7 +38,9 @@ const signOut = createRoute({
 });
 
 const body = (info: TokenInfo, expiresAt?: string) => ({ tokenId: info.id, name: info.name, scope: info.scope, ...(expiresAt ? { expiresAt } : {}) });
-const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
+// Secure when the page is https: the request's own URL, or, behind a TLS proxy (the Node server
+// speaks plain http), the page's origin.
+const secure = (c: Context) => new URL(c.req.url).protocol === 'https:' || (c.req.header('origin') ?? '').startsWith('https://');
 
 export function sessionRoutes(runtime: Runtime) {
   const app = newRouter();
