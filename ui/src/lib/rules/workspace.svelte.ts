@@ -3,8 +3,7 @@
 import { compileRules } from '../../../../engine/compile.ts';
 import { operatorNames } from '../../../../engine/conditions/index.ts';
 import type { Diagnostic, RuleSet, SourceFile } from '../../../../engine/types.ts';
-import { api, pageItems } from '../api.ts';
-import type { Page } from '../api.ts';
+import { api, listAll } from '../api.ts';
 
 export interface VersionInfo {
   version: string;
@@ -34,9 +33,9 @@ function persist(): void {
   }
 }
 
+/** Every saved version, newest first: all pages, so the active one is there however many there are. */
 export async function listVersions(): Promise<VersionInfo[]> {
-  const page = await api<Page<VersionInfo> | VersionInfo[]>('/v1/rule-sets');
-  workspace.versions = pageItems(page);
+  workspace.versions = await listAll<VersionInfo>('/v1/rule-sets');
   return workspace.versions;
 }
 
