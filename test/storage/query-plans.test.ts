@@ -21,7 +21,7 @@ import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { importWorkers } from '../../edge/import/service.ts';
 import { createRuntime } from '../../edge/runtime.ts';
 import type { Runtime } from '../../edge/runtime.ts';
-import { getIdentities } from '../../edge/db/repos/identities.ts';
+import { createIdentity, getIdentities, updateIdentity } from '../../edge/db/repos/identities.ts';
 import { loadRuleSet } from '../../edge/services/engine.ts';
 import { planIdentities } from '../../edge/jit/plan-users.ts';
 import { applyLifecycle } from '../../edge/services/lifecycle.ts';
@@ -132,7 +132,7 @@ describe('reads when planning users against a large waiting queue', () => {
     expect(await badOutboxReads(seen)).toEqual([]);
   });
 
-  it('a login\'s plan, a suspension and its reversal, and provision-now read that user\'s rows, not the population\'s', async () => {
+  it('a login\'s plan, a suspension and its reversal, provision-now and a login\'s uniqueness read that user\'s rows, not the population\'s', async () => {
     const id = workers[5]?.[0] as string;
     const [identity] = await getIdentities(db, [id]);
     const ruleSet = await loadRuleSet(db);
@@ -142,6 +142,9 @@ describe('reads when planning users against a large waiting queue', () => {
     expect((await applyLifecycle(runtime, id, 'suspend', ctx)).user?.status).toBe('SUSPENDED');
     await applyLifecycle(runtime, id, 'unsuspend', ctx);
     await provisionNow(runtime, id, ctx);
+    // A new login, and a login changed, each checked against every other in any case.
+    expect((await createIdentity(db, { id: 'n1', login: 'New.Hire@acme.example', profile: {} }, ctx, { login: 'ignore-case' })).ok).toBe(true);
+    expect((await updateIdentity(db, 'n1', 1, { login: 'new.hire2@acme.example' }, ctx, { login: 'ignore-case' })).ok).toBe(true);
     recording.stop();
     expect(recording.seen.length).toBeGreaterThan(10);
     expect(await badOutboxReads(recording.seen)).toEqual([]);
