@@ -31,11 +31,23 @@ interface Pulled {
   logins: { id: string; username: string; password: string }[];
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/**
+ * Waits `ms`, or less when `signal` aborts. The abort listener goes when the wait ends either
+ * way: the agent's signal lives as long as the agent, and one listener left per backoff or
+ * scheduled import grew without end (Node's MaxListenersExceededWarning after ten).
+ */
+export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export class EdgeError extends Error {
