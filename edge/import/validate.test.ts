@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRecord } from './validate.ts';
+import { loginProblem, validateRecord } from './validate.ts';
 
 describe('validateRecord: reserved keys in json', () => {
   it('names a `__proto__` key at any depth', () => {
@@ -18,5 +18,25 @@ describe('validateRecord: terminations', () => {
       errors: [{ line: 2, id: 'w1', message: '`op` terminate contradicts `status` `ACTIVE` (leave `status` empty: the termination sets it)' }],
     });
     expect(validateRecord({ line: 3, value: { op: 'terminate', id: 'w1', status: 'deprovisioned' } }, { mode: 'incremental' }).ok).toBe(true);
+  });
+});
+
+describe('logins', () => {
+  it('holds an HR file\'s login to the rule the admin API and JIT follow (trimmed first, as before)', () => {
+    const worker = { id: 'w1', firstName: 'A', lastName: 'B', email: 'a@x.example' };
+    expect(validateRecord({ line: 2, value: { ...worker, login: '  ann  ' } }, { mode: 'full' })).toMatchObject({ ok: true, change: { login: 'ann' } });
+    expect(validateRecord({ line: 2, value: { ...worker, login: 'an\u200bn' } }, { mode: 'full' })).toEqual({ ok: false, errors: [{ line: 2, id: 'w1', message: '`login` has control or invisible characters, which no login may have' }] });
+    expect(validateRecord({ line: 2, value: { ...worker, login: 'a'.repeat(201) } }, { mode: 'full' })).toEqual({ ok: false, errors: [{ line: 2, id: 'w1', message: '`login` is 201 characters long: a login has at most 200' }] });
+  });
+
+  it('names each problem, and none for a login with inner spaces and punctuation', () => {
+    expect(['', ' ann', 'ann\u00a0', 'an\nn', 'a'.repeat(201), "Ann Marie.O'Neil"].map(loginProblem)).toEqual([
+      'is empty',
+      'starts or ends with a space, which no login may',
+      'starts or ends with a space, which no login may',
+      'has control or invisible characters, which no login may have',
+      'is 201 characters long: a login has at most 200',
+      undefined,
+    ]);
   });
 });

@@ -9,6 +9,25 @@ import { RESERVED, isObject, reservedKey } from './parse.ts';
 
 export type ImportMode = 'full' | 'incremental';
 
+/** As long as a login may be, everywhere one comes from (the admin API, HR files, JIT, SCIM). */
+export const MAX_LOGIN_LENGTH = 200;
+/** Control and invisible formatting characters: a login must read as what it is (and SQLite reads one back cut short at a NUL). */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * What is wrong with `login` as a login people type and apps receive (said after its name:
+ * "`login` starts or ends with a space, …"), or undefined when nothing is. One rule for the
+ * admin API, HR files and JIT claims.
+ */
+export function loginProblem(login: string): string | undefined {
+  if (login === '') return 'is empty';
+  if (login.length > MAX_LOGIN_LENGTH) return `is ${login.length} characters long: a login has at most ${MAX_LOGIN_LENGTH}`;
+  if (UNPRINTABLE.test(login)) return 'has control or invisible characters, which no login may have';
+  // Trimmed, ` ada` would be ada (someone else's identity); kept, it would pass for her in every list.
+  if (login.trim() !== login) return 'starts or ends with a space, which no login may';
+  return undefined;
+}
+
 export interface WorkerChange {
   op: 'upsert' | 'terminate';
   id: string;
@@ -61,8 +80,11 @@ export function validateRecord(raw: RawRecord, options: ValidateOptions): Valida
   if (op === 'terminate' && status !== undefined && status !== 'DEPROVISIONED') errors.push(`\`op\` terminate contradicts \`status\` \`${status}\` (leave \`status\` empty: the termination sets it)`);
   let login: string | undefined;
   if (value.login !== undefined && value.login !== null) {
-    if (typeof value.login === 'string' && value.login.trim() !== '') login = value.login.trim();
-    else errors.push(`\`login\` must be a non-empty string, got \`${show(value.login)}\``);
+    if (typeof value.login === 'string' && value.login.trim() !== '') {
+      login = value.login.trim();
+      const problem = loginProblem(login);
+      if (problem) errors.push(`\`login\` ${problem}`);
+    } else errors.push(`\`login\` must be a non-empty string, got \`${show(value.login)}\``);
   }
 
   const attributes: Record<string, unknown> = {};

@@ -6,12 +6,8 @@
 import { DEFAULT_JIT_CLAIMS } from '../../engine/rules/jit-settings.ts';
 import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
 import type { AttributeType } from '../../engine/types.ts';
-import { validateRecord } from '../import/validate.ts';
+import { loginProblem, validateRecord } from '../import/validate.ts';
 
-/** As long as the admin API allows. */
-export const MAX_LOGIN_LENGTH = 200;
-/** Control and invisible formatting characters: a login must read as what it is (and SQLite reads one back cut short at a NUL). */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
 
 export type ClaimsRead = { ok: true; login: string; id?: string; attributes: Record<string, unknown> } | { ok: false; reason: string };
 
@@ -28,10 +24,8 @@ export function readClaims(claims: Record<string, unknown>, issuer: JitIssuer, t
   const login = claims[loginClaim];
   if (typeof login !== 'string' || login === '') return refuse(`the id token has no \`${loginClaim}\` claim to use as the login`);
   if (!vouched(loginClaim)) return refuse(`the id token's \`${loginClaim}\` is not verified (\`email_verified\` is not true), so it cannot name the login`);
-  if (login.length > MAX_LOGIN_LENGTH) return refuse(`the id token's \`${loginClaim}\` claim is ${login.length} characters long: a login has at most ${MAX_LOGIN_LENGTH}`);
-  if (UNPRINTABLE.test(login)) return refuse(`the id token's \`${loginClaim}\` claim has control or invisible characters, which no login may have`);
-  // Trimmed, ` ada` would be ada (another IdP user taking her identity); kept, it would pass for her in every list.
-  if (login.trim() !== login) return refuse(`the id token's \`${loginClaim}\` claim starts or ends with a space, which no login may`);
+  const problem = loginProblem(login);
+  if (problem) return refuse(`the id token's \`${loginClaim}\` claim ${problem}`);
 
   const idClaim = claimMap.id;
   const idValue = idClaim === undefined ? undefined : claims[idClaim];

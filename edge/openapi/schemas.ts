@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { USER_STATUSES } from '../../engine/types.ts';
 import { MAX_LIMIT } from '../db/repos/cursor.ts';
+import { MAX_LOGIN_LENGTH, loginProblem } from '../import/validate.ts';
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string().openapi({ example: 'not_found' }), message: z.string(), details: z.unknown().optional() }) })
@@ -11,13 +12,15 @@ export const ErrorSchema = z
 export const JsonValue: z.ZodType<unknown> = z.unknown();
 export const Profile = z.record(z.string(), JsonValue).openapi({ example: { department: 'Engineering', firstName: 'Ann' } });
 const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._@:-]+$/, 'use letters, digits and . _ @ : -');
-/** A login people type and apps receive: no blank one, no invisible space or control character at either end or inside. */
+/** A login people type and apps receive: the one rule HR files and JIT claims follow too (`loginProblem`). */
 const Login = z
   .string()
   .min(1)
-  .max(200)
-  .regex(/^\S(?:.*\S)?$/su, 'must not be blank or start or end with a space')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain a control character (a tab or a line break)');
+  .max(MAX_LOGIN_LENGTH)
+  .superRefine((login, ctx) => {
+    const problem = loginProblem(login);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().openapi({ description: `page size (1–${MAX_LIMIT}, default 50)` }),
