@@ -56,9 +56,11 @@ function parseCsvRecords(text: string, types: Record<string, AttributeType>): Pa
   const problems = columnProblems(header.record);
   if (problems.length > 0) return { ok: false, error: { line: lines[0] ?? 1, message: problems.join('; ') } };
   if (records.length === 0) return { ok: false, error: { line: 1, message: 'file has no records' } };
-  for (const [index, { record }] of records.entries()) {
-    const column = header.record.findIndex((name, i) => name === '' && (record[i] ?? '') !== '');
-    if (column >= 0) return { ok: false, error: { line: lines[index + 1] ?? 1, message: `column ${column + 1} has no name in the header but holds \`${oneLine(record[column] ?? '')}\`` } };
+  // An export's empty trailing columns are fine until a record puts a value in one.
+  const nameless = header.record.flatMap((name, i) => (name === '' ? [i] : []));
+  for (const [index, { record }] of nameless.length > 0 ? records.entries() : []) {
+    const column = nameless.find((i) => (record[i] ?? '') !== '');
+    if (column !== undefined) return { ok: false, error: { line: lines[index + 1] ?? 1, message: `column ${column + 1} has no name in the header but holds \`${oneLine(record[column] ?? '')}\`` } };
   }
   const columns = header.record.map((name) => name.split('.'));
   const typeOf = header.record.map((name) => types[name]);
