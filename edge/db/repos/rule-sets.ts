@@ -71,9 +71,3 @@ export async function pageRuleSets(db: Db, filter: { limit?: number; cursor?: st
     .limit(limit + 1);
   return ok(toPage(rows, limit, (r) => `${r.createdAt}|${r.version}`));
 }
-
-/** The newest `limit` versions (a first page). */
-export async function listRuleSets(db: Db, limit = RULE_SET_PAGE): Promise<Omit<RuleSetVersion, 'files'>[]> {
-  const page = await pageRuleSets(db, { limit });
-  return page.ok ? page.value.items : [];
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activateRuleSet, getActiveRuleSet, getRuleSet, listRuleSets, saveRuleSet } from '../../../edge/db/repos/rule-sets.ts';
+import { activateRuleSet, getActiveRuleSet, getRuleSet, pageRuleSets, saveRuleSet } from '../../../edge/db/repos/rule-sets.ts';
 import type { MakeDb } from '../context.ts';
 import { at, freshDb } from '../context.ts';
 
@@ -20,7 +20,7 @@ export function ruleSetCases(makeDb: MakeDb): void {
       expect((await getActiveRuleSet(db))?.version).toBe('v3');
       expect(await activateRuleSet(db, 'v2', at(3))).toMatchObject({ ok: true, value: { version: 'v2', active: true } });
       expect(await activateRuleSet(db, 'v9', at(3))).toMatchObject({ ok: false, code: 'not_found' });
-      expect((await listRuleSets(db)).map((r) => [r.version, r.active])).toEqual([['v3', false], ['v2', true], ['v1', false]]);
+      expect(await pageRuleSets(db)).toMatchObject({ ok: true, value: { items: [{ version: 'v3', active: false }, { version: 'v2', active: true }, { version: 'v1', active: false }] } });
       expect((await getRuleSet(db, 'v3'))?.files).toEqual(files(3));
     });
   });
