@@ -2,14 +2,13 @@
 // inserted or deleted. A chain can only prove itself up to its last row: pass an `anchor`
 // (a head recorded elsewhere earlier) to also detect rows removed from the end.
 import { asc, getTableColumns, gt, sql } from 'drizzle-orm';
-import type { JsonObject } from '../db/index.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, JsonObject } from '../db/index.ts';
 import { auditEvents } from '../db/schema.ts';
 import type { AuditHead, AuditRow } from './chain.ts';
+import { GENESIS_HASH, auditHash } from './chain.ts';
 
 /** A stored row as read: `data` is undefined when its text is not a JSON object. */
 type StoredRow = Omit<AuditRow, 'data'> & { data: JsonObject | undefined };
-import { GENESIS_HASH, auditHash } from './chain.ts';
 
 export type AuditProblemKind = 'edited' | 'inserted' | 'deleted' | 'relinked' | 'truncated';
 
