@@ -11,9 +11,10 @@ import { userBody } from './users.ts';
 
 const LifecycleResponse = z
   .object({
-    user: UserSchema.nullable().openapi({ description: 'null after delete; unchanged while its run is held (approving the run changes the status)' }),
+    user: UserSchema.nullable().openapi({ description: 'null after delete; unchanged while its run is held (approving the run changes the status, or deletes the user)' }),
     run: RunRefSchema.nullable().openapi({ description: 'null when no rule set is active' }),
     actions: z.array(ActionSchema),
+    applied: z.boolean().openapi({ description: 'false while the run is held: the change, a delete too, waits for its approval; rejecting the run drops it' }),
   })
   .openapi('LifecycleResult');
 
@@ -33,7 +34,7 @@ export function lifecycleRoutes(runtime: Runtime) {
     const { id, operation } = c.req.valid('param');
     const result = await applyLifecycle(runtime, id, operation, writeContext(runtime, c.get('auth')));
     const run = result.run ? runRef(result.run) : null;
-    return c.json({ user: result.user ? userBody(result.user) : null, run, actions: result.actions }, 200);
+    return c.json({ user: result.user ? userBody(result.user) : null, run, actions: result.actions, applied: result.applied }, 200);
   });
   return app;
 }

@@ -9,7 +9,7 @@ import type { Statement, WriteContext } from '../db/index.ts';
 import { isConstraintError } from '../db/index.ts';
 import type { Identity, Run } from '../db/repos/index.ts';
 import { getIdentity } from '../db/repos/index.ts';
-import { heldRunOf, statusChangeInserts } from '../db/repos/run-status-changes.ts';
+import { DELETED, heldRunOf, statusChangeInserts } from '../db/repos/run-status-changes.ts';
 import { identities, memberships } from '../db/schema.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -22,7 +22,7 @@ export const LIFECYCLE_OPERATIONS = {
   unsuspend: { from: ['SUSPENDED'], to: 'ACTIVE' },
   deactivate: { from: ['STAGED', 'PROVISIONED', 'ACTIVE', 'SUSPENDED'], to: 'DEPROVISIONED' },
   reactivate: { from: ['DEPROVISIONED'], to: 'ACTIVE' },
-  /** Only a deactivated user may be deleted; the identity row goes, its accounts per app policy. */
+  /** Only a deactivated user may be deleted; the identity row goes (once its run is approved, when held), its accounts per app policy. */
   delete: { from: ['DEPROVISIONED'], to: 'DEPROVISIONED' },
 } as const satisfies Record<string, { from: readonly UserStatus[]; to: UserStatus }>;
 
@@ -33,6 +33,8 @@ export interface LifecycleResult {
   user: Identity | null;
   run: Run | null;
   actions: Action[];
+  /** False while the run is held: the change (a delete too) waits for its approval. */
+  applied: boolean;
 }
 
 export async function applyLifecycle(runtime: Runtime, id: string, operation: LifecycleOperation, ctx: WriteContext): Promise<LifecycleResult> {
@@ -57,10 +59,10 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
     run = newRun({ id: runtime.newId(), kind: 'lifecycle', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary: { operation, userId: id, from: current.status, to: rule.to, actions: countActions(plan) }, heldReasons: reasons }, ctx.at);
   }
   const deleting = operation === 'delete';
-  // A held run's status change waits with its actions (as a held import's does): approval applies
-  // both, rejection drops both. A delete's row goes now: the user is deprovisioned already.
-  const waits = run?.status === 'held' && !deleting;
-  const events: AuditEvent[] = [{ ...ctx, type: deleting ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: waits ? current.version : next.version, runId: run?.id ?? null, ...(waits ? { held: true } : {}) } }];
+  // A held run's change waits with its actions (as a held import's does): approval applies both,
+  // rejection drops both. A held delete too: the identity and its memberships stay until then.
+  const waits = run?.status === 'held';
+  const events: AuditEvent[] = [{ ...ctx, type: deleting && !waits ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: waits ? current.version : next.version, runId: run?.id ?? null, ...(waits ? { held: true } : {}) } }];
   if (run) events.push(runEvent(run, actions, ctx));
   const statements = (): Statement[] => [
     db
@@ -69,9 +71,9 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
       // before a delete, so a user changed meanwhile is never deleted on stale grounds.
       .set(waits ? { version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${current.version} ELSE NULL END` } : { status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
-    ...(deleting ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
+    ...(deleting && !waits ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
     ...(run ? runStatements(db, run, actions, ctx.at, [id]) : []),
-    ...(run && waits ? statusChangeInserts(db, [{ runId: run.id, userId: id, fromStatus: current.status, toStatus: rule.to }]) : []),
+    ...(run && waits ? statusChangeInserts(db, [{ runId: run.id, userId: id, fromStatus: current.status, toStatus: deleting ? DELETED : rule.to }]) : []),
   ];
   try {
     await writeWithAudit(db, events, statements);
@@ -79,5 +81,5 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
     if (isConstraintError(error, 'identities.version')) throw conflict(`user \`${id}\` changed meanwhile: read it again and retry`);
     throw error;
   }
-  return { user: deleting ? null : waits ? current : next, run, actions };
+  return { user: waits ? current : deleting ? null : next, run, actions, applied: !waits };
 }

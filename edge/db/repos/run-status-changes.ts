@@ -1,13 +1,17 @@
 // Identity status changes that wait with a held run (a directory import that would deprovision
-// more users than the safety thresholds allow). Nothing changes while the run is held; the
-// decision applies or drops them in the same batch that releases or cancels the run's actions.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+// more users than the safety thresholds allow, a lifecycle operation, a delete among them).
+// Nothing changes while the run is held; the decision applies or drops them in the same batch
+// that releases or cancels the run's actions.
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, Statement, WriteContext } from '../index.ts';
 import { chunkRows, paramLimit } from '../index.ts';
-import { identities, runStatusChanges } from '../schema.ts';
+import { identities, memberships, runStatusChanges } from '../schema.ts';
 
 export type RunStatusChange = typeof runStatusChanges.$inferSelect;
+
+/** `to_status` of a held delete: approval removes the identity and its memberships. */
+export const DELETED = 'DELETED';
 
 /** Inserts the changes a held run carries. */
 export function statusChangeInserts(db: Db, changes: readonly RunStatusChange[]): Statement[] {
@@ -48,25 +52,41 @@ function operationOf(from: string, to: string): string {
 
 /**
  * What a decision on run `runId` does to its status changes: an approval moves each user still
- * in `fromStatus` to `toStatus` (a user changed meanwhile is left alone), and either decision
- * removes them. With the audit events that record each change.
+ * in `fromStatus` to `toStatus`, or deletes them with their memberships when `toStatus` is
+ * `DELETED` (a user changed meanwhile is left alone), and either decision removes them. With the
+ * audit events that record each change.
  */
 export function decideStatusChanges(db: Db, runId: string, changes: readonly (RunStatusChange & { currentStatus: string | null })[], decision: 'approve' | 'reject', ctx: WriteContext): { statements: () => Statement[]; events: AuditEvent[] } {
   if (changes.length === 0) return { statements: () => [], events: [] };
   const mine = and(eq(runStatusChanges.runId, runId), sql`${runStatusChanges.userId} = ${identities.id}`);
   const column = (c: typeof runStatusChanges.toStatus | typeof runStatusChanges.fromStatus) => sql`(SELECT ${c} FROM ${runStatusChanges} WHERE ${mine})`;
+  // Users whose change is a delete (or not), still in the status the change starts from.
+  const users = (deletes: boolean) => db.select({ id: runStatusChanges.userId }).from(runStatusChanges).where(and(eq(runStatusChanges.runId, runId), deletes ? eq(runStatusChanges.toStatus, DELETED) : ne(runStatusChanges.toStatus, DELETED)));
+  const unchanged = sql`${identities.status} = ${column(runStatusChanges.fromStatus)}`;
+  const deleted = db.select({ id: identities.id }).from(identities).where(and(inArray(identities.id, users(true)), unchanged));
   const statements = (): Statement[] => [
     ...(decision === 'approve'
       ? [
           db
             .update(identities)
             .set({ status: column(runStatusChanges.toStatus), version: sql`${identities.version} + 1`, updatedAt: ctx.at })
-            .where(and(inArray(identities.id, db.select({ id: runStatusChanges.userId }).from(runStatusChanges).where(eq(runStatusChanges.runId, runId))), sql`${identities.status} = ${column(runStatusChanges.fromStatus)}`)),
+            .where(and(inArray(identities.id, users(false)), unchanged)),
+          // Memberships first: their condition reads the identity the next statement removes.
+          db.delete(memberships).where(inArray(memberships.userId, deleted)),
+          db.delete(identities).where(inArray(identities.id, deleted)),
         ]
       : []),
     db.delete(runStatusChanges).where(eq(runStatusChanges.runId, runId)),
   ];
   const events: AuditEvent[] =
-    decision === 'approve' ? changes.filter((c) => c.currentStatus === c.fromStatus).map((c) => ({ ...ctx, type: 'identity.lifecycle', subject: c.userId, data: { operation: operationOf(c.fromStatus, c.toStatus), from: c.fromStatus, to: c.toStatus, runId, approved: true } })) : [];
+    decision === 'approve'
+      ? changes
+          .filter((c) => c.currentStatus === c.fromStatus)
+          .map((c) =>
+            c.toStatus === DELETED
+              ? { ...ctx, type: 'identity.delete', subject: c.userId, data: { operation: 'delete', from: c.fromStatus, to: c.fromStatus, runId, approved: true } }
+              : { ...ctx, type: 'identity.lifecycle', subject: c.userId, data: { operation: operationOf(c.fromStatus, c.toStatus), from: c.fromStatus, to: c.toStatus, runId, approved: true } },
+          )
+      : [];
   return { statements, events };
 }

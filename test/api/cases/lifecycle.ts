@@ -1,9 +1,11 @@
 // Lifecycle operations: the status is stored and the engine decides the app actions, written
 // with the run and the audit event in one batch.
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import { completeAction } from '../../../edge/db/repos/outbox.ts';
+import { memberships } from '../../../edge/db/schema.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
 import { RULES, engineer } from '../fixtures.ts';
@@ -58,7 +60,7 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
     const deleted = await t.call('POST', '/v1/users/u1/lifecycle/delete');
     expect(deleted.status).toBe(200);
-    expect(deleted.body.user).toBeNull();
+    expect(deleted.body).toMatchObject({ user: null, applied: true });
     expect((await t.call('GET', '/v1/users/u1')).status).toBe(404);
     expect((await t.call('GET', '/v1/audit?type=identity.delete')).body.items).toHaveLength(1);
   });
@@ -94,6 +96,45 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     const audit = await t.call('GET', '/v1/audit?subject=u1&type=identity.lifecycle');
     expect(audit.body.items.map((e: { data: Record<string, unknown> }) => e.data)).toContainEqual({ operation: 'deactivate', from: 'ACTIVE', to: 'DEPROVISIONED', runId: again.body.run.id, approved: true });
     expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
+  });
+
+  it('holds a delete with its run: the user and their memberships stay until approval, and a rejection keeps them', async () => {
+    const t = await setup(makeRuntime);
+    const db = t.runtime.db;
+    // Every deactivation needs an approval; a deprovisioned user's accounts not yet deactivated are planned again by the delete.
+    const files = RULES.map((f) => (f.path === 'settings.yaml' ? { ...f, text: f.text.replace('max: 2', 'max: 0') } : f));
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files, activate: true } })).status).toBe(201);
+    await t.call('POST', '/v1/users', { body: engineer(1) });
+    await recordAccounts(db, [{ userId: 'u1', appId: 'github', status: 'active', role: 'developer' }, { userId: 'u1', appId: 'wiki', status: 'active' }], { at: t.runtime.now(), actor: 'test' });
+    await db.insert(memberships).values({ userId: 'u1', groupId: 'admins', source: 'manual' });
+    const deactivated = await t.call('POST', '/v1/users/u1/lifecycle/deactivate');
+    expect((await t.call('POST', `/v1/runs/${deactivated.body.run.id}/approve`)).status).toBe(200);
+    const kept = async () => (await db.select().from(memberships).where(eq(memberships.userId, 'u1'))).map((m) => m.groupId);
+
+    const held = await t.call('POST', '/v1/users/u1/lifecycle/delete');
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ user: { id: 'u1', status: 'DEPROVISIONED', version: 2 }, run: { status: 'held' }, applied: false });
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'DEPROVISIONED', version: 2 });
+    expect(await kept()).toEqual(['admins']);
+    const requested = await t.call('GET', '/v1/audit?subject=u1&type=identity.lifecycle');
+    expect(requested.body.items[0].data).toMatchObject({ operation: 'delete', runId: held.body.run.id, held: true });
+    expect((await t.call('GET', '/v1/audit?type=identity.delete')).body.items).toEqual([]);
+    const other = await t.call('POST', '/v1/users/u1/lifecycle/reactivate');
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('held');
+
+    expect((await t.call('POST', `/v1/runs/${held.body.run.id}/reject`)).status).toBe(200);
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'DEPROVISIONED', version: 2 });
+    expect(await kept()).toEqual(['admins']);
+
+    const again = await t.call('POST', '/v1/users/u1/lifecycle/delete');
+    expect(again.body).toMatchObject({ user: { status: 'DEPROVISIONED' }, run: { status: 'held' }, applied: false });
+    expect((await t.call('POST', `/v1/runs/${again.body.run.id}/approve`)).status).toBe(200);
+    expect((await t.call('GET', '/v1/users/u1')).status).toBe(404);
+    expect(await kept()).toEqual([]);
+    const deleted = await t.call('GET', '/v1/audit?type=identity.delete');
+    expect(deleted.body.items.map((e: { subject: string; data: unknown }) => [e.subject, e.data])).toEqual([['u1', { operation: 'delete', from: 'DEPROVISIONED', to: 'DEPROVISIONED', runId: again.body.run.id, approved: true }]]);
+    expect((await verifyAudit(db)).ok).toBe(true);
   });
 
   it('activates a staged user and grants the assigned apps', async () => {
