@@ -13,7 +13,8 @@ export class ApiFailure extends Error {
   }
 }
 
-type Listener = () => void;
+/** Told what was lost when the session ended, when the caller knows (`the file x was not imported`). */
+type Listener = (lost?: string) => void;
 const signedOutListeners = new Set<Listener>();
 
 /** Called when the server says the session is gone (401), so the shell shows sign-in again. */
@@ -22,12 +23,20 @@ export function onSignedOut(listener: Listener): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
+/**
+ * The server answered 401 to a request made other than through `api()` (an upload, the
+ * simulator's worker): the shell shows sign-in, as it does for every call `api()` makes.
+ */
+export function signedOut(lost?: string): void {
+  for (const listener of signedOutListeners) listener(lost);
+}
+
 function describeStatus(status: number, serverMessage: string | undefined): string {
   if (status === 401) return 'you are signed out: sign in again with your token';
   if (status === 403) return serverMessage ? `not allowed: ${serverMessage}` : 'your token is not allowed to do this';
   if (status === 404) return serverMessage ?? 'not found';
   if (status === 413) return 'that is too large for the server to accept';
-  if (status >= 500) return 'the server could not finish this request; try again, and check the server log if it keeps failing';
+  if (status >= 500) return `the server could not finish this request${serverMessage ? ` (${serverMessage})` : ''}; try again, and check the server log if it keeps failing`;
   return serverMessage ?? `the request failed (HTTP ${status})`;
 }
 
@@ -60,7 +69,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const payload: unknown = type.includes('json') ? await response.json().catch(() => undefined) : await response.text();
   if (!response.ok) {
     const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    if (response.status === 401 && path !== '/v1/session') for (const listener of signedOutListeners) listener();
+    if (response.status === 401 && path !== '/v1/session') signedOut();
     const details = Array.isArray(error?.details) ? (error.details as { path: string; message: string }[]) : undefined;
     throw new ApiFailure(response.status, error?.code ?? `http_${response.status}`, describeStatus(response.status, error?.message), details);
   }

@@ -9,10 +9,14 @@ export interface SessionInfo {
   expiresAt?: string;
 }
 
-export const session = $state<{ checked: boolean; info: SessionInfo | null }>({ checked: false, info: null });
+/** `ended`: why sign-in is back mid-session (a 401), and what that left undone, until the next sign-in. */
+export const session = $state<{ checked: boolean; info: SessionInfo | null; ended: string | null }>({ checked: false, info: null, ended: null });
 
-onSignedOut(() => {
+onSignedOut((lost) => {
+  // A second 401 from the same moment only adds what it left undone.
+  if (!session.info && !lost) return;
   session.info = null;
+  session.ended = `you were signed out (the session ended or its token was revoked)${lost ? `: ${lost}` : ''}`;
 });
 
 export async function checkSession(): Promise<void> {
@@ -26,6 +30,7 @@ export async function checkSession(): Promise<void> {
 
 export async function signIn(token: string): Promise<void> {
   session.info = await api<SessionInfo>('/v1/session', { method: 'POST', body: { token } });
+  session.ended = null;
 }
 
 /**

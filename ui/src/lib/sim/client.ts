@@ -1,4 +1,5 @@
 // The page's side of the simulation worker: one request in flight per call, answered by id.
+import { ApiFailure } from '../api.ts';
 import type { WorkerMessage, WorkerRequest, WorkerResult } from './protocol.ts';
 
 /** The answer to a request: same type name, except a population source answers as a population. */
@@ -16,7 +17,8 @@ export class SimulationClient {
       if (!waiter) return;
       this.pending.delete(event.data.id);
       if (event.data.ok) waiter.resolve(event.data.result);
-      else waiter.reject(new Error(event.data.error));
+      else if (event.data.status === undefined) waiter.reject(new Error(event.data.error));
+      else waiter.reject(new ApiFailure(event.data.status, `http_${event.data.status}`, event.data.error));
     };
     this.worker.onerror = (event) => {
       event.preventDefault();

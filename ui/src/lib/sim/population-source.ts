@@ -3,7 +3,8 @@
 // handed over without copying its bytes), or every user in Roster, page by page from the API,
 // with what the apps hold now (`GET /v1/observed`), so the plan is the one a reconcile would make.
 import type { AttributeType, ObservedAppGroup, ObservedState, User } from '../../../../engine/types.ts';
-import { api, listAll } from '../api.ts';
+import { ApiFailure, api, pageItems } from '../api.ts';
+import type { Page } from '../api.ts';
 import { identityToUser, parsePopulation } from '../population.ts';
 
 export type PopulationSource =
@@ -20,25 +21,38 @@ export interface ObservedPage extends Required<Pick<ObservedState, 'accounts' | 
 
 /** Roster's users and what the apps hold for them, through the same API the screens use (the session cookie rides along). */
 export interface Roster {
-  users(): Promise<IdentityRow[]>;
-  observed(): Promise<ObservedPage[]>;
+  users(signal?: AbortSignal): Promise<IdentityRow[]>;
+  observed(signal?: AbortSignal): Promise<ObservedPage[]>;
 }
 
-/** Users per `GET /v1/observed` page (its largest). */
+/** Users per `GET /v1/users` page and per `GET /v1/observed` page (the largest each allows). */
+const USERS_PAGE = 500;
 const OBSERVED_PAGE = 5000;
 
+/**
+ * Every page of `path`, or an ApiFailure naming the request that failed (`GET /v1/users (page 3)
+ * failed: …`) with the server's status: never the pages read before it, as if they were all.
+ */
+export async function readPages<P extends { next?: string | null }>(path: string, limit: number, signal?: AbortSignal): Promise<P[]> {
+  const pages: P[] = [];
+  let cursor: string | null | undefined;
+  do {
+    const url = `${path}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    try {
+      pages.push(await api<P>(url, signal ? { signal } : {}));
+    } catch (error) {
+      if (!(error instanceof ApiFailure)) throw error;
+      const why = error.status === 401 ? 'the server no longer accepts this session' : error.message;
+      throw new ApiFailure(error.status, error.code, `GET ${path} (page ${pages.length + 1}) failed: ${why}`, error.details);
+    }
+    cursor = pages.at(-1)!.next;
+  } while (cursor);
+  return pages;
+}
+
 export const rosterApi: Roster = {
-  users: () => listAll<IdentityRow>('/v1/users', 1_000_000),
-  async observed() {
-    const pages: ObservedPage[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await api<ObservedPage>(`/v1/observed?limit=${OBSERVED_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      pages.push(page);
-      cursor = page.next;
-    } while (cursor);
-    return pages;
-  },
+  users: async (signal) => (await readPages<Page<IdentityRow>>('/v1/users', USERS_PAGE, signal)).flatMap((page) => pageItems(page)),
+  observed: (signal) => readPages<ObservedPage>('/v1/observed', OBSERVED_PAGE, signal),
 };
 
 /** A population, and (for Roster's own) what the apps hold now; without it, nothing is held. */
@@ -54,7 +68,13 @@ export async function readPopulation(source: PopulationSource, roster: Roster = 
     case 'file':
       return { users: parsePopulation(await source.file.text(), source.types) };
     case 'api': {
-      const [identities, pages] = await Promise.all([roster.users(), roster.observed()]);
+      // The two reads run side by side; when one fails, the other stops rather than read on for nothing.
+      const stop = new AbortController();
+      const read = <T>(pending: Promise<T>) => pending.catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
+      const [identities, pages] = await Promise.all([read(roster.users(stop.signal)), read(roster.observed(stop.signal))]);
       return { users: identities.map(identityToUser), observed: mergeObserved(pages) };
     }
   }

@@ -84,4 +84,5 @@ export type WorkerResult =
   | { type: 'explain'; node: ExplainNode | null; text: string }
   | { type: 'compile'; diagnostics: Diagnostic[]; version: string };
 
-export type WorkerMessage = { id: number; ok: true; result: WorkerResult } | { id: number; ok: false; error: string };
+/** `status`: the HTTP status of an API request the worker made that failed (401: the session is gone). */
+export type WorkerMessage = { id: number; ok: true; result: WorkerResult } | { id: number; ok: false; error: string; status?: number };
