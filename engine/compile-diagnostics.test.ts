@@ -47,6 +47,21 @@ const cases: Case[] = [
     says: 'must be a number',
   },
   { name: 'a value outside its set', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: slack', 'connector: ftp')], expected: { code: 'rule.invalid-value', line: 3, ruleId: 'slack', path: ['connector'] }, says: 'one of `scim`' },
+  // Union-typed fields: the refusal names the field and what it must be, never zod's bare "invalid input".
+  { name: 'a mapping neither an expression nor `{expr}`', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: slack', 'connector: scim', 'attributes: { login: 5 }')], expected: { code: 'rule.invalid-type', line: 4, ruleId: 'slack', path: ['attributes', 'login'] }, says: '`attributes.login` must be a string or a mapping, got number `5`' },
+  { name: 'a `{expr}` mapping with a bad field', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: slack', 'connector: scim', 'attributes: { login: { expr: 5 } }')], expected: { code: 'rule.invalid-type', line: 4, ruleId: 'slack', path: ['attributes', 'login', 'expr'] }, says: '`attributes.login.expr` must be a string, got number `5`' },
+  {
+    name: 'a password policy naming an unknown user part',
+    files: [yaml('rules/pw.yaml', 'kind: password-policy', 'id: pw', 'when: { fact: department, operator: equal, value: Sales }', 'excludeUsernameParts: [login, nickname]')],
+    expected: { code: 'rule.invalid-value', line: 4, ruleId: 'pw', path: ['excludeUsernameParts', 1] },
+    says: 'one of `login`, `email`, `firstName`, `lastName`, got `nickname`',
+  },
+  {
+    name: 'a JIT audience neither a string nor a list',
+    files: [yaml('rules/settings.yaml', 'kind: settings', 'jit:', '  issuers:', '    - { issuer: "https://login.example", jwksUri: "https://login.example/jwks", audience: 42 }')],
+    expected: { code: 'rule.invalid-type', line: 4, path: ['jit', 'issuers', 0, 'audience'] },
+    says: 'must be a string or a list, got number `42`',
+  },
   { name: 'an id that is not a slug', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: Slack_Workspace', 'connector: scim')], expected: { code: 'rule.invalid-id', line: 2, ruleId: 'Slack_Workspace' }, says: '`Slack_Workspace`' },
   {
     name: 'an unknown operator',

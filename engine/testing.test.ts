@@ -109,7 +109,8 @@ describe('runRuleTests', () => {
     });
     expect(run(`name: t\nusers: []\nexpect: { actions: [], exhaustiv: true }\n`)[0]?.failures[0]).toMatch(/^rules\/t\.test\.yaml:3: invalid rule test at `expect`: unrecognized key/);
     expect(run(`name: t\nusers: []\nexpect: { actions: [ { type: account.make } ] }\n`)[0]?.failures[0]).toMatch(/^rules\/t\.test\.yaml:3: invalid rule test at `expect\.actions\.0\.type`/);
-    expect(run(`name: t\nasOf: yesterday\nusers: []\nexpect: {}\n`)[0]?.failures[0]).toMatch(/^rules\/t\.test\.yaml:2: invalid rule test at `asOf`/);
+    // `asOf` is a datetime or a date: the union's refusal names both, not zod's bare "invalid input".
+    expect(run(`name: t\nasOf: yesterday\nusers: []\nexpect: {}\n`)[0]?.failures[0]).toBe('rules/t.test.yaml:2: invalid rule test at `asOf`: expected datetime or date, got `yesterday`');
     expect(run('')[0]?.failures[0]).toBe('rules/t.test.yaml:1: test file holds no tests');
     expect(run('- just a string\n')[0]?.failures[0]).toBe('rules/t.test.yaml:1: a rule test must be a mapping with `name`, `users` and `expect`');
   });

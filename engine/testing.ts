@@ -11,6 +11,7 @@ import type { Action, DesiredUser, ObservedState, Plan, RuleSet, SourceFile, Use
 import { closest, describeAction, differences, flow, pairActions } from './testing-match.ts';
 import type { Expected } from './testing-match.ts';
 import { ruleTestSchema } from './testing-schema.ts';
+import { withoutUnions } from './compile/issues.ts';
 import type { RuleTest } from './testing-schema.ts';
 
 export { ruleTestSchema };
@@ -79,7 +80,7 @@ export function parseTestFile(file: SourceFile): ParsedTest[] {
         parsed.push({ ok: true, test: check.data, line });
         continue;
       }
-      const issue = check.error.issues[0];
+      const issue = withoutUnions(check.error.issues, value)[0];
       const where = issue && issue.path.length > 0 ? ` at \`${issue.path.join('.')}\`` : '';
       const at = issue ? issueLine(doc, [...path, ...issue.path], lineOf) : undefined;
       parsed.push(broken(at ?? line, `invalid rule test${where}: ${lowerFirst(issue?.message ?? 'does not match the test format')}`, name));

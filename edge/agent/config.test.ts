@@ -32,6 +32,16 @@ describe('agent config', () => {
     const typo = loadAgentConfig(write('typo.yaml', `${base}  secretEnv: X\n  tls: { startTls: true }\n${users}`), { X: 'y' });
     expect(typo.ok === false && typo.error).toMatch(/: unknown key `directory\.tls\.startTls`$/);
   });
+  it('names what a union-typed or enumerated field must be, and where', () => {
+    const load = (name: string, extra: string) => loadAgentConfig(write(name, `${base}  secretEnv: X\n${extra}`), { X: 'y' });
+    // `users.defaults` values are a scalar or a list of scalars: zod alone says only "invalid input".
+    const defaults = load('defaults.yaml', `${users}  defaults: { instanceType: { n: 4 } }\n`);
+    expect(defaults.ok === false && defaults.error).toMatch(/: `users\.defaults\.instanceType` expected string or number or boolean or array, got a mapping$/);
+    const inList = load('list.yaml', `${users}  defaults: { objectClass: [top, { n: 4 }] }\n`);
+    expect(inList.ok === false && inList.error).toMatch(/: `users\.defaults\.objectClass\.1` expected string or number or boolean, got a mapping$/);
+    const flavour = loadAgentConfig(write('flavour.yaml', `${base}  secretEnv: X\n  flavour: AD\n${users}`), { X: 'y' });
+    expect(flavour.ok === false && flavour.error).toMatch(/: `directory\.flavour` must be one of `openldap`, `ad` \(got `AD`\)$/);
+  });
   it("loads the README's sample config", () => {
     const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
     const sample = /```yaml\n(app: corp-ldap[\s\S]*?)```/.exec(readme)?.[1];

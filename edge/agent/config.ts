@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { withoutUnions } from '../../engine/compile/issues.ts';
+import type { PlainIssue } from '../../engine/compile/issues.ts';
+import { problemOf } from '../http/issues.ts';
 
 export const DIRECTORY_FLAVOURS = ['openldap', 'ad'] as const;
 export type DirectoryFlavour = (typeof DIRECTORY_FLAVOURS)[number];
@@ -81,7 +84,7 @@ export function loadAgentConfig(file: string, env: Record<string, string | undef
     return { ok: false, error: `cannot read agent config \`${file}\`: ${error instanceof Error ? error.message : String(error)}` };
   }
   const parsed = agentConfigSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: `agent config \`${file}\`: ${parsed.error.issues.map(describeIssue).join('; ')}` };
+  if (!parsed.success) return { ok: false, error: `agent config \`${file}\`: ${withoutUnions(parsed.error.issues, raw).map((issue) => describeIssue(issue, raw)).join('; ')}` };
   const config = parsed.data;
   const here = dirname(resolve(file));
   const secret = resolveSecret(config, here, env);
@@ -91,8 +94,11 @@ export function loadAgentConfig(file: string, env: Record<string, string | undef
 }
 
 /** One problem, named by its path; an unknown key by its own path (often an unquoted DN split at its commas). */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code !== 'unrecognized_keys') return `\`${issue.path.join('.')}\` ${issue.message.toLowerCase()}`;
+function describeIssue(issue: PlainIssue, raw: unknown): string {
+  if (issue.code !== 'unrecognized_keys') {
+    const { path, message } = problemOf(issue, raw);
+    return `\`${path}\` ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+  }
   const dn = issue.keys.some((k) => k.includes('=')) ? ' (quote a DN inside a `{ … }` mapping: YAML reads its commas as separators)' : '';
   return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${[...issue.path, k].join('.')}\``).join(', ')}${dn}`;
 }

@@ -1,5 +1,6 @@
 // Connectors by kind. Shared code asks the registry; it never branches on a connector's name.
 import type { ZodType } from 'zod';
+import { problems } from '../http/issues.ts';
 import { manualConnector } from './manual/index.ts';
 import { restConnector } from './rest/index.ts';
 import { scimConnector } from './scim/index.ts';
@@ -26,5 +27,5 @@ export function buildConnector(kind: string, config: Record<string, unknown>, de
 export function checkConfig<C>(schema: ZodType<C>, config: unknown): { ok: true; value: C } | { ok: false; errors: string[] } {
   const parsed = schema.safeParse(config);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, errors: parsed.error.issues.map((i) => `\`${i.path.join('.') || 'config'}\`: ${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`) };
+  return { ok: false, errors: problems(parsed.error.issues, config).map((p) => `\`${p.path === '(root)' ? 'config' : p.path}\`: ${p.message.charAt(0).toLowerCase()}${p.message.slice(1)}`) };
 }

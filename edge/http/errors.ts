@@ -7,6 +7,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import { isScimPath, scimErrorResponse } from '../scim/http.ts';
+import { problems } from './issues.ts';
+import type { Problem } from './issues.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -50,18 +52,18 @@ export function errorBody(code: string, message: string, details?: unknown): Err
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** zod issues as `{path, message}` with dotted paths a client can show beside its field. */
-export function issueDetails(error: ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+/** zod issues as `{path, message}` with dotted paths a client can show beside its field; `input` is what was parsed. */
+export function issueDetails(error: ZodError, input: unknown): Problem[] {
+  return problems(error.issues, input);
 }
 
 const TARGET_CODES: Record<string, string> = { json: 'invalid_body', query: 'invalid_query', param: 'invalid_path', header: 'invalid_header' };
 
 /** The zod-openapi hook: a failed validation becomes our 400, naming every bad path. */
-export function validationHook(result: { success: true } | { success: false; error: ZodError; target?: string }, c: Context): Response | undefined {
+export function validationHook(result: { success: true } | { success: false; error: ZodError; target?: string; data?: unknown }, c: Context): Response | undefined {
   if (result.success) return undefined;
   const code = TARGET_CODES[result.target ?? 'json'] ?? 'invalid_request';
-  const details = issueDetails(result.error);
+  const details = issueDetails(result.error, result.data);
   const first = details[0];
   const message = first ? `\`${first.path}\`: ${first.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}` : 'invalid request';
   return c.json(errorBody(code, message, details), 400);

@@ -32,32 +32,27 @@ export function describeValue(value: unknown): string {
 
 /** Diagnostics (without file/line) for zod issues against `doc`; paths are absolute. */
 export function issuesToDiagnostics(issues: readonly Issue[], doc: unknown, base: DocPath = []): Diagnostic[] {
-  return issues.flatMap((issue) => issueToDiagnostics(issue, doc, base));
+  return withoutUnions(issues, doc, base).flatMap((issue) => issueToDiagnostics(issue, doc));
 }
 
-function issueToDiagnostics(issue: Issue, doc: unknown, base: DocPath): Diagnostic[] {
-  const path: DocPath = [...base, ...(issue.path as DocPath)];
+function issueToDiagnostics(issue: PlainIssue, doc: unknown): Diagnostic[] {
+  const path = issue.path as DocPath;
   const at = formatPath(path);
   const value = valueAt(doc, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => error('rule.unknown-key', `unknown key \`${key}\`${at ? ` in \`${at}\`` : ''}`, { path: [...path, key] }));
-    case 'invalid_union': {
-      const merged = mergedTypeIssue(issue, value, path);
-      if (merged) return [merged];
-      const branch = bestBranch(issue.errors);
-      return issuesToDiagnostics(branch, doc, path);
-    }
     case 'invalid_type':
       if (value === undefined) return [error('rule.missing-field', `missing required field \`${at}\``, { path })];
-      return [error('rule.invalid-type', `\`${at}\` must be ${article(issue.expected)}, got ${describeValue(value)}`, { path })];
+      return [error('rule.invalid-type', `\`${at}\` must be ${[...new Set(issue.expectedAny ?? [issue.expected])].map(article).join(' or ')}, got ${describeValue(value)}`, { path })];
     case 'invalid_format':
       if (issue.format === 'regex' && 'pattern' in issue && issue.pattern === String(ID_PATTERN)) {
         return [error('rule.invalid-id', `invalid ${at === 'id' ? 'id' : `\`${at}\``} ${describeValue(value)}: use lowercase letters, digits and single dashes, e.g. \`eng-github\``, { path })];
       }
       return [error('rule.invalid-value', `\`${at}\` ${describeValue(value)} is not a valid ${issue.format}`, { path })];
     case 'invalid_value':
-      return [error('rule.invalid-value', `\`${at}\` must be ${issue.values.length > 1 ? 'one of ' : ''}${issue.values.map((v) => `\`${String(v)}\``).join(', ')}, got ${describeValue(value)}`, { path })];
+      if (value === undefined) return [error('rule.missing-field', `missing required field \`${at}\`: ${oneOf(issue.values)}`, { path })];
+      return [error('rule.invalid-value', `\`${at}\` must be ${oneOf(issue.values)}, got ${describeValue(value)}`, { path })];
     case 'too_small':
     case 'too_big':
       return [error('rule.invalid-value', `\`${at}\` ${sizeProblem(issue)}, got ${describeValue(value)}`, { path })];
@@ -71,28 +66,83 @@ function issueToDiagnostics(issue: Issue, doc: unknown, base: DocPath): Diagnost
   }
 }
 
-/** `a | b | c` of plain types all failing at the same spot: one "must be a or b" diagnostic. */
-function mergedTypeIssue(issue: z.core.$ZodIssueInvalidUnion, value: unknown, path: DocPath): Diagnostic | undefined {
-  const expected: string[] = [];
-  for (const branch of issue.errors) {
-    const [only, ...rest] = branch;
-    if (!only || rest.length > 0 || only.path.length > 0 || only.code !== 'invalid_type') return undefined;
-    expected.push(only.expected);
-  }
-  const at = formatPath(path);
-  if (value === undefined) return error('rule.missing-field', `missing required field \`${at}\``, { path });
-  return error('rule.invalid-type', `\`${at}\` must be ${[...new Set(expected)].map(article).join(' or ')}, got ${describeValue(value)}`, { path });
-}
+/** An issue with no union left in it; `expectedAny` lists every type when no branch's type fits the value. */
+export type PlainIssue = Issue & { expectedAny?: string[] };
 
 /**
- * The branch whose shape fits best: a value of the wrong type altogether fits worst, then
- * unknown keys and absent fields, then any other issue.
+ * The issues with every union's refusal replaced by what its value most plausibly meant, paths
+ * made absolute: a tag (a discriminator, or a literal every branch refuses at the same spot) that
+ * is wrong or missing is one issue there naming every option; a value no branch's type fits is one
+ * issue naming every type; otherwise the issues of the branch that fits best, unions resolved in
+ * them too. zod's own refusal reads only "Invalid input", naming neither what nor where.
  */
-function bestBranch(branches: Issue[][]): Issue[] {
-  let best: Issue[] = branches[0] ?? [];
+export function withoutUnions(issues: readonly Issue[], input: unknown, base: DocPath = []): PlainIssue[] {
+  return issues.flatMap((issue): PlainIssue[] => {
+    const path: DocPath = [...base, ...(issue.path as DocPath)];
+    if (issue.code !== 'invalid_union') return [{ ...issue, path }];
+    const tag = wrongTag(issue, input, path);
+    if (tag) return [tag];
+    const branches = issue.errors.map((branch) => withoutUnions(branch, input, path));
+    return noTypeFits(branches, input) ?? bestBranch(branches, path.length);
+  });
+}
+
+function wrongTag(issue: z.core.$ZodIssueInvalidUnion, input: unknown, path: DocPath): PlainIssue | undefined {
+  // z.discriminatedUnion: no branch was tried; zod's path already ends at the discriminator.
+  if (issue.errors.length === 0 && issue.discriminator !== undefined && 'options' in issue && issue.options) {
+    return tagIssue(issue.options, input, path);
+  }
+  // z.union of tagged objects: every branch refused the same key's literal.
+  const [first, ...others] = issue.errors;
+  for (const candidate of first ?? []) {
+    if (candidate.code !== 'invalid_value') continue;
+    const same = (i: Issue) => i.code === 'invalid_value' && samePath(i.path, candidate.path);
+    const tags = others.map((branch) => branch.find(same));
+    if (others.length > 0 && tags.every((t) => t !== undefined)) {
+      const values = [candidate, ...tags].flatMap((t) => (t?.code === 'invalid_value' ? t.values : []));
+      return tagIssue([...new Set(values)], input, [...path, ...(candidate.path as DocPath)]);
+    }
+  }
+  return undefined;
+}
+
+function tagIssue(values: readonly z.core.util.Primitive[], input: unknown, path: DocPath): PlainIssue {
+  return { code: 'invalid_value', values: [...values], path, message: notAnOption(values, valueAt(input, path)) };
+}
+
+/** A value that is none of `values` (or is absent), said with what it must be. */
+export function notAnOption(values: readonly unknown[], value: unknown): string {
+  return value === undefined ? `missing: must be ${oneOf(values)}` : `must be ${oneOf(values)} (got ${describeValue(value)})`;
+}
+
+/** Every branch refused the value's type or format, at one spot: one issue naming every one. */
+function noTypeFits(branches: PlainIssue[][], input: unknown): PlainIssue[] | undefined {
+  const spot = branches[0]?.[0]?.path ?? [];
+  const expected: string[] = [];
+  for (const branch of branches) {
+    const [only, ...rest] = branch;
+    if (!only || rest.length > 0 || !samePath(only.path, spot)) return undefined;
+    if (only.code === 'invalid_type') expected.push(...(only.expectedAny ?? [only.expected]));
+    else if (only.code === 'invalid_format') expected.push(only.format);
+    else return undefined;
+  }
+  const types = [...new Set(expected)];
+  const value = valueAt(input, spot as DocPath);
+  const message = value === undefined ? `missing: expected ${types.join(' or ')}` : `expected ${types.join(' or ')}, got ${describeValue(value)}`;
+  return [{ code: 'invalid_type', expected: types[0] as z.core.$ZodIssueInvalidType['expected'], expectedAny: types, path: spot, message }];
+}
+
+const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
+
+/**
+ * The branch whose shape fits best: a value of the wrong type altogether fits worst, then a
+ * literal tag it does not carry, then unknown keys and absent fields, then any other issue.
+ */
+function bestBranch(branches: PlainIssue[][], depth: number): PlainIssue[] {
+  let best: PlainIssue[] = branches[0] ?? [];
   let bestScore = Number.POSITIVE_INFINITY;
   for (const branch of branches) {
-    const score = branch.reduce((sum, issue) => sum + issueWeight(issue), 0);
+    const score = branch.reduce((sum, issue) => sum + issueWeight(issue, issue.path.length - depth), 0);
     if (score < bestScore) {
       best = branch;
       bestScore = score;
@@ -101,11 +151,17 @@ function bestBranch(branches: Issue[][]): Issue[] {
   return best;
 }
 
-function issueWeight(issue: Issue): number {
-  if (issue.code === 'invalid_type' && issue.path.length === 0) return 1_000_000;
+/** How badly an issue `depth` keys below the union says its branch fits. */
+function issueWeight(issue: PlainIssue, depth: number): number {
+  if (issue.code === 'invalid_type' && depth === 0) return 1_000_000;
+  if (issue.code === 'invalid_value' && issue.values.length === 1 && depth === 1) return 100_000;
   if (issue.code === 'unrecognized_keys') return 1000 * issue.keys.length;
-  if (issue.code === 'invalid_type' && issue.path.length === 1) return 1000;
+  if (issue.code === 'invalid_type' && depth === 1) return 1000;
   return 1;
+}
+
+function oneOf(values: readonly unknown[]): string {
+  return `${values.length > 1 ? 'one of ' : ''}${values.map((v) => `\`${String(v)}\``).join(', ')}`;
 }
 
 function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
