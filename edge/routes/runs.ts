@@ -6,7 +6,7 @@ import type { Run } from '../db/repos/index.ts';
 import { decideRun, getRun, listRuns } from '../db/repos/index.ts';
 import { OUTBOX_STATUSES, RUN_KINDS, RUN_STATUSES } from '../db/schema.ts';
 import { writeContext } from '../http/env.ts';
-import { notFound, unwrap } from '../http/errors.ts';
+import { ApiError, notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { IdParam, PageQuery, errorResponses, json, pageOf } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
@@ -26,7 +26,7 @@ const start = createRoute({ method: 'post', path: '/', tags, security, summary: 
 const list = createRoute({ method: 'get', path: '/', tags, security, summary: 'runs, newest first', request: { query: PageQuery.extend({ status: z.enum(RUN_STATUSES).optional(), kind: z.enum(RUN_KINDS).optional() }) }, responses: { 200: json(pageOf(RunSchema, 'RunPage')), ...errorResponses(400) } });
 const read = createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'a run with its actions (paged)', request: { params: IdParam, query: PageQuery }, responses: { 200: json(RunSchema.extend({ actions: z.array(OutboxSchema), next: z.string().optional() })), ...errorResponses(400, 404) } });
 const decide = (decision: 'approve' | 'reject') =>
-  createRoute({ method: 'post', path: `/{id}/${decision}`, tags, security, summary: `${decision} a held run`, request: { params: IdParam }, responses: { 200: json(RunSchema), ...errorResponses(404, 409) } });
+  createRoute({ method: 'post', path: `/{id}/${decision}`, tags, security, summary: `${decision} a held run`, description: decision === 'approve' ? 'a 409 `stale` when the run no longer stands: the active rule set is not the one it was planned under, or its users changed or were planned again since; reject it and plan again' : 'always allowed while the run is held', request: { params: IdParam }, responses: { 200: json(RunSchema), ...errorResponses(404, 409) } });
 const outboxList = createRoute({
   method: 'get', path: '/', tags: ['outbox'], security, summary: 'actions by delivery status',
   request: { query: PageQuery.extend({ status: z.enum(OUTBOX_STATUSES).optional(), runId: z.string().optional(), appId: z.string().optional(), userId: z.string().optional(), type: z.enum(ACTION_TYPES).optional() }) },
@@ -60,7 +60,11 @@ export function runRoutes(runtime: Runtime) {
     return c.json({ ...runBody(run), actions: page.items.map(outboxBody), ...opt('next', page.nextCursor) }, 200);
   });
   for (const decision of ['approve', 'reject'] as const) {
-    app.openapi(decide(decision), async (c) => c.json(runBody(unwrap(await decideRun(db, c.req.valid('param').id, decision, writeContext(runtime, c.get('auth'))))), 200));
+    app.openapi(decide(decision), async (c) => {
+      const decided = await decideRun(db, c.req.valid('param').id, decision, writeContext(runtime, c.get('auth')));
+      if (!decided.ok && decided.code === 'stale') throw new ApiError(409, 'stale', decided.message);
+      return c.json(runBody(unwrap(decided)), 200);
+    });
   }
   return app;
 }

@@ -85,7 +85,8 @@ const created = await createRun(
   db,
   { id: heldRunId, kind: 'reconcile', status: 'held', ruleSetVersion: compiled.ruleSet.version, asOf, summary: { actions: held.actions.length }, heldReasons: [`\`github\`: ${held.actions.length} deactivations exceed the limit of 5`] },
   held.actions,
-  ctx,
+  // Planned now, after the users above were imported: a run older than its users cannot be approved.
+  { ...ctx, at: asOf },
 );
 if (!created.ok) throw new Error(created.message);
 

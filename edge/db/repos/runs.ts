@@ -14,6 +14,7 @@ import { inJson, prepared } from '../prepared.ts';
 import type { RunKind, RunStatus } from '../schema.ts';
 import { memberships, outbox, runRetirements, runs } from '../schema.ts';
 import { decideStatusChanges, runStatusChangesOf } from './run-status-changes.ts';
+import { freshSql, staleReasons } from './run-staleness.ts';
 import type { Page } from './cursor.ts';
 import { beforeCursor, clampLimit, toPage } from './cursor.ts';
 
@@ -275,22 +276,31 @@ export async function getRun(db: Db, id: string): Promise<Run | undefined> {
 
 /**
  * Approves or rejects a held run and releases or cancels its held actions (and applies or drops
- * the identity status changes it carries), together. The
- * status guard is inside the UPDATE: a run decided meanwhile fails the batch (`not_held`).
+ * the identity status changes it carries), together. The status guard is inside the UPDATE: a
+ * run decided meanwhile fails the batch (`not_held`). A run that no longer stands (its rule set
+ * is no longer active, its users changed or were planned again since: run-staleness.ts) cannot
+ * be approved (`stale`), also when that happens between this read and the batch; it can be rejected.
  */
-export async function decideRun(db: Db, id: string, decision: 'approve' | 'reject', ctx: WriteContext): Promise<Outcome<Run, 'not_found' | 'not_held'>> {
+export async function decideRun(db: Db, id: string, decision: 'approve' | 'reject', ctx: WriteContext): Promise<Outcome<Run, 'not_found' | 'not_held' | 'stale'>> {
   const current = await getRun(db, id);
   if (!current) return fail('not_found', `no run \`${id}\``);
   if (current.status !== 'held') return fail('not_held', `run \`${id}\` is \`${current.status}\`, not held`);
+  const stale = async () => {
+    const reasons = decision === 'approve' ? await staleReasons(db, current) : [];
+    return reasons.length === 0 ? undefined : fail('stale', `run \`${id}\` cannot be approved: ${reasons.join('; ')}: reject it and plan again`);
+  };
+  const refused = await stale();
+  if (refused) return refused;
   const next: RunStatus = decision === 'approve' ? 'approved' : 'rejected';
   // Identity status changes the run carries (a directory import's deprovisions) go with it.
   const changes = decideStatusChanges(db, id, await runStatusChangesOf(db, id), decision, ctx);
+  const allowed = decision === 'approve' ? sql` AND ${freshSql(current)}` : sql``;
   let results: unknown[];
   try {
     results = await writeWithAudit(db, [{ ...ctx, type: `run.${decision}`, subject: id }, ...changes.events], () => [
       db
         .update(runs)
-        .set({ status: sql`CASE WHEN ${runs.status} = 'held' THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
+        .set({ status: sql`CASE WHEN ${runs.status} = 'held'${allowed} THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
         .where(eq(runs.id, id))
         .returning(),
       ...(decision === 'approve' ? [...heldMembershipStatements(db, id), heldSupersedeStatement(db, id, ctx.at), heldRetireStatement(db, id, ctx.at)] : []),
@@ -306,7 +316,8 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
       ...changes.statements(),
     ]);
   } catch (error) {
-    if (isConstraintError(error, 'runs.status')) return fail('not_held', `run \`${id}\` was decided meanwhile`);
+    // Decided meanwhile, or (an approval) no longer standing since the read above.
+    if (isConstraintError(error, 'runs.status')) return ((await getRun(db, id))?.status === 'held' ? await stale() : undefined) ?? fail('not_held', `run \`${id}\` was decided meanwhile`);
     throw error;
   }
   const [row] = results[0] as Run[];

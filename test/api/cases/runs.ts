@@ -277,6 +277,42 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/outbox?status=pending')).body.items.length).toBe(waiting.body.items.length);
   });
 
+  it('refuses to approve a held run planned under rules no longer active or for users changed since; it can be rejected and planned again', async () => {
+    const t = await setup(makeRuntime);
+    const version = await seed(t, 3, 0);
+    await recordAccounts(t.runtime.db, [1, 2, 3].map((n) => ({ userId: `u${n}`, appId: 'github', status: 'active' as const, role: 'developer' })), { at: t.runtime.now(), actor: 'test' });
+    for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
+    const held = await t.call('POST', '/v1/runs');
+    expect(held.body.run).toMatchObject({ status: 'held', ruleSetVersion: version });
+    const deactivations = async (status: string) => ((await t.call('GET', `/v1/outbox?type=account.deactivate&status=${status}`)).body.items as unknown[]).length;
+    expect(await deactivations('held')).toBe(3);
+
+    // A new rule gives Sales github too: approving the old plan would take away accounts the rules now grant.
+    const files = RULES.map((f) => (f.path === 'assignments.yaml' ? { ...f, text: f.text.replace('value: Engineering', 'value: Sales') } : f));
+    const newer = await t.call('POST', '/v1/rule-sets', { body: { files, activate: true } });
+    expect(newer.status).toBe(201);
+    const refused = await t.call('POST', `/v1/runs/${held.body.run.id}/approve`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({ code: 'stale', message: `run \`${held.body.run.id}\` cannot be approved: it was planned under rule set \`${version.slice(0, 12)}\` and \`${newer.body.version.slice(0, 12)}\` is active now: reject it and plan again` });
+    expect((await t.call('GET', `/v1/runs/${held.body.run.id}`)).body.status).toBe('held');
+    expect(await deactivations('pending')).toBe(0);
+
+    // Back on the rules it was planned under, but one of its users moved since.
+    expect((await t.call('POST', `/v1/rule-sets/${version}/activate`)).status).toBe(200);
+    expect((await t.call('PATCH', '/v1/users/u2', { body: { profile: { department: 'Engineering' } } })).status).toBe(200);
+    const moved = await t.call('POST', `/v1/runs/${held.body.run.id}/approve`);
+    expect(moved.status).toBe(409);
+    expect(moved.body.error.message).toBe(`run \`${held.body.run.id}\` cannot be approved: users changed since: \`u2\`: reject it and plan again`);
+
+    expect((await t.call('POST', `/v1/runs/${held.body.run.id}/reject`)).body.status).toBe('rejected');
+    expect(await deactivations('cancelled')).toBe(3);
+    // Planned again: u2 keeps github, and two deactivations are within the threshold.
+    const again = await t.call('POST', '/v1/runs');
+    expect(again.body.run).toMatchObject({ status: 'planned', summary: { actions: { 'account.deactivate': 2 } } });
+    expect(await deactivations('pending')).toBe(2);
+    expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
+  });
+
   it('cancels the actions of a rejected run', async () => {
     const t = await setup(makeRuntime);
     await seed(t, 3, 0);

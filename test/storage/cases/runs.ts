@@ -3,16 +3,26 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../engine/types.ts';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { claimActions, completeAction, dueActions, failAction, getAction, outboxCounts } from '../../../edge/db/repos/outbox.ts';
-import { createIdentity, getIdentity } from '../../../edge/db/repos/identities.ts';
+import { createIdentity, getIdentity, updateIdentity } from '../../../edge/db/repos/identities.ts';
 import { runStatusChangesOf, usersWaitingInHeldRuns } from '../../../edge/db/repos/run-status-changes.ts';
 import { createRun, decideRun, getRun, listRuns, markRunApplied } from '../../../edge/db/repos/runs.ts';
-import { identities as identitiesTable, runStatusChanges } from '../../../edge/db/schema.ts';
+import { identities as identitiesTable, ruleSetVersions, runStatusChanges } from '../../../edge/db/schema.ts';
+import type { Db } from '../../../edge/db/index.ts';
 import type { MakeDb } from '../context.ts';
 import { at, freshDb } from '../context.ts';
 
 const reason = { summary: 'test', rules: ['r1'], version: 'v1', matched: [] };
 const action = (n: number, extra: Partial<Action> = {}): Action => ({ id: `a${String(n).padStart(3, '0')}`, type: 'account.create', userId: `u${n}`, appId: 'github', attributes: { login: `u${n}` }, reason, ...extra });
 const run = (id: string, status: 'planned' | 'held' = 'planned') => ({ id, kind: 'reconcile' as const, status, ruleSetVersion: 'v1', asOf: at().at, summary: { creates: 1 } });
+
+/** A migrated database whose active rule set is `v1`, the version the runs here are planned under. */
+async function withRules(makeDb: MakeDb, ...versions: string[]): Promise<Db> {
+  const db = await freshDb(makeDb);
+  await db.insert(ruleSetVersions).values(['v1', ...versions].map((version) => ({ version, files: [], source: 'test', createdAt: at().at, active: version === 'v1' })));
+  return db;
+}
+
+const activate = (db: Db, version: string) => db.update(ruleSetVersions).set({ active: sql`version = ${version}` });
 
 export function runCases(makeDb: MakeDb): void {
   describe('runs and outbox', () => {
@@ -62,7 +72,7 @@ export function runCases(makeDb: MakeDb): void {
     });
 
     it("applies Roster's own group memberships with the run, a held run's when it is approved", async () => {
-      const db = await freshDb(makeDb);
+      const db = await withRules(makeDb);
       const member = (id: string, type: 'membership.add' | 'membership.remove', userId: string, groupId: string): Action => ({ id, type, userId, groupId, reason });
       const rows = async () => (await db.all<{ user_id: string; group_id: string; source: string }>(sql`SELECT user_id, group_id, source FROM memberships ORDER BY user_id, group_id`)).map((r) => `${r.user_id}:${r.group_id}:${r.source}`);
       await createRun(db, run('r1'), [member('m1', 'membership.add', 'u1', 'staff'), member('m2', 'membership.add', 'u2', 'staff'), action(1)], at());
@@ -83,7 +93,7 @@ export function runCases(makeDb: MakeDb): void {
     });
 
     it('holds a run until approved, and cancels its actions when rejected', async () => {
-      const db = await freshDb(makeDb);
+      const db = await withRules(makeDb);
       await createRun(db, { ...run('held1', 'held'), heldReasons: ['deletes 40% of github'] }, [action(1), action(2)], at());
       await createRun(db, run('held2', 'held'), [action(3)], at());
       expect(await dueActions(db, at(10).at)).toEqual([]);
@@ -97,7 +107,7 @@ export function runCases(makeDb: MakeDb): void {
     });
 
     it('applies the identity status changes a held run carries when it is approved, and drops them when rejected', async () => {
-      const db = await freshDb(makeDb);
+      const db = await withRules(makeDb);
       for (const id of ['u1', 'u2', 'u3', 'u4']) await createIdentity(db, { id, login: id, status: 'ACTIVE', profile: {} }, at());
       await createRun(db, run('held1', 'held'), [action(1)], at());
       await createRun(db, run('held2', 'held'), [action(4)], at());
@@ -119,6 +129,58 @@ export function runCases(makeDb: MakeDb): void {
       expect(await usersWaitingInHeldRuns(db, ['u4'])).toEqual(new Set());
       // 4 identities, 2 runs, the approval with one lifecycle event per user it changed (u1, u2), the rejection.
       expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 4 + 2 + 3 + 1 });
+    });
+
+    it('refuses to approve a held run that no longer stands, saying why, and always allows its rejection', async () => {
+      const db = await withRules(makeDb, 'v2');
+      for (const id of ['u1', 'u2', 'u3', 'u4']) await createIdentity(db, { id, login: id, status: 'ACTIVE', profile: {} }, at());
+      await createRun(db, run('h1', 'held'), [action(1), action(2)], at(1));
+      const approve = (id: string, minutes: number) => decideRun(db, id, 'approve', at(minutes, 'alice'));
+
+      // The active rules changed since it was planned: refused, and nothing moves.
+      await activate(db, 'v2');
+      expect(await approve('h1', 2)).toEqual({ ok: false, code: 'stale', message: 'run `h1` cannot be approved: it was planned under rule set `v1` and `v2` is active now: reject it and plan again' });
+      expect(await getRun(db, 'h1')).toMatchObject({ status: 'held', decidedAt: null });
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'held' });
+      await db.update(ruleSetVersions).set({ active: false });
+      expect(await approve('h1', 2)).toMatchObject({ ok: false, message: expect.stringContaining('it was planned under rule set `v1` and no rule set is active now') });
+      await activate(db, 'v1');
+
+      // One of its users changed since.
+      expect((await updateIdentity(db, 'u2', 1, { profile: { department: 'Sales' } }, at(3))).ok).toBe(true);
+      expect(await approve('h1', 4)).toEqual({ ok: false, code: 'stale', message: 'run `h1` cannot be approved: users changed since: `u2`: reject it and plan again' });
+      expect(await decideRun(db, 'h1', 'reject', at(5, 'bob'))).toMatchObject({ ok: true, value: { status: 'rejected', decidedBy: 'bob' } });
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'cancelled' });
+
+      // One of its users planned again by a later run; a later run that was rejected does not count.
+      await createRun(db, run('h3', 'held'), [action(3)], at(6));
+      await createRun(db, run('h4', 'held'), [action(4)], at(6));
+      await createRun(db, run('later3'), [action(3, { id: 'a003-again', type: 'account.update' })], at(7));
+      await createRun(db, run('later4', 'held'), [action(4, { id: 'a004-again', type: 'account.update' })], at(7));
+      expect((await decideRun(db, 'later4', 'reject', at(8))).ok).toBe(true);
+      expect(await approve('h3', 9)).toEqual({ ok: false, code: 'stale', message: 'run `h3` cannot be approved: users planned again by later run `later3`: `u3`: reject it and plan again' });
+      expect(await approve('h4', 9)).toMatchObject({ ok: true, value: { status: 'approved' } });
+      expect(await getAction(db, 'a004')).toMatchObject({ status: 'pending' });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    });
+
+    it('refuses an approval whose run stops standing between its check and its batch, writing nothing', async () => {
+      const db = await withRules(makeDb);
+      await createIdentity(db, { id: 'u1', login: 'u1', status: 'ACTIVE', profile: {} }, at());
+      await createRun(db, run('h1', 'held'), [action(1)], at(1));
+      await db.insert(runStatusChanges).values({ runId: 'h1', userId: 'u1', fromStatus: 'ACTIVE', toStatus: 'DEPROVISIONED' });
+      // Another writer changes u1 after the approval checked the run, before its batch commits.
+      const racing: Db = Object.create(db);
+      racing.batch = async (statements) => {
+        await db.update(identitiesTable).set({ updatedAt: at(2).at }).where(sql`id = 'u1'`);
+        return db.batch(statements);
+      };
+      expect(await decideRun(racing, 'h1', 'approve', at(3))).toEqual({ ok: false, code: 'stale', message: 'run `h1` cannot be approved: users changed since: `u1`: reject it and plan again' });
+      expect(await getRun(db, 'h1')).toMatchObject({ status: 'held' });
+      expect(await getAction(db, 'a001')).toMatchObject({ status: 'held' });
+      expect(await getIdentity(db, 'u1')).toMatchObject({ status: 'ACTIVE', version: 1 });
+      expect(await runStatusChangesOf(db, 'h1')).toHaveLength(1);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 2 });
     });
 
     it('delivers due actions: scheduled ones wait, a claim is won once, failures retry then die', async () => {
