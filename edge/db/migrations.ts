@@ -91,4 +91,12 @@ export const migrations: readonly Migration[] = [
       "CREATE TABLE `run_retirements` (\n\t`run_id` text NOT NULL,\n\t`action_id` text NOT NULL,\n\tPRIMARY KEY(`run_id`, `action_id`)\n);",
     ],
   },
+  {
+    name: "0008_jit_bindings",
+    statements: [
+      "CREATE TABLE `jit_bindings` (\n\t`issuer` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tPRIMARY KEY(`issuer`, `subject`)\n);",
+      "CREATE UNIQUE INDEX `jit_bindings_user` ON `jit_bindings` (`user_id`);",
+      "CREATE TRIGGER `jit_bindings_identity_deleted` AFTER DELETE ON `identities` BEGIN DELETE FROM `jit_bindings` WHERE `user_id` = OLD.`id`; END;",
+    ],
+  },
 ];

@@ -388,3 +388,21 @@ export const agentCursors = sqliteTable('agent_cursors', {
   importId: text('import_id'),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * JIT at login: which IdP account, the pair (issuer `iss`, subject `sub`) that OIDC Core §5.7
+ * calls the only stable identifier of an end-user, an identity belongs to. A later login of the
+ * pair updates that identity whatever its login claim says; one identity has at most one IdP
+ * account (edge/jit/bindings.ts). Deleting the identity deletes its binding (a trigger in
+ * migration 0008, as the schema has no foreign keys to cascade).
+ */
+export const jitBindings = sqliteTable(
+  'jit_bindings',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: text('user_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), uniqueIndex('jit_bindings_user').on(t.userId)],
+);
