@@ -58,7 +58,7 @@ export function newRun(input: RunInput, at: string): Run {
  * (edge/db/requeue.ts). The last statement counts them into the run's `summary.queued` and
  * returns the summary. The actions go in as JSON (edge/db/json-rows.ts). A run that plans users
  * in full (`plannedUsers`) retires their waiting account actions it no longer plans; any run
- * supersedes the waiting create or update of an account it plans again.
+ * supersedes the waiting create or update of an account, or of a pushed group, it plans again.
  */
 export function runStatements(db: Db, run: Run, actions: readonly Action[], at: string, plannedUsers?: readonly string[]): Statement[] {
   const held = run.status === 'held';
@@ -71,6 +71,7 @@ export function runStatements(db: Db, run: Run, actions: readonly Action[], at: 
     db.insert(runs).values(run),
     ...(held ? [] : membershipStatements(db, actions.filter(appliedWithRun))),
     ...(plannedUsers ? retireStatements(db, run, plannedUsers, actions, at) : held ? [] : supersedeStatements(db, run.id, actions, at)),
+    ...(held ? [] : groupSupersedeStatements(db, run.id, actions, at)),
     ...jsonRowChunks(actions).map((chunk) =>
       db
         .insert(outbox)
@@ -188,12 +189,32 @@ export async function nothingToWrite(db: Db, userIds: readonly string[], planIds
   return Number(row?.queued ?? 0) === new Set(planIds).size && Number(row?.waiting ?? 0) === 0;
 }
 
-/** On approval, what a held run's own account actions supersede (`supersedeStatements`), read from its outbox rows. */
-function heldSupersedeStatement(db: Db, runId: string, at: string): Statement {
-  return supersede(db, runId, sql`SELECT user_id, app_id, id FROM ${outbox} WHERE run_id = ${runId} AND status = 'held' AND type IN (${ACCOUNT_STATE_SQL})`, at);
+/** On approval, what a held run's own account and group actions supersede (`supersedeStatements`, `groupSupersedeStatements`), read from its outbox rows. */
+function heldSupersedeStatements(db: Db, runId: string, at: string): Statement[] {
+  const held = (columns: string, types: SQL) => sql`SELECT ${sql.raw(columns)}, id FROM ${outbox} WHERE run_id = ${runId} AND status = 'held' AND type IN (${types})`;
+  return [supersede(db, runId, held('user_id, app_id', ACCOUNT_STATE_SQL), at), supersedeGroups(db, runId, held('app_id, group_id', GROUP_STATE_SQL), at)];
 }
 
 const ACCOUNT_STATE_SQL = sql.raw(ACCOUNT_STATE.map((t) => `'${t}'`).join(', '));
+
+const GROUP_STATE_SQL = sql.raw(`'group.create', 'group.update'`);
+
+/**
+ * The same for a group pushed to an app: a waiting create or update of it when a run plans
+ * another (the rules' name or description changed) carries what the rules no longer give.
+ * Delivered first, it would leave that in the app, and the newer create, finding the group,
+ * would record the new name as the app's: no update would ever follow. The run cancels it.
+ */
+function groupSupersedeStatements(db: Db, runId: string, actions: readonly Action[], at: string): Statement[] {
+  const newer = actions.filter((a) => (a.type === 'group.create' || a.type === 'group.update') && a.userId === undefined && a.appId !== undefined && a.groupId !== undefined).map((a) => [a.appId, a.groupId, a.id]);
+  return jsonRowChunks(newer).map((chunk) => supersedeGroups(db, runId, sql`SELECT n.value ->> 0 AS app_id, n.value ->> 1 AS group_id, n.value ->> 2 AS id FROM json_each(${chunk}) n`, at));
+}
+
+/** Cancels the waiting group actions `newer` (rows of app_id, group_id, id) makes stale; app-level actions have no user. */
+function supersedeGroups(db: Db, runId: string, newer: SQL, at: string): Statement {
+  const stale = sql`SELECT o.id FROM (${newer}) n JOIN ${outbox} o INDEXED BY outbox_user ON o.user_id IS NULL WHERE o.app_id = n.app_id AND o.group_id = n.group_id AND o.id <> n.id AND ${waitingSql(sql.raw('o.status'))} AND o.type IN (${GROUP_STATE_SQL})`;
+  return db.update(outbox).set({ status: 'cancelled', lastError: `superseded by run ${runId}, which plans this group again`, updatedAt: at }).where(sql`${outbox.id} IN (${stale})`);
+}
 
 /** Cancels the waiting account actions `newer` (rows of user_id, app_id, id) makes stale. */
 function supersede(db: Db, runId: string, newer: SQL, at: string): Statement {
@@ -303,7 +324,7 @@ export async function decideRun(db: Db, id: string, decision: 'approve' | 'rejec
         .set({ status: sql`CASE WHEN ${runs.status} = 'held'${allowed} THEN ${next} ELSE NULL END`, decidedAt: ctx.at, decidedBy: ctx.actor })
         .where(eq(runs.id, id))
         .returning(),
-      ...(decision === 'approve' ? [...heldMembershipStatements(db, id), heldSupersedeStatement(db, id, ctx.at), heldRetireStatement(db, id, ctx.at)] : []),
+      ...(decision === 'approve' ? [...heldMembershipStatements(db, id), ...heldSupersedeStatements(db, id, ctx.at), heldRetireStatement(db, id, ctx.at)] : []),
       db.delete(runRetirements).where(eq(runRetirements.runId, id)),
       db
         .update(outbox)

@@ -313,6 +313,34 @@ export function runCases(makeRuntime: MakeRuntime): void {
     expect((await verifyAudit(t.runtime.db)).ok).toBe(true);
   });
 
+  it("queues a pushed group's create once: a one-user plan lists it while it waits, and a rename cancels the waiting one", async () => {
+    const t = await setup(makeRuntime);
+    const push = { path: 'groups.yaml', text: 'kind: group\nid: eng\nname: Engineering\npush:\n  - { app: github }\nwhen: { all: [ { fact: department, operator: equal, value: Engineering } ] }\n' };
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files: [...RULES, push], activate: true } })).status).toBe(201);
+    for (const n of [1, 2]) await t.call('POST', '/v1/users', { body: engineer(n) });
+    const first = await t.call('POST', '/v1/runs', { body: {} });
+    const creates = async () => ((await t.call('GET', '/v1/outbox?type=group.create')).body.items as { id: string; runId: string; status: string; lastError: string | null }[]).map((a) => ({ id: a.id, runId: a.runId, status: a.status, lastError: a.lastError }));
+    const [waiting] = await creates();
+    expect(waiting).toMatchObject({ runId: first.body.run.id, status: 'pending' });
+
+    // A one-user plan plans the group too (it is not in the app yet): listed, not queued twice.
+    const suspended = await t.call('POST', '/v1/users/u1/lifecycle/suspend');
+    expect(suspended.body.actions.map((a: { id: string }) => a.id)).toContain(waiting!.id);
+    expect(await creates()).toEqual([waiting]);
+
+    // Renamed before delivery: the waiting create carries the old name, so the new one cancels it.
+    const renamed = { ...push, text: push.text.replace('name: Engineering', 'name: Engineering team') };
+    expect((await t.call('POST', '/v1/rule-sets', { body: { files: [...RULES, renamed], activate: true } })).status).toBe(201);
+    const back = await t.call('POST', '/v1/users/u1/lifecycle/unsuspend');
+    expect(await creates()).toEqual(
+      expect.arrayContaining([
+        { ...waiting, status: 'cancelled', lastError: `superseded by run ${back.body.run.id}, which plans this group again` },
+        expect.objectContaining({ runId: back.body.run.id, status: 'pending' }),
+      ]),
+    );
+    expect((await t.call('GET', '/v1/outbox?type=group.create&status=pending')).body.items).toHaveLength(1);
+  });
+
   it('cancels the actions of a rejected run', async () => {
     const t = await setup(makeRuntime);
     await seed(t, 3, 0);

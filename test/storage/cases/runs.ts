@@ -92,6 +92,23 @@ export function runCases(makeDb: MakeDb): void {
       expect(await verifyAudit(db)).toMatchObject({ ok: true });
     });
 
+    it("cancels a pushed group's waiting create or update when a later run plans it again, a held run's once approved", async () => {
+      const db = await withRules(makeDb);
+      const group = (id: string, type: 'group.create' | 'group.update', name: string): Action => ({ id, type, groupId: 'eng', appId: 'github', ...(type === 'group.create' ? { attributes: { name } } : { changes: { name: { from: 'Engineering', to: name } } }), reason });
+      const other = { ...group('other', 'group.create', 'Sales'), groupId: 'sales' };
+      await createRun(db, run('r1'), [group('g1', 'group.create', 'Engineering'), other], at());
+      await createRun(db, run('h2', 'held'), [group('g2', 'group.create', 'Engineering team')], at(1));
+      expect(await getAction(db, 'g1')).toMatchObject({ status: 'pending' });
+      expect((await decideRun(db, 'h2', 'approve', at(2))).ok).toBe(true);
+      expect(await getAction(db, 'g1')).toMatchObject({ status: 'cancelled', lastError: 'superseded by run h2, which plans this group again' });
+      expect(await getAction(db, 'g2')).toMatchObject({ status: 'pending' });
+      await createRun(db, run('r3'), [group('g3', 'group.update', 'Eng')], at(3));
+      expect(await getAction(db, 'g2')).toMatchObject({ status: 'cancelled', lastError: 'superseded by run r3, which plans this group again' });
+      // Another group, and the same action planned again, are left alone.
+      await createRun(db, run('r4'), [group('g3', 'group.update', 'Eng')], at(4));
+      expect([await getAction(db, 'other'), await getAction(db, 'g3')]).toMatchObject([{ status: 'pending' }, { status: 'pending', runId: 'r3' }]);
+    });
+
     it('holds a run until approved, and cancels its actions when rejected', async () => {
       const db = await withRules(makeDb);
       await createRun(db, { ...run('held1', 'held'), heldReasons: ['deletes 40% of github'] }, [action(1), action(2)], at());
