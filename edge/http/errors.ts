@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import { isScimPath, scimErrorResponse } from '../scim/http.ts';
+import { describeValue } from '../../engine/compile/issues.ts';
 import { problems } from './issues.ts';
 import type { Problem } from './issues.ts';
 
@@ -49,8 +50,12 @@ export function unwrap<T>(outcome: { ok: true; value: T } | { ok: false; code: s
 }
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
+  const shown = shortenValues(message);
+  return { error: details === undefined ? { code, message: shown } : { code, message: shown, details } };
 }
+
+/** Values sit in backticks (`no user \`…\``); one too long to read is cut, so no refusal echoes a 200 KB id back. */
+const shortenValues = (message: string): string => message.replace(/`([^`]{201,})`/g, (_, value: string) => describeValue(value));
 
 /** zod issues as `{path, message}` with dotted paths a client can show beside its field; `input` is what was parsed. */
 export function issueDetails(error: ZodError, input: unknown): Problem[] {

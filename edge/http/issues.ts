@@ -3,7 +3,7 @@
 // outside a list of options is named beside them. Used for request bodies and queries, app
 // configs and the agent's config file; no Hono here, so the agent can use it too.
 import type { z } from 'zod';
-import { notAnOption, valueAt, withoutUnions } from '../../engine/compile/issues.ts';
+import { notAnOption, notOfType, valueAt, withoutUnions } from '../../engine/compile/issues.ts';
 import type { PlainIssue } from '../../engine/compile/issues.ts';
 import type { DocPath } from '../../engine/parse.ts';
 
@@ -18,8 +18,10 @@ export function problems(issues: readonly z.core.$ZodIssue[], input: unknown): P
   return withoutUnions(issues, input).map((issue) => problemOf(issue, input));
 }
 
-/** One issue (unions already resolved) as a problem: a value outside a set is shown beside the set. */
+/** One issue (unions already resolved) as a problem: a value of the wrong type or outside a set is shown beside what it must be. */
 export function problemOf(issue: PlainIssue, input: unknown): Problem {
   const path = issue.path as DocPath;
-  return { path: path.map(String).join('.') || '(root)', message: issue.code === 'invalid_value' ? notAnOption(issue.values, valueAt(input, path)) : issue.message };
+  const value = valueAt(input, path);
+  const message = issue.code === 'invalid_value' ? notAnOption(issue.values, value) : issue.code === 'invalid_type' ? notOfType(issue.expectedAny ?? [issue.expected], value) : issue.message;
+  return { path: path.map(String).join('.') || '(root)', message };
 }

@@ -30,7 +30,8 @@ export const PageQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), next: z.string().optional().openapi({ description: 'cursor of the next page; absent on the last' }) }).openapi(name);
 
-export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+/** Longer than any id Roster issues or accepts (an app import's is `app-<id>-<uuid>`), so a megabyte path is refused naming `id`. */
+export const IdParam = z.object({ id: z.string().min(1).max(500).openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const UserStatusSchema = z.enum(USER_STATUSES);
 

@@ -22,13 +22,16 @@ export function valueAt(value: unknown, path: DocPath): unknown {
   return node;
 }
 
+/** A value as a message shows it: a long string by its start and length, so a refusal never echoes a megabyte back. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `\`${value}\``;
+  if (typeof value === 'string') return value.length > SHOWN_LENGTH ? `\`${value.slice(0, SHOWN_LENGTH)}…\` (${value.length} characters)` : `\`${value}\``;
   return `${typeof value} \`${String(value)}\``;
 }
+
+const SHOWN_LENGTH = 80;
 
 /** Diagnostics (without file/line) for zod issues against `doc`; paths are absolute. */
 export function issuesToDiagnostics(issues: readonly Issue[], doc: unknown, base: DocPath = []): Diagnostic[] {
@@ -127,9 +130,12 @@ function noTypeFits(branches: PlainIssue[][], input: unknown): PlainIssue[] | un
     else return undefined;
   }
   const types = [...new Set(expected)];
-  const value = valueAt(input, spot as DocPath);
-  const message = value === undefined ? `missing: expected ${types.join(' or ')}` : `expected ${types.join(' or ')}, got ${describeValue(value)}`;
-  return [{ code: 'invalid_type', expected: types[0] as z.core.$ZodIssueInvalidType['expected'], expectedAny: types, path: spot, message }];
+  return [{ code: 'invalid_type', expected: types[0] as z.core.$ZodIssueInvalidType['expected'], expectedAny: types, path: spot, message: notOfType(types, valueAt(input, spot as DocPath)) }];
+}
+
+/** A value of none of `types` (or absent), said with what it must be; zod's own reads `received NaN` for `?limit=abc`. */
+export function notOfType(types: readonly string[], value: unknown): string {
+  return value === undefined ? `missing: expected ${types.join(' or ')}` : `expected ${types.join(' or ')}, got ${describeValue(value)}`;
 }
 
 const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);

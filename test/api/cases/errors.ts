@@ -39,27 +39,46 @@ export function errorCases(makeRuntime: MakeRuntime): void {
     // A discriminated union: an unknown or missing tag names every option; a known branch its own field.
     expect(await refusal('POST', '/v1/apps', scim({ type: 'ldapp', token: 't' }))).toEqual({ code: 'invalid_config', message: "a `scim` app's config: `auth.type`: must be one of `bearer`, `oauth2` (got `ldapp`)" });
     expect((await refusal('POST', '/v1/apps', scim({ token: 't' }))).message).toBe("a `scim` app's config: `auth.type`: missing: must be one of `bearer`, `oauth2`");
-    expect((await refusal('POST', '/v1/apps', scim({ type: 'oauth2', tokenUrl: 'https://crm.example.com/token', clientId: 'c', clientSecret: 7 }))).message).toBe("a `scim` app's config: `auth.clientSecret`: invalid input: expected string, received number");
+    expect((await refusal('POST', '/v1/apps', scim({ type: 'oauth2', tokenUrl: 'https://crm.example.com/token', clientId: 'c', clientSecret: 7 }))).message).toBe("a `scim` app's config: `auth.clientSecret`: expected string, got number `7`");
     expect((await refusal('POST', '/v1/apps', { id: 'crm', name: 'CRM', connector: 'ldapp' })).details).toEqual([{ path: 'connector', message: 'must be one of `scim`, `ldap`, `rest`, `manual` (got `ldapp`)' }]);
     // A plain union: a type no branch takes names every type; a value one branch nearly takes gets that branch's own problem.
     expect((await refusal('POST', '/v1/simulate', { users: [42] })).details).toEqual([{ path: 'users.0', message: 'expected string or object, got number `42`' }]);
     // A list of profiles (its first item says so) with a number in it: the number is named as not a profile.
-    expect((await refusal('POST', '/v1/simulate', { users: [{ id: 'u1' }, 42] })).details).toEqual([{ path: 'users.1', message: 'Invalid input: expected object, received number' }]);
-    expect((await refusal('POST', '/v1/simulate', { users: [{ id: 5 }] })).details).toEqual([{ path: 'users.0.id', message: 'Invalid input: expected string, received number' }]);
+    expect((await refusal('POST', '/v1/simulate', { users: [{ id: 'u1' }, 42] })).details).toEqual([{ path: 'users.1', message: 'expected object, got number `42`' }]);
+    expect((await refusal('POST', '/v1/simulate', { users: [{ id: 5 }] })).details).toEqual([{ path: 'users.0.id', message: 'expected string, got number `5`' }]);
     expect((await refusal('POST', '/v1/simulate', { ruleSet: 5 })).details).toEqual([{ path: 'ruleSet', message: 'expected string or array, got number `5`' }]);
-    expect((await refusal('POST', '/v1/simulate', { ruleSet: [{ path: 'a.yaml' }] })).details).toEqual([{ path: 'ruleSet.0.text', message: 'Invalid input: expected string, received undefined' }]);
+    expect((await refusal('POST', '/v1/simulate', { ruleSet: [{ path: 'a.yaml' }] })).details).toEqual([{ path: 'ruleSet.0.text', message: 'missing: expected string' }]);
     // Unions told apart by a literal (`ok: true | false`): a wrong tag names both, a right one the branch's field.
     const result = '/v1/agent/actions/a1/result?app=dir';
     expect((await refusal('POST', result, { ok: 'maybe' }, t.tokens.agent)).details).toEqual([{ path: 'ok', message: 'must be one of `true`, `false` (got `maybe`)' }]);
     expect((await refusal('POST', result, { ok: true, effect: 'done' }, t.tokens.agent)).details).toEqual([{ path: 'effect', message: 'must be one of `applied`, `already` (got `done`)' }]);
-    expect((await refusal('POST', result, { ok: false, error: 5, retryable: true }, t.tokens.agent)).details).toEqual([{ path: 'error', message: 'Invalid input: expected string, received number' }]);
+    expect((await refusal('POST', result, { ok: false, error: 5, retryable: true }, t.tokens.agent)).details).toEqual([{ path: 'error', message: 'expected string, got number `5`' }]);
     expect((await refusal('POST', result, { ok: true, effect: 'applied', account: { status: 'gone' } }, t.tokens.agent)).details).toEqual([{ path: 'account.status', message: 'must be one of `active`, `suspended`, `deactivated` (got `gone`)' }]);
-    expect((await refusal('POST', '/v1/agent/imports?app=dir', { mode: 'full', ok: true, accounts: 'all' }, t.tokens.agent)).details).toEqual([{ path: 'accounts', message: 'Invalid input: expected array, received string' }]);
+    expect((await refusal('POST', '/v1/agent/imports?app=dir', { mode: 'full', ok: true, accounts: 'all' }, t.tokens.agent)).details).toEqual([{ path: 'accounts', message: 'expected array, got `all`' }]);
     // An enumerated query parameter names the value it got.
     const query = await t.call('GET', '/v1/users?status=ACTIV');
     expect(query.status).toBe(400);
     expect(query.body.error).toMatchObject({ code: 'invalid_query', message: '`status`: must be one of `STAGED`, `PROVISIONED`, `ACTIVE`, `SUSPENDED`, `DEPROVISIONED` (got `ACTIV`)' });
     expect(await countRows(t.runtime.db)).toEqual(before);
+  });
+
+  it('says what a query value must be as it was sent, and never echoes a huge value back', async () => {
+    const t = await setup(makeRuntime);
+    const limit = await t.call('GET', '/v1/users?limit=abc');
+    expect(limit.status).toBe(400);
+    expect(limit.body.error).toMatchObject({ code: 'invalid_query', message: '`limit`: expected number, got `abc`' });
+    const huge = 'x'.repeat(200_000);
+    const id = await t.call('GET', `/v1/users/${huge}`);
+    expect(id.status).toBe(400);
+    expect(id.body.error).toMatchObject({ code: 'invalid_path', message: '`id`: Too big: expected string to have <=500 characters' });
+    // Values no schema bounds reach the handler, whose refusal shows only their start and length.
+    const version = await t.call('POST', '/v1/simulate', { body: { ruleSet: huge } });
+    expect(version.status).toBe(404);
+    expect(version.body.error.message).toBe(`no rule set version \`${'x'.repeat(80)}…\` (200000 characters)`);
+    const status = await t.call('GET', `/v1/users?status=${huge}`);
+    expect(status.status).toBe(400);
+    expect(status.text.length).toBeLessThan(2000);
+    expect(status.body.error.message).toMatch(/^`status`: must be one of `STAGED`, .* \(got `x{80}…` \(200000 characters\)\)$/);
   });
 
   it('refuses a body over the limit with 413 before storing anything', async () => {
