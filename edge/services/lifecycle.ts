@@ -10,7 +10,7 @@ import { isConstraintError } from '../db/index.ts';
 import type { Identity, Run } from '../db/repos/index.ts';
 import { getIdentity } from '../db/repos/index.ts';
 import { DELETED, heldRunOf, statusChangeInserts } from '../db/repos/run-status-changes.ts';
-import { identities, memberships } from '../db/schema.ts';
+import { identities, memberships, runStatusChanges } from '../db/schema.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { countActions, heldReasons, loadRuleSet, planUsers, toUser } from './engine.ts';
@@ -46,8 +46,7 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
     throw new ApiError(409, 'invalid_transition', `cannot ${operation} a user who is \`${current.status}\` (needs ${rule.from.map((s) => `\`${s}\``).join(' or ')})`);
   }
   // A status change waiting for approval would be undone or overtaken by another one now.
-  const waiting = await heldRunOf(db, id);
-  if (waiting !== undefined) throw new ApiError(409, 'held', `user \`${id}\` has a status change waiting in held run \`${waiting}\`: approve or reject it first`);
+  await refuseWhileHeld(runtime, id);
   const next: Identity = { ...current, status: rule.to, version: current.version + 1, updatedAt: ctx.at };
   const ruleSet = await loadRuleSet(db);
   let run: Run | null = null;
@@ -64,12 +63,14 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
   const waits = run?.status === 'held';
   const events: AuditEvent[] = [{ ...ctx, type: deleting && !waits ? 'identity.delete' : 'identity.lifecycle', subject: id, data: { operation, from: current.status, to: rule.to, version: waits ? current.version : next.version, runId: run?.id ?? null, ...(waits ? { held: true } : {}) } }];
   if (run) events.push(runEvent(run, actions, ctx));
+  // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included), also before
+  // a delete, so a user changed meanwhile is never deleted on stale grounds; so does a status
+  // change another request held for the user since the check above.
+  const unchanged = sql`${identities.version} = ${current.version} AND NOT EXISTS (SELECT 1 FROM ${runStatusChanges} WHERE ${runStatusChanges.userId} = ${id})`;
   const statements = (): Statement[] => [
     db
       .update(identities)
-      // NULL breaks NOT NULL: a concurrent change fails the whole batch (run included), also
-      // before a delete, so a user changed meanwhile is never deleted on stale grounds.
-      .set(waits ? { version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${current.version} ELSE NULL END` } : { status: rule.to, version: sql`CASE WHEN ${identities.version} = ${current.version} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
+      .set(waits ? { version: sql`CASE WHEN ${unchanged} THEN ${current.version} ELSE NULL END` } : { status: rule.to, version: sql`CASE WHEN ${unchanged} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
     ...(deleting && !waits ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
     ...(run ? runStatements(db, run, actions, ctx.at, [id]) : []),
@@ -78,8 +79,15 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
   try {
     await writeWithAudit(db, events, statements);
   } catch (error) {
-    if (isConstraintError(error, 'identities.version')) throw conflict(`user \`${id}\` changed meanwhile: read it again and retry`);
-    throw error;
+    if (!isConstraintError(error, 'identities.version')) throw error;
+    await refuseWhileHeld(runtime, id);
+    throw conflict(`user \`${id}\` changed meanwhile: read it again and retry`);
   }
   return { user: waits ? current : deleting ? null : next, run, actions, applied: !waits };
+}
+
+/** 409 `held` while a held run carries a status change of the user. */
+async function refuseWhileHeld(runtime: Runtime, id: string): Promise<void> {
+  const waiting = await heldRunOf(runtime.db, id);
+  if (waiting !== undefined) throw new ApiError(409, 'held', `user \`${id}\` has a status change waiting in held run \`${waiting}\`: approve or reject it first`);
 }

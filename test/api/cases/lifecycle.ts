@@ -5,7 +5,8 @@ import { expect, it } from 'vitest';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
 import { recordAccounts } from '../../../edge/db/repos/accounts.ts';
 import { completeAction } from '../../../edge/db/repos/outbox.ts';
-import { memberships } from '../../../edge/db/schema.ts';
+import type { Db } from '../../../edge/db/index.ts';
+import { memberships, runStatusChanges } from '../../../edge/db/schema.ts';
 import type { ApiContext, MakeRuntime } from '../context.ts';
 import { countRows, setup } from '../context.ts';
 import { RULES, engineer } from '../fixtures.ts';
@@ -135,6 +136,32 @@ export function lifecycleCases(makeRuntime: MakeRuntime): void {
     const deleted = await t.call('GET', '/v1/audit?type=identity.delete');
     expect(deleted.body.items.map((e: { subject: string; data: unknown }) => [e.subject, e.data])).toEqual([['u1', { operation: 'delete', from: 'DEPROVISIONED', to: 'DEPROVISIONED', runId: again.body.run.id, approved: true }]]);
     expect((await verifyAudit(db)).ok).toBe(true);
+  });
+
+  it('refuses an operation when another one was held for the user between its check and its write, writing nothing', async () => {
+    // Another request holds a status change for u1 after this one checked for one, before its batch.
+    let race: (() => Promise<unknown>) | undefined;
+    const t = await setup(async () => {
+      const base = await makeRuntime();
+      const db: Db = Object.create(base.db);
+      db.batch = async (statements) => {
+        const first = race;
+        race = undefined;
+        if (first) await first();
+        return base.db.batch(statements);
+      };
+      return { ...base, db };
+    });
+    await withAccounts(t);
+    const before = await countRows(t.runtime.db);
+    for (const operation of ['suspend', 'deactivate']) {
+      race = () => t.runtime.db.insert(runStatusChanges).values({ runId: 'held-elsewhere', userId: 'u1', fromStatus: 'ACTIVE', toStatus: 'DEPROVISIONED' }).onConflictDoNothing();
+      const res = await t.call('POST', `/v1/users/u1/lifecycle/${operation}`);
+      expect(res.status).toBe(409);
+      expect(res.body.error).toEqual({ code: 'held', message: 'user `u1` has a status change waiting in held run `held-elsewhere`: approve or reject it first' });
+    }
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('GET', '/v1/users/u1')).body).toMatchObject({ status: 'ACTIVE', version: 1 });
   });
 
   it('activates a staged user and grants the assigned apps', async () => {
