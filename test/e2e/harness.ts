@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterAll, afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildUiIfStale } from '../../ui/build-if-stale.ts';
 import { watchCsp } from './page-checks.ts';
@@ -162,4 +162,20 @@ export function browserSuiteHooks(started: () => { browser?: Browser; server?: R
     await server?.stop();
     await peer?.close();
   });
+}
+
+/**
+ * A suite over its own server, signed in as its admin in one page, started before its tests and
+ * closed after them; the page's errors go to `errors`.
+ */
+export function adminSuite(errors: string[]): { readonly server: RunningServer; readonly browser: Browser; readonly page: Page } {
+  const started = {} as { server: RunningServer; browser: Browser; page: Page };
+  beforeAll(async () => {
+    ensureUiBuilt();
+    started.server = await startServer();
+    started.browser = await launchBrowser();
+    started.page = await adminPage(started.browser, started.server, errors);
+  }, 180_000);
+  browserSuiteHooks(() => started);
+  return started;
 }

@@ -1,0 +1,88 @@
+// Screens as an admin works them by hand, in real Chromium against a real server: the simulator
+// from the keyboard (Enter runs it, closing an explanation returns to where it was opened), a
+// report switched while the one before is still loading, a user's page at a laptop's width with
+// everything opened, and a group that does not exist.
+import { describe, expect, it } from 'vitest';
+import { adminSuite, chromiumAvailable } from './harness.ts';
+import { overflowing } from './page-checks.ts';
+
+const available = chromiumAvailable();
+
+describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
+  const errors: string[] = [];
+  const suite = adminSuite(errors);
+  const focused = () => suite.page.evaluate(() => {
+    const el = document.activeElement;
+    return `${el?.tagName.toLowerCase()}#${el?.id ?? ''}: ${el?.textContent?.trim().slice(0, 40) ?? ''}`;
+  });
+
+  it('runs the simulator from the keyboard, and closing an explanation returns to the button that opened it', async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/simulator`);
+    await page.getByRole('button', { name: 'load population' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/users loaded/);
+    // Enter in the "as of" field runs the simulation, as in any form.
+    await page.getByLabel('as of').fill('2026-03-02T09:00');
+    await page.getByLabel('as of').press('Enter');
+    await page.locator('#sim-time').waitFor();
+    const explain = page.getByRole('table', { name: 'planned actions' }).getByRole('button', { name: /^explain/ }).nth(2);
+    const name = (await explain.textContent())?.trim();
+    await explain.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toMatch(/^section#explanation/);
+    await page.getByRole('button', { name: 'close explanation' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#explanation').count()).toBe(0);
+    await expect.poll(focused).toBe(`button#: ${name}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the report chosen last, even when the one before answers after it', async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/dashboard`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    // The license counts answer late (held here until the next report has answered): only the
+    // timing is arranged, the answer is the server's.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/v1\/reports\/accounts-per-app/, async (route) => {
+      await held;
+      await route.continue();
+    }, { times: 1 });
+    const late = page.waitForResponse(/\/v1\/reports\/accounts-per-app/);
+    await page.goto(`${server.url}/ui/#/reports`);
+    await page.locator('main select').selectOption('identities-by-status');
+    const table = page.getByRole('table', { name: 'Identities by status' });
+    await expect.poll(() => table.textContent()).toContain('ACTIVE');
+    release();
+    await late;
+    await page.waitForLoadState('networkidle');
+    expect(await table.textContent()).toContain('ACTIVE');
+    expect(await table.textContent()).not.toContain('github');
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps a user's page inside a 1280 px window with every account detail opened", async () => {
+    const { page, server } = suite;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/ui/#/users/e1001`);
+    const accounts = page.getByRole('table', { name: 'accounts in apps' });
+    await expect.poll(() => accounts.textContent()).toContain('payroll-legacy');
+    for (const summary of await accounts.locator('summary').all()) await summary.click();
+    await page.waitForLoadState('networkidle');
+    expect(await overflowing(page)).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await overflowing(page), 'at 800 px').toEqual([]);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    expect(errors).toEqual([]);
+  });
+
+  it('says once that a group does not exist, with no members list for it', async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/groups/no-such-group`);
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['could not load this group: no group `no-such-group`']);
+    expect(await page.getByRole('heading', { name: 'Members' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
