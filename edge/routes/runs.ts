@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ACTION_TYPES } from '../../engine/types.ts';
 import type { Run } from '../db/repos/index.ts';
 import { decideRun, getRun, listRuns } from '../db/repos/index.ts';
+import { staleReasons } from '../db/repos/run-staleness.ts';
 import { OUTBOX_STATUSES, RUN_KINDS, RUN_STATUSES } from '../db/schema.ts';
 import { writeContext } from '../http/env.ts';
 import { ApiError, notFound, unwrap } from '../http/errors.ts';
@@ -24,7 +25,7 @@ const tags = ['runs'];
 const security = [{ bearer: [] }];
 const start = createRoute({ method: 'post', path: '/', tags, security, summary: 'reconcile every user now', request: { body: { required: false, content: { 'application/json': { schema: RunBody } } } }, responses: { 201: json(RunCreated, 'the run, planned or held'), ...errorResponses(400, 409) } });
 const list = createRoute({ method: 'get', path: '/', tags, security, summary: 'runs, newest first', request: { query: PageQuery.extend({ status: z.enum(RUN_STATUSES).optional(), kind: z.enum(RUN_KINDS).optional() }) }, responses: { 200: json(pageOf(RunSchema, 'RunPage')), ...errorResponses(400) } });
-const read = createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'a run with its actions (paged)', request: { params: IdParam, query: PageQuery }, responses: { 200: json(RunSchema.extend({ actions: z.array(OutboxSchema), next: z.string().optional() })), ...errorResponses(400, 404) } });
+const read = createRoute({ method: 'get', path: '/{id}', tags, security, summary: 'a run with its actions (paged)', request: { params: IdParam, query: PageQuery }, responses: { 200: json(RunSchema.extend({ actions: z.array(OutboxSchema), next: z.string().optional(), stale: z.array(z.string()).optional().openapi({ description: 'a held run only: why it can no longer be approved (empty while it can)' }) })), ...errorResponses(400, 404) } });
 const decide = (decision: 'approve' | 'reject') =>
   createRoute({ method: 'post', path: `/{id}/${decision}`, tags, security, summary: `${decision} a held run`, description: decision === 'approve' ? 'a 409 `stale` when the run no longer stands: the active rule set is not the one it was planned under, or its users changed or were planned again since; reject it and plan again' : 'always allowed while the run is held', request: { params: IdParam }, responses: { 200: json(RunSchema), ...errorResponses(404, 409) } });
 const outboxList = createRoute({
@@ -57,7 +58,8 @@ export function runRoutes(runtime: Runtime) {
     if (!run) throw notFound(`no run \`${id}\``);
     const q = c.req.valid('query');
     const page = await queryOutbox(db, { runId: id, ...opt('limit', q.limit), ...opt('cursor', q.cursor) });
-    return c.json({ ...runBody(run), actions: page.items.map(outboxBody), ...opt('next', page.nextCursor) }, 200);
+    const stale = run.status === 'held' ? await staleReasons(db, run) : undefined;
+    return c.json({ ...runBody(run), actions: page.items.map(outboxBody), ...opt('next', page.nextCursor), ...opt('stale', stale) }, 200);
   });
   for (const decision of ['approve', 'reject'] as const) {
     app.openapi(decide(decision), async (c) => {

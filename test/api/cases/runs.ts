@@ -284,6 +284,7 @@ export function runCases(makeRuntime: MakeRuntime): void {
     for (const n of [1, 2, 3]) await t.call('PATCH', `/v1/users/u${n}`, { body: { profile: { department: 'Sales' } } });
     const held = await t.call('POST', '/v1/runs');
     expect(held.body.run).toMatchObject({ status: 'held', ruleSetVersion: version });
+    expect((await t.call('GET', `/v1/runs/${held.body.run.id}`)).body.stale).toEqual([]);
     const deactivations = async (status: string) => ((await t.call('GET', `/v1/outbox?type=account.deactivate&status=${status}`)).body.items as unknown[]).length;
     expect(await deactivations('held')).toBe(3);
 
@@ -294,7 +295,8 @@ export function runCases(makeRuntime: MakeRuntime): void {
     const refused = await t.call('POST', `/v1/runs/${held.body.run.id}/approve`);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toEqual({ code: 'stale', message: `run \`${held.body.run.id}\` cannot be approved: it was planned under rule set \`${version.slice(0, 12)}\` and \`${newer.body.version.slice(0, 12)}\` is active now: reject it and plan again` });
-    expect((await t.call('GET', `/v1/runs/${held.body.run.id}`)).body.status).toBe('held');
+    // The run says so before anyone tries: the same reasons.
+    expect((await t.call('GET', `/v1/runs/${held.body.run.id}`)).body).toMatchObject({ status: 'held', stale: [refused.body.error.message.split(': ')[1]] });
     expect(await deactivations('pending')).toBe(0);
 
     // Back on the rules it was planned under, but one of its users moved since.
