@@ -40,7 +40,7 @@ try {
   const settings = { kind: 'settings', jit: { issuers: [{ issuer: issuer.url, jwksUri: issuer.jwksUri, audience: 'roster', claims: Object.fromEntries(claims.map((c) => [c, c])) }] } };
   const files = [{ path: 'settings.json', text: JSON.stringify(settings) }, ...syntheticRules(100).files];
   await saveRuleSet(db, { version: 'bench', files, source: 'bench' }, { at, actor: 'bench' }, { activate: true });
-  const { token } = await createToken(db, { scope: 'admin' }, { at, actor: 'bench' });
+  const { token } = await createToken(db, { scope: 'jit' }, { at, actor: 'bench' });
   const runtime = await createRuntime({ db, log: () => {} });
   const app = createApp(runtime, [{ path: '/v1/jit', routes: (rt) => jitRoutes(rt, []) }]);
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

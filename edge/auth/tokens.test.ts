@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openLibsql } from '../db/libsql.ts';
 import type { LibsqlDb } from '../db/libsql.ts';
 import { migrate } from '../db/migrate.ts';
-import { createToken, scopeAllows, timingSafeEqual, verifyToken } from './tokens.ts';
+import { createToken, timingSafeEqual, verifyToken } from './tokens.ts';
 
 const ctx = { at: '2025-01-01T09:00:00.000Z', actor: 'test' };
 let db: LibsqlDb | undefined;
@@ -45,13 +45,5 @@ describe('tokens', () => {
     expect(timingSafeEqual('abc', 'abd')).toBe(false);
     expect(timingSafeEqual('abc', 'abcd')).toBe(false);
     expect(timingSafeEqual('', '')).toBe(true);
-  });
-
-  it('lets admin read, and keeps scim and agent tokens to their own routes', () => {
-    expect(scopeAllows('admin', 'read')).toBe(true);
-    expect(scopeAllows('read', 'admin')).toBe(false);
-    expect(scopeAllows('scim', 'admin')).toBe(false);
-    expect(scopeAllows('admin', 'scim')).toBe(false);
-    expect(scopeAllows('agent', 'agent')).toBe(true);
   });
 });

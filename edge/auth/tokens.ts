@@ -8,27 +8,20 @@ import { writeWithAudit } from '../audit/chain.ts';
 import type { Db, Outcome, WriteContext } from '../db/index.ts';
 import { fail, isConstraintError, ok } from '../db/index.ts';
 import { prepared } from '../db/prepared.ts';
-import type { TokenScope } from '../db/schema.ts';
-import { TOKEN_SCOPES, tokens } from '../db/schema.ts';
+import { TOKEN_SCOPES, isTokenScope } from './scopes.ts';
+import type { TokenScope } from './scopes.ts';
+import { tokens } from '../db/schema.ts';
 
-export { TOKEN_SCOPES };
+export { TOKEN_SCOPES, isTokenScope };
 export type { TokenScope };
 
 /** A token as listed: everything but its hash. */
 export type TokenInfo = Omit<typeof tokens.$inferSelect, 'hash'>;
 
-const TOKEN_PATTERN = /^rst_(admin|read|scim|agent)_[A-Za-z0-9_-]{43}$/;
+const TOKEN_PATTERN = new RegExp(`^rst_(${TOKEN_SCOPES.join('|')})_[A-Za-z0-9_-]{43}$`);
 /** lastUsedAt is refreshed at most this often, so verification is a read on the hot path. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-export function isTokenScope(value: string): value is TokenScope {
-  return (TOKEN_SCOPES as readonly string[]).includes(value);
-}
-
-/** Which scopes satisfy a route's need: admin also reads; the others only themselves. */
-export function scopeAllows(scope: TokenScope, needed: TokenScope): boolean {
-  return scope === needed || (scope === 'admin' && needed === 'read');
-}
 
 export async function createToken(
   db: Db,

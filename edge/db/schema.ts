@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { SourcedProfile } from '../../engine/lifecycle/attribute-sources.ts';
 import type { Action, ActionType, Json } from '../../engine/types.ts';
+import type { TokenScope } from '../auth/scopes.ts';
 
 export type JsonObject = Record<string, Json>;
 
@@ -233,9 +234,6 @@ export const manualTasks = sqliteTable(
   },
   (t) => [index('manual_tasks_status').on(t.status)],
 );
-
-export const TOKEN_SCOPES = ['admin', 'read', 'scim', 'agent'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const tokens = sqliteTable('tokens', {
   id: text('id').primaryKey(),

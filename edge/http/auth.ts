@@ -1,6 +1,7 @@
 // Bearer-token authentication and scope checks for every route but the public ones. Scopes:
 // `admin` may do everything; `read` may GET under /v1 but not /v1/tokens; `scim` only /scim/v2;
-// `agent` only /v1/agent. The presented token is never logged or echoed: only its id after
+// `agent` only /v1/agent; `jit` only `POST /v1/jit` (the login front end, which should not hold
+// an admin token). The presented token is never logged or echoed: only its id after
 // verification.
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -25,6 +26,7 @@ export function isPublicPath(path: string): boolean {
 export function allowedScopes(method: string, path: string): TokenScope[] {
   if (path === '/scim/v2' || path.startsWith('/scim/v2/')) return ['admin', 'scim'];
   if (path === '/v1/agent' || path.startsWith('/v1/agent/')) return ['admin', 'agent'];
+  if (path === '/v1/jit' && method.toUpperCase() === 'POST') return ['admin', 'jit'];
   // Which tokens exist and who used them when is for admins: a read token is for dashboards.
   if (path === '/v1/tokens' || path.startsWith('/v1/tokens/')) return ['admin'];
   if (path.startsWith('/v1/') && READ_METHODS.has(method.toUpperCase())) return ['admin', 'read'];

@@ -6,12 +6,15 @@ import { checkIfMatch, ifMatchTags, versionTag } from './etag.ts';
 import { onError } from './errors.ts';
 
 describe('scopes', () => {
-  it('admits read tokens to GETs under /v1 only, scim and agent to their own prefixes', () => {
+  it('admits read tokens to GETs under /v1 only, scim and agent to their own prefixes, jit to logins only', () => {
     expect(allowedScopes('GET', '/v1/users')).toEqual(['admin', 'read']);
     expect(allowedScopes('POST', '/v1/users')).toEqual(['admin']);
     expect(allowedScopes('GET', '/scim/v2/Users')).toEqual(['admin', 'scim']);
     expect(allowedScopes('POST', '/v1/agent/actions')).toEqual(['admin', 'agent']);
     expect(allowedScopes('GET', '/v1/agentx')).toEqual(['admin', 'read']);
+    expect(allowedScopes('POST', '/v1/jit')).toEqual(['admin', 'jit']);
+    expect(allowedScopes('GET', '/v1/jit/bindings/u1')).toEqual(['admin', 'read']);
+    expect(allowedScopes('DELETE', '/v1/jit/bindings/u1')).toEqual(['admin']);
     expect(isPublicPath('/health')).toBe(true);
     expect(isPublicPath('/healthz')).toBe(false);
   });

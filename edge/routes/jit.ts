@@ -1,6 +1,6 @@
 // `POST /v1/jit`: the login front end hands over a user's OIDC ID token; Roster verifies it,
 // creates or updates the identity, plans its accounts and answers with its entitlements.
-// The caller authenticates with an `admin` token (the auth middleware's rule for POST /v1/*).
+// The caller authenticates with a `jit` token (this call only) or an `admin` one (edge/http/auth.ts).
 // `/v1/jit/bindings/{userId}` shows (read) or removes (admin) the IdP account an identity is
 // bound to (edge/jit/bindings.ts), so an admin can move it to another account.
 // `Server-Timing: engine;dur=…` reports the time spent in evaluate + plan.

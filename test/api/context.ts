@@ -3,7 +3,7 @@
 // runs in workerd against D1.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../../edge/app.ts';
-import { createToken } from '../../edge/auth/tokens.ts';
+import { TOKEN_SCOPES, createToken } from '../../edge/auth/tokens.ts';
 import type { TokenScope } from '../../edge/auth/tokens.ts';
 import type { AppEnv } from '../../edge/http/env.ts';
 import type { Runtime } from '../../edge/runtime.ts';
@@ -40,7 +40,7 @@ export async function setup(makeRuntime: MakeRuntime): Promise<ApiContext> {
     log: (event) => logs.push(JSON.stringify(event)),
   };
   const tokens = {} as Record<TokenScope, string>;
-  for (const scope of ['admin', 'read', 'scim', 'agent'] as const) {
+  for (const scope of TOKEN_SCOPES) {
     tokens[scope] = (await createToken(runtime.db, { scope, name: `${scope} test` }, { at: runtime.now(), actor: 'test' })).token;
   }
   const app = createApp(runtime);

@@ -18,6 +18,8 @@ let issuer: Issuer;
 let app: ReturnType<typeof createApp>;
 let admin: string;
 let reader: string;
+/** The login front end's token: it may POST /v1/jit and nothing else. */
+let login: string;
 
 function rules(issuerUrl: string, jwksUri: string) {
   return [
@@ -61,6 +63,7 @@ beforeAll(async () => {
   await saveRuleSet(db, { version: 'v1', files: rules(issuer.url, issuer.jwksUri), source: 'test' }, ctx, { activate: true });
   admin = (await createToken(db, { scope: 'admin' }, ctx)).token;
   reader = (await createToken(db, { scope: 'read' }, ctx)).token;
+  login = (await createToken(db, { scope: 'jit' }, ctx)).token;
   const runtime = await createRuntime({ db, log: () => {} });
   app = createApp(runtime, [{ path: '/v1/jit', routes: (rt) => jitRoutes(rt, []) }]);
 });
@@ -71,7 +74,7 @@ afterAll(async () => {
 
 const claims = { sub: 'u-ada', preferred_username: 'ada', email: 'ada@acme.example', email_verified: true, given_name: 'Ada', family_name: 'Lovelace', department: 'Engineering', job_title: 'Engineer' };
 
-function post(idToken: string, token: string | null = admin) {
+function post(idToken: string, token: string | null = login) {
   return app.request('/v1/jit', { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ id_token: idToken }) });
 }
 
@@ -89,6 +92,14 @@ describe('POST /v1/jit', () => {
     const forbidden = await post(token, reader);
     expect(forbidden.status).toBe(403);
     expect(await counts()).toEqual({ identities: 0, outbox: 0, runs: 0 });
+  });
+
+  it('lets a jit token log users in and do nothing else, not even read their bindings', async () => {
+    const get = await app.request('/v1/jit/bindings/anyone', { headers: { authorization: `Bearer ${login}` } });
+    expect(get.status).toBe(403);
+    expect((await get.json()).error.message).toContain('a `jit` token may not GET `/v1/jit/bindings/anyone`');
+    const del = await app.request('/v1/jit/bindings/anyone', { method: 'DELETE', headers: { authorization: `Bearer ${login}` } });
+    expect(del.status).toBe(403);
   });
 
   const refusals: [string, () => Promise<string>, RegExp][] = [
@@ -142,7 +153,12 @@ describe('POST /v1/jit', () => {
   });
 
   it('refuses a body without an id token with 400', async () => {
-    const res = await app.request('/v1/jit', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{}' });
+    const res = await app.request('/v1/jit', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login}` }, body: '{}' });
     expect(res.status).toBe(400);
+  });
+
+  it('still lets an admin token log users in (deployments made before the jit scope use one)', async () => {
+    const res = await post(await issuer.sign({ ...claims, sub: 'u-admin-path', preferred_username: 'admin-path', email: 'admin-path@acme.example' }), admin);
+    expect(res.status).toBe(200);
   });
 });

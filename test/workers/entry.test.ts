@@ -5,7 +5,7 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { hashJson } from '../../engine/hash.ts';
 import type { SourceFile } from '../../engine/types.ts';
-import { createToken } from '../../edge/auth/tokens.ts';
+import { TOKEN_SCOPES, createToken } from '../../edge/auth/tokens.ts';
 import type { TokenScope } from '../../edge/auth/tokens.ts';
 import { openD1 } from '../../edge/db/d1.ts';
 import { saveApp } from '../../edge/db/repos/apps.ts';
@@ -22,7 +22,7 @@ async function tokens(): Promise<Record<TokenScope, string>> {
   expect((await SELF.fetch('https://roster.test/health')).status).toBe(200);
   const db = openD1(env.DB);
   const out = {} as Record<TokenScope, string>;
-  for (const scope of ['admin', 'read', 'scim', 'agent'] as const) out[scope] = (await createToken(db, { scope, name: scope }, at)).token;
+  for (const scope of TOKEN_SCOPES) out[scope] = (await createToken(db, { scope, name: scope }, at)).token;
   return out;
 }
 

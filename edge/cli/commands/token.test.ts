@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../auth/tokens.ts';
-import { TOKEN_SCOPES } from '../../db/schema.ts';
+import { TOKEN_SCOPES } from '../../auth/scopes.ts';
 import { openLibsql } from '../../db/libsql.ts';
 import type { CliIo } from '../command.ts';
 import { readConfig } from '../../entry/node-bootstrap.ts';

@@ -1,19 +1,17 @@
 // `roster token create|list|revoke`: manage the API's bearer tokens in the configured database.
 // The token module (and the database driver) load on first use, so other commands start fast.
+import { TOKEN_SCOPES, isTokenScope } from '../../auth/scopes.ts';
 import type { Command } from '../command.ts';
 import { CliError, EXIT_OK, optionalString, requireString } from '../command.ts';
 import { table } from '../format.ts';
 import { DB_USAGE, dbOption, withDatabase } from './db-option.ts';
 
-const TOKEN_SCOPES = ['admin', 'read', 'scim', 'agent'] as const;
-type Scope = (typeof TOKEN_SCOPES)[number];
-const isScope = (value: string): value is Scope => (TOKEN_SCOPES as readonly string[]).includes(value);
 /** As the API's token schema (edge/routes/tokens.ts). */
 const MAX_TEXT = 200;
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'create, list or revoke API tokens (admin, read, scim, agent)',
+  summary: `create, list or revoke API tokens (${TOKEN_SCOPES.join(', ')})`,
   usage: `roster token create --scope SCOPE [--name NAME] [--source ID] [--db URL]
        roster token list [--db URL]
        roster token revoke ID [--db URL]
@@ -34,7 +32,7 @@ ${DB_USAGE}`,
     if (action === 'create') {
       if (id !== undefined) throw new CliError(`token create: unexpected argument \`${id}\``);
       const scope = requireString(args, 'scope', 'token create');
-      if (!isScope(scope)) throw new CliError(`token create: unknown scope \`${scope}\` (expected ${TOKEN_SCOPES.join(', ')})`);
+      if (!isTokenScope(scope)) throw new CliError(`token create: unknown scope \`${scope}\` (expected ${TOKEN_SCOPES.join(', ')})`);
       const sourceId = optionalString(args, 'source');
       if (sourceId !== undefined && scope !== 'scim') throw new CliError('token create: `--source` binds scim tokens only');
       // The limits `POST /v1/tokens` sets: an empty `--source` would bind the token to a source named ``.

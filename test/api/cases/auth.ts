@@ -1,11 +1,15 @@
 // Every route group answers 401 without a valid token and 403 to a scope it does not admit.
 import { expect, it } from 'vitest';
 import { revokeToken, verifyToken } from '../../../edge/auth/tokens.ts';
+import type { TokenScope } from '../../../edge/auth/tokens.ts';
 import type { MakeRuntime } from '../context.ts';
 import { setup } from '../context.ts';
 
-/** One representative request per route group, with the scopes that must be refused. */
-export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: unknown; forbidden: ('read' | 'scim' | 'agent')[] }[] = [
+/**
+ * One representative request per route group, with the scopes that must be refused. A `jit`
+ * token is refused everywhere but the login itself (added in the test).
+ */
+export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: unknown; forbidden: Exclude<TokenScope, 'admin' | 'jit'>[] }[] = [
   { name: 'users list', method: 'GET', path: '/v1/users', forbidden: ['scim', 'agent'] },
   { name: 'users create', method: 'POST', path: '/v1/users', body: { login: 'x' }, forbidden: ['read', 'scim', 'agent'] },
   { name: 'groups', method: 'GET', path: '/v1/groups', forbidden: ['scim', 'agent'] },
@@ -26,7 +30,12 @@ export const ROUTE_GROUPS: { name: string; method: string; path: string; body?: 
   { name: 'runs approve', method: 'POST', path: '/v1/runs/r1/approve', forbidden: ['read', 'scim', 'agent'] },
   { name: 'apps update', method: 'PATCH', path: '/v1/apps/github', body: { name: 'x' }, forbidden: ['read', 'scim', 'agent'] },
   { name: 'passwords', method: 'POST', path: '/v1/users/u1/password', body: { password: 'x' }, forbidden: ['read', 'scim', 'agent'] },
+  { name: 'jit login', method: 'POST', path: '/v1/jit', body: { id_token: 'x' }, forbidden: ['read', 'scim', 'agent'] },
+  { name: 'jit bindings', method: 'GET', path: '/v1/jit/bindings/u1', forbidden: ['scim', 'agent'] },
+  { name: 'agent', method: 'GET', path: '/v1/agent/actions', forbidden: ['read', 'scim'] },
 ];
+
+const refusedScopes = (group: (typeof ROUTE_GROUPS)[number]): Exclude<TokenScope, 'admin'>[] => (group.path === '/v1/jit' ? group.forbidden : [...group.forbidden, 'jit']);
 
 export function authCases(makeRuntime: MakeRuntime): void {
   it('serves /health, /openapi.json and /docs without a token', async () => {
@@ -45,7 +54,7 @@ export function authCases(makeRuntime: MakeRuntime): void {
   });
 
   for (const group of ROUTE_GROUPS) {
-    it(`${group.name}: 401 without, with a bad and with a revoked token; 403 for ${group.forbidden.join(', ')}`, async () => {
+    it(`${group.name}: 401 without, with a bad and with a revoked token; 403 for ${refusedScopes(group).join(', ')}`, async () => {
       const t = await setup(makeRuntime);
       const send = (token: string | null) => t.call(group.method, group.path, { token, ...(group.body !== undefined ? { body: group.body } : {}) });
       const missing = await send(null);
@@ -59,13 +68,20 @@ export function authCases(makeRuntime: MakeRuntime): void {
       if (!verified.ok) throw new Error('admin token did not verify');
       await revokeToken(t.runtime.db, verified.value.id, { at: t.runtime.now(), actor: 'test' });
       expect((await send(t.tokens.admin)).status).toBe(401);
-      for (const scope of group.forbidden) {
+      for (const scope of refusedScopes(group)) {
         const res = await send(t.tokens[scope]);
         expect(res.status, scope).toBe(403);
         expect(res.body.error.code).toBe('forbidden');
       }
     });
   }
+
+  it('refuses a jit token SCIM too: it may log users in and nothing else', async () => {
+    const t = await setup(makeRuntime);
+    const res = await t.call('GET', '/scim/v2/Users', { token: t.tokens.jit });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toContain('a `jit` token may not GET `/scim/v2/Users`');
+  });
 
   it('lets a read token GET but not change anything', async () => {
     const t = await setup(makeRuntime);

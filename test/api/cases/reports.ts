@@ -137,7 +137,7 @@ export function reportCases(makeRuntime: MakeRuntime): void {
     const second = await t.call('GET', `/v1/audit?type=group.&limit=2&cursor=${first.body.next}`);
     expect(second.body.items.map((e: { subject: string }) => e.subject)).toEqual(['g1']);
     expect(second.body.next).toBeUndefined();
-    expect((await t.call('GET', '/v1/audit?type=token.create')).body.items).toHaveLength(4);
+    expect((await t.call('GET', '/v1/audit?type=token.create')).body.items).toHaveLength(Object.keys(t.tokens).length);
   });
 
   it('describes every admin route in /openapi.json', async () => {

@@ -19,7 +19,7 @@ export interface TaskRow { id: string; actionId: string; appId: string; userId: 
 export interface AuditRow { seq: number; at: string; actor: string; type: string; subject: string | null; data: Record<string, unknown> }
 export interface OutboxRow { id: string; runId: string; type: string; userId: string | null; appId: string | null; groupId?: string | null; status: string; createdAt: string; attempts: number; lastError: string | null; action?: { reason?: { summary?: string } } }
 export interface TokenRow { id: string; name: string; scope: TokenScope; sourceId: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-export type TokenScope = 'admin' | 'read' | 'scim' | 'agent';
+export type TokenScope = 'admin' | 'read' | 'scim' | 'agent' | 'jit';
 export interface ImportRunRow { id: string; source: string; fileName: string | null; status: string; total: number; created: number; updated: number; failed: number; errors: { line?: number; id?: string; message: string }[]; startedAt: string; finishedAt: string | null }
 
 export async function optional<T>(promise: Promise<T>): Promise<T | undefined> {
