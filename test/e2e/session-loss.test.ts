@@ -84,6 +84,8 @@ describe.skipIf(!available)('losing the session or the server mid-task, in Chrom
     // The sign-in screen, as any other call answered 401 gives, telling what did not happen.
     await page.getByRole('heading', { name: 'Sign in to Roster' }).waitFor();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^you were signed out .*late\.csv was not imported/);
+    // The keyboard is where the next step is.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
     expect((await call('/v1/users/n951')).status).toBe(404);
     // Signed in again, the import screen is back, with nothing half-done on it.
     await page.getByLabel('token').fill(server.token);
