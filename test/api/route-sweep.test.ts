@@ -1,8 +1,9 @@
 // Every route the app registers, swept over embedded libSQL. Each is described in /openapi.json;
 // each described operation refuses a missing, bogus or revoked token (401) and every scope the
 // auth middleware does not admit (403); and bad input (malformed JSON, bodies of the wrong type,
-// oversized bodies, unknown ids, garbage query values) gets a 4xx `{error: {code, message}}`,
-// writes nothing and logs no unhandled error. The operations are read from the document, so a
+// oversized bodies, each body field missing, of the wrong type, outside its set or too long,
+// unknown, overlong or odd ids, garbage query values) gets a 4xx `{error: {code, message}}` naming
+// the field, writes nothing and logs no unhandled error. The operations are read from the document, so a
 // route is swept as soon as it is registered.
 import { describe, expect, it } from 'vitest';
 import { TOKEN_SCOPES, revokeToken, verifyToken } from '../../edge/auth/tokens.ts';
@@ -27,6 +28,7 @@ interface Schema {
   items?: Schema;
   minItems?: number;
   minLength?: number;
+  maxLength?: number;
   minimum?: number;
 }
 interface Parameter { name: string; in: string; required?: boolean; schema: Schema }
@@ -57,6 +59,22 @@ const PUBLIC = new Set(['/v1/session']);
  */
 const FILE_UPLOADS = new Set(['POST /v1/imports']);
 const BOGUS_TOKEN = 'rst_admin_' + 'A'.repeat(43);
+/**
+ * Bodies that ignore a key they do not know instead of refusing it (every other body refuses one,
+ * naming it), and why. A body registered loose without a reason here fails the sweep.
+ */
+const LOOSE_BODIES = new Map([
+  ['POST /v1/jit', 'a login front end posts its token response as its OIDC library returns it; only `id_token` is read'],
+  ['POST /v1/agent/actions/{id}/result', "the agent's wire (edge/agent/wire.ts): a result is what the agent's directory code returned"],
+  ['POST /v1/agent/imports', "the agent's wire: accounts and groups as the agent read them"],
+  ['POST /v1/agent/logins/{id}', "the agent's wire: a delegated login's answer"],
+  ['POST /v1/login/delegated', 'a login front end posts its form as it is'],
+]);
+/** zod's refusal of a union, naming neither what nor where; never an answer (edge/http/issues.ts resolves unions). */
+const BARE_UNION_REFUSAL = /Invalid input(?!:)/;
+/** One value per JSON type, to send where the schema takes none of that type. */
+const ONE_OF_EACH: [string[], unknown][] = [[['integer', 'number'], 42], [['string'], 'x'], [['boolean'], true], [['array'], []], [['object'], {}]];
+
 
 const world = memoryApi();
 
@@ -105,9 +123,68 @@ function garbage(p: Parameter): string[] {
   const schema = resolve(p.schema);
   if (p.name === 'cursor') return ['%%%', 'AAAA', '~'.repeat(600)];
   if (schema.enum) return ['nope'];
-  if (schema.type === 'integer' || schema.type === 'number') return ['-1', 'abc', '1.5', '1e400'];
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  if (type === 'integer' || type === 'number') return ['-1', 'abc', '1.5', '1e400'];
   if (schema.format === 'date-time') return ['yesterday', '2025-13-45T00:00:00Z'];
   return [];
+}
+
+/** The JSON types a schema takes, or undefined when it takes any value. */
+function jsonTypes(given: Schema): Set<string> | undefined {
+  const schema = resolve(given);
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) {
+    const each = alternatives.map(jsonTypes);
+    return each.some((t) => t === undefined) ? undefined : new Set(each.flatMap((t) => [...(t as Set<string>)]));
+  }
+  const listed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
+  if (listed) return new Set(listed.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)));
+  if (schema.type === undefined) return schema.properties ? new Set(['object']) : undefined;
+  return new Set(Array.isArray(schema.type) ? schema.type : [schema.type]);
+}
+
+/** A body's schema as the sweep's sample takes it: the first alternative of a union. */
+const shapeOf = (body: Schema): Schema => {
+  const schema = resolve(body);
+  const alternative = (schema.anyOf ?? schema.oneOf)?.[0];
+  return alternative ? shapeOf(alternative) : schema;
+};
+
+/** For each top-level field of a body: the sample without it (when required), and with a value of the wrong type, outside its set, out of range or too long. */
+function badFields(body: Schema): { field: string; what: string; body: Record<string, unknown> }[] {
+  const shape = shapeOf(body);
+  const base = sample(body) as Record<string, unknown>;
+  const out: { field: string; what: string; body: Record<string, unknown> }[] = [];
+  for (const [field, given] of Object.entries(shape.properties ?? {})) {
+    const schema = resolve(given);
+    const put = (what: string, value: unknown) => out.push({ field, what: `${field}: ${what}`, body: { ...base, [field]: value } });
+    if (shape.required?.includes(field)) {
+      const { [field]: _gone, ...without } = base;
+      out.push({ field, what: `${field}: missing`, body: without });
+    }
+    const types = jsonTypes(schema);
+    const wrong = types && ONE_OF_EACH.find(([names]) => !names.some((n) => types.has(n)));
+    if (wrong) put(`${wrong[0].join(' or ')} value`, wrong[1]);
+    if (schema.enum?.every((v) => typeof v === 'string')) put('not an option', 'not-an-option');
+    if (schema.maxLength !== undefined) put('too long', 'x'.repeat(schema.maxLength + 1));
+    if (schema.minimum !== undefined) put('too small', schema.minimum - 1);
+  }
+  return out;
+}
+
+const isStrict = (body: Schema): boolean => {
+  const schema = resolve(body);
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  return alternatives ? alternatives.every(isStrict) : schema.additionalProperties === false;
+};
+
+/** The refusal names `field` (a detail's path, or the message as `field` or `field.sub`) and says what is wrong with it, not zod's bare "Invalid input". */
+function namesField(res: { text: string; body: { error: { message: string; details?: unknown } } }, field: string, what: string): void {
+  const { message, details } = res.body.error;
+  const paths = Array.isArray(details) ? details.map((d: { path?: unknown }) => String(d.path)) : [];
+  const named = paths.some((p) => p === field || p.startsWith(`${field}.`)) || new RegExp(`(^|[\\s\`])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\`.:\\s]`).test(message);
+  expect(named, `${what}: names the field: ${res.text.slice(0, 300)}`).toBe(true);
+  expect(res.text, `${what}: says what is wrong`).not.toMatch(BARE_UNION_REFUSAL);
 }
 
 const bodyLimit = (path: string) => Math.max(DEFAULT_BODY_LIMIT, ...routeModules.filter((m) => m.bodyLimit !== undefined && path.startsWith(m.path)).map((m) => m.bodyLimit as number));
@@ -137,6 +214,9 @@ describe('route sweep', () => {
     expect(undocumented).toEqual([]);
     for (const op of operations) expect(registered, `${op.method} ${op.template} is described but not served`).toContain(`${op.method} ${op.template}`);
     expect(operations.length).toBeGreaterThan(60);
+    // The field sweep below reaches every JSON body's fields: none may fall out of it unnoticed.
+    const swept = operations.filter((op) => op.body !== undefined && !FILE_UPLOADS.has(`${op.method} ${op.template}`));
+    for (const op of swept) expect(badFields(op.body as Schema).length, `${op.method} ${op.template} has no fields to sweep`).toBeGreaterThan(0);
   });
 
   it('asks a token of every SCIM request and admits only admin and scim', async () => {
@@ -192,10 +272,16 @@ describe('route sweep', () => {
           const res = await refused(t, op, `body ${JSON.stringify(wrong)}`, path, { body: wrong });
           expect(res.status).toBe(400);
         }
-        // Only a strict schema refuses an unknown key; a loose one ignores it.
-        if (resolve(op.body as Schema).additionalProperties === false) {
+        // A strict body refuses an unknown key, naming it; a loose one (listed, with why) answers as if it were not there.
+        const key = `${op.method} ${op.template}`;
+        if (isStrict(op.body as Schema)) {
+          expect(LOOSE_BODIES.has(key), `${key} is listed as loose but refuses unknown keys`).toBe(false);
           const unexpected = await refused(t, op, 'an unknown key', path, { body: { ...(sample(op.body as Schema) as object), unexpected: 1 } });
           expect(JSON.stringify(unexpected.body.error), 'names the key').toContain('unexpected');
+        } else {
+          expect(LOOSE_BODIES.has(key), `${key} ignores unknown keys: make its body strict, or list it in LOOSE_BODIES with why`).toBe(true);
+          const plain = await t.call(op.method, path, { body: sample(op.body as Schema) });
+          expect((await t.call(op.method, path, { body: { ...(sample(op.body as Schema) as object), unexpected: 1 } })).status, 'an unknown key is ignored').toBe(plain.status);
         }
         if (!op.mediaTypes.some((m) => m.startsWith('text/'))) {
           const text = await refused(t, op, 'a text body', path, { raw: 'login=ann', headers: { 'content-type': 'text/plain' } });
@@ -206,6 +292,36 @@ describe('route sweep', () => {
         const big = await refused(t, op, 'oversized body', path, { raw: JSON.stringify({ blob: 'x'.repeat(limit) }) });
         expect(big.status).toBe(413);
         expect(big.body.error.code).toBe('payload_too_large');
+        noUnhandled(t);
+      });
+
+      if (op.body !== undefined && !FILE_UPLOADS.has(`${op.method} ${op.template}`)) it('refuses each field missing, of the wrong type, outside its set or too long, naming it', async () => {
+        const t = await world();
+        const path = target(op);
+        const cases = badFields(op.body as Schema);
+        for (const bad of cases) {
+          const res = await refused(t, op, bad.what, path, { body: bad.body });
+          expect(res.status, bad.what).toBe(400);
+          namesField(res, bad.field, bad.what);
+        }
+        noUnhandled(t);
+      });
+
+      const pathParams = op.parameters.filter((p) => p.in === 'path');
+      if (pathParams.length > 0) it('refuses an overlong or odd path value with a short 4xx naming it or the thing not found', async () => {
+        const t = await world();
+        for (const p of pathParams) {
+          const bounded = resolve(p.schema).maxLength;
+          const long = 'x'.repeat(Math.max(bounded ?? 0, 500) + 1);
+          const res = await refused(t, op, `${p.name} of ${long.length} characters`, target(op).replace(encodeURIComponent(String(sample(p.schema))), long), withBody({}));
+          expect(res.text.length, 'a refusal shows a long value by its start').toBeLessThan(2000);
+          if (res.status === 400) namesField(res, p.name, `long ${p.name}`);
+          // (`..` is not sent: a URL resolves it before any server sees it.)
+          for (const odd of ['%00', '%20', '%F0%9F%92%A9', 'a%2Fb', '%E0%A4%A']) {
+            const oddRes = await refused(t, op, `${p.name}=${odd}`, target(op).replace(encodeURIComponent(String(sample(p.schema))), odd), withBody({}));
+            if (oddRes.status === 400) namesField(oddRes, p.name, `${p.name}=${odd}`);
+          }
+        }
         noUnhandled(t);
       });
 
@@ -222,8 +338,13 @@ describe('route sweep', () => {
         const t = await world();
         await knowNope(t);
         for (const p of queries) {
-          for (const value of garbage(p)) await refused(t, op, `${p.name}=${value.slice(0, 20)}`, target(op, { [p.name]: value }), withBody({}));
-          if (p.required) await refused(t, op, `without ${p.name}`, target(op, {}, p.name), withBody({}));
+          for (const value of garbage(p)) {
+            const res = await refused(t, op, `${p.name}=${value.slice(0, 20)}`, target(op, { [p.name]: value }), withBody({}));
+            // An id the sweep has not made known is refused first, as not found (`no run \`nope\``).
+            if (res.status === 400) namesField(res, p.name, `${p.name}=${value.slice(0, 20)}`);
+            expect(res.text.length, 'a refusal shows a long value by its start').toBeLessThan(2000);
+          }
+          if (p.required) namesField(await refused(t, op, `without ${p.name}`, target(op, {}, p.name), withBody({})), p.name, `without ${p.name}`);
         }
         noUnhandled(t);
       });
