@@ -54,7 +54,7 @@ function record(db: LibsqlDb): { seen: Recorded[]; stop(): void } {
 }
 
 /** Tables that grow with the population. */
-const BIG = ['identities', 'memberships', 'app_accounts', 'app_group_members', 'outbox', 'audit_events', 'runs', 'manual_tasks', 'scim_resources', 'run_retirements', 'run_status_changes', 'app_import_items', 'drift_findings'];
+const BIG = ['identities', 'memberships', 'app_accounts', 'app_group_members', 'outbox', 'audit_events', 'runs', 'manual_tasks', 'scim_resources', 'run_retirements', 'run_status_changes', 'app_import_items', 'drift_findings', 'jit_bindings'];
 
 /**
  * SQLite's plan lines, for each recorded statement, that read a big table whole or some users'

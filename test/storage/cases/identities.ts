@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { identities } from '../../../edge/db/schema.ts';
+import { identities, memberships, scimResources } from '../../../edge/db/schema.ts';
 import { createIdentity, getIdentity, getIdentityByLogin, listIdentities, updateIdentity, deleteIdentity } from '../../../edge/db/repos/identities.ts';
 import { upsertIdentities } from '../../../edge/db/repos/identities-bulk.ts';
 import { verifyAudit } from '../../../edge/audit/verify.ts';
@@ -59,6 +59,25 @@ export function identityCases(makeDb: MakeDb): void {
       expect(await deleteIdentity(db, 'u0001', at(1))).toEqual({ ok: true, value: { id: 'u0001' } });
       expect(await getIdentity(db, 'u0001')).toBeUndefined();
       expect(await deleteIdentity(db, 'u0001', at(1))).toMatchObject({ ok: false, code: 'not_found' });
+    });
+
+    it("takes an identity's memberships and SCIM resource with it, so a later identity with its id inherits neither", async () => {
+      const db = await freshDb(makeDb);
+      await createIdentity(db, person(1), at());
+      await createIdentity(db, person(2), at());
+      const { at: now } = at();
+      await runBatch(db, [
+        db.insert(memberships).values([{ userId: 'u0001', groupId: 'eng', source: 'rules' }, { userId: 'u0002', groupId: 'eng', source: 'rules' }]),
+        db.insert(scimResources).values([
+          { resourceType: 'User', id: 'u0001', source: 'okta', externalId: 'ext-1', createdAt: now, updatedAt: now },
+          { resourceType: 'Group', id: 'u0001', source: 'okta', externalId: 'grp', createdAt: now, updatedAt: now },
+        ]),
+      ]);
+      await deleteIdentity(db, 'u0001', at(1));
+      await createIdentity(db, { ...person(3), id: 'u0001' }, at(2));
+      expect(await db.select().from(memberships)).toEqual([{ userId: 'u0002', groupId: 'eng', source: 'rules' }]);
+      // A group may share the id: only the User resource goes.
+      expect((await db.select().from(scimResources)).map((r) => `${r.resourceType}:${r.id}`)).toEqual(['Group:u0001']);
     });
 
     it('lists with filters and walks every row once through cursor pages', async () => {
