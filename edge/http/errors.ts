@@ -5,6 +5,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { Diagnostic } from '../../engine/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { isScimPath, scimErrorResponse } from '../scim/http.ts';
 import { describeValue } from '../../engine/compile/issues.ts';
@@ -29,6 +30,18 @@ export class ApiError extends Error {
 }
 
 export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
+
+/**
+ * Rules that do not compile: 422 with every diagnostic, the message naming the first error's
+ * file, line, rule and field, as `roster check` prints it, for a client that shows only the message.
+ */
+export function invalidRules(errors: readonly Diagnostic[], diagnostics: readonly Diagnostic[], outcome?: string): ApiError {
+  const [first] = errors;
+  const where = first ? `${first.file ?? '(rules)'}${first.line ? `:${first.line}` : ''}: ${first.message}${first.ruleId && !first.message.includes(`\`${first.ruleId}\``) ? ` (rule \`${first.ruleId}\`)` : ''}` : '';
+  const count = `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+  const shown = first ? (errors.length === 1 ? `: ${where}` : `, the first: ${where}`) : '';
+  return new ApiError(422, 'invalid_rules', `the rules have ${count}${shown}${outcome ? `; ${outcome}` : ''}`, { diagnostics });
+}
 export const conflict = (message: string, details?: unknown): ApiError => new ApiError(409, 'conflict', message, details);
 
 /** Maps a repository outcome code to the API's error; unknown codes are the caller's mistake (400). */

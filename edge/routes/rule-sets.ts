@@ -5,7 +5,7 @@ import type { SourceFile } from '../../engine/types.ts';
 import type { RuleSetVersion } from '../db/repos/index.ts';
 import { MAX_LIMIT, RULE_SET_PAGE, activateRuleSet, getRuleSet, pageRuleSets, saveRuleSet } from '../db/repos/index.ts';
 import { writeContext } from '../http/env.ts';
-import { ApiError, notFound, unwrap } from '../http/errors.ts';
+import { ApiError, invalidRules, notFound, unwrap } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { DiagnosticSchema, PageQuery, SourceFileSchema, errorResponses, json, jsonBody, pageOf } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
@@ -37,9 +37,7 @@ export function ruleSetRoutes(runtime: Runtime) {
 
   async function save(files: SourceFile[], source: string, activateIt: boolean, ctx: ReturnType<typeof writeContext>) {
     const compiled = compileFiles(files);
-    if (compiled.errors.length > 0) {
-      throw new ApiError(422, 'invalid_rules', `the rules have ${compiled.errors.length} error${compiled.errors.length === 1 ? '' : 's'}: nothing was stored`, { diagnostics: compiled.diagnostics });
-    }
+    if (compiled.errors.length > 0) throw invalidRules(compiled.errors, compiled.diagnostics, 'nothing was stored');
     const { created, version } = await saveRuleSet(db, { version: compiled.ruleSet.version, files, source }, ctx, { activate: activateIt });
     return { created, body: { ...versionBody(version), created, diagnostics: compiled.diagnostics } };
   }

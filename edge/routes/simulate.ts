@@ -5,7 +5,7 @@ import { USER_STATUSES } from '../../engine/types.ts';
 import type { RuleSet, SourceFile, User } from '../../engine/types.ts';
 import { withReadHealth } from '../connectors/sync/import.ts';
 import { observedState } from '../db/repos/index.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { ApiError, invalidRules, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
 import { ActionSchema, DiagnosticSchema, SourceFileSchema, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
@@ -82,7 +82,7 @@ export function simulateRoutes(runtime: Runtime) {
 async function resolveRuleSet(runtime: Runtime, spec: string | SourceFile[] | undefined): Promise<RuleSet> {
   if (Array.isArray(spec)) {
     const compiled = compileFiles(spec);
-    if (compiled.errors.length > 0) throw new ApiError(422, 'invalid_rules', `the rules have ${compiled.errors.length} error${compiled.errors.length === 1 ? '' : 's'}`, { diagnostics: compiled.diagnostics });
+    if (compiled.errors.length > 0) throw invalidRules(compiled.errors, compiled.diagnostics);
     return compiled.ruleSet;
   }
   const ruleSet = await loadRuleSet(runtime.db, spec);

@@ -113,6 +113,13 @@ export function errorCases(makeRuntime: MakeRuntime): void {
     const codes = res.body.error.details.diagnostics.map((d: { code: string }) => d.code);
     expect(codes).toEqual(expect.arrayContaining(['condition.unknown-operator', 'rule.unknown-app']));
     expect(res.body.error.details.diagnostics[0]).toMatchObject({ file: 'broken.yaml', severity: 'error' });
+    // A client that shows only the message still learns the file, line, rule and field of the first error.
+    const first = res.body.error.details.diagnostics[0];
+    expect(res.body.error.message).toBe(`the rules have 2 errors, the first: broken.yaml:${first.line}: ${first.message}${first.message.includes('`bad`') ? '' : ' (rule `bad`)'}; nothing was stored`);
+    expect(res.body.error.message).toMatch(/`(nope|missing)`/);
+    const simulated = await t.call('POST', '/v1/simulate', { body: { users: [], ruleSet: BROKEN_RULES } });
+    expect(simulated.status).toBe(422);
+    expect(simulated.body.error.message).toMatch(/^the rules have 2 errors, the first: broken\.yaml:3: .*\(rule `bad`\)$/);
     expect(await countRows(t.runtime.db)).toEqual(before);
     expect((await t.call('GET', '/v1/rule-sets')).body.items).toEqual([]);
   });
