@@ -1,4 +1,5 @@
 // The engine is pure: time, ids, randomness and I/O come in as arguments. This keeps it so.
+// The edge's promises are all awaited or handled (below).
 import tseslint from 'typescript-eslint';
 
 const impureGlobals = ['fetch', 'console', 'process', 'eval', 'setTimeout', 'setInterval', 'XMLHttpRequest', 'WebSocket', 'require'].map((name) => ({
@@ -8,6 +9,19 @@ const impureGlobals = ['fetch', 'console', 'process', 'eval', 'setTimeout', 'set
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', 'data/**'] },
+  // The edge does I/O: a promise nobody awaits is a write that may be lost or fail unseen, and
+  // an async callback where a plain one is expected has its rejection dropped.
+  {
+    files: ['edge/**/*.ts'],
+    ignores: ['edge/**/*.test.ts'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
   {
     files: ['engine/**/*.ts'],
     ignores: ['engine/**/*.test.ts'],

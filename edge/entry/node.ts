@@ -44,14 +44,22 @@ function stop(signal: string): void {
   console.log(`${signal}: stopping (finishing requests in flight)`);
   const force = setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 10_000);
   force.unref();
-  server.close(async () => {
-    // In-flight deliveries settle before the database closes; the rest stays in the outbox.
-    await background?.stop();
-    started.db.$client.close();
-    console.log('stopped');
-    process.exitCode = 0;
-  });
+  server.close(() => void finish());
   if ('closeIdleConnections' in server) server.closeIdleConnections();
+}
+
+/** In-flight deliveries settle before the database closes; the rest stays in the outbox. */
+async function finish(): Promise<void> {
+  try {
+    await background?.stop();
+    console.log('stopped');
+  } catch (error) {
+    // Whatever was not delivered is still in the outbox: the next start resumes it.
+    log({ level: 'error', msg: `stopping the dispatcher failed: ${error instanceof Error ? error.message : String(error)}` });
+    process.exitCode = 1;
+  } finally {
+    started.db.$client.close();
+  }
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
