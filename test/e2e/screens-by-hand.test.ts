@@ -85,4 +85,27 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Members' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('says a held run or a match decided by someone else meanwhile was not decided here, and lists it no more', async () => {
+    const { page, server } = suite;
+    const call = (path: string) => fetch(`${server.url}${path}`, { method: path.endsWith('import-items') ? 'GET' : 'POST', headers: { authorization: `Bearer ${server.token}` } });
+    await page.goto(`${server.url}/ui/#/approvals`);
+    const held = page.getByRole('article', { name: `held run ${server.heldRunId}` });
+    await held.waitFor();
+    const matches = page.getByRole('table', { name: 'matches waiting for a decision' });
+    await expect.poll(() => matches.textContent()).toContain('PR-2024');
+    // Another admin, elsewhere, decides both while this page still shows them.
+    expect((await call(`/v1/runs/${server.heldRunId}/approve`)).status).toBe(200);
+    const [item] = ((await (await call('/v1/connectors/import-items')).json()) as { items: { id: string; externalId: string }[] }).items.filter((i) => i.externalId === 'PR-2024');
+    expect((await call(`/v1/connectors/import-items/${item!.id}/reject`)).status).toBe(200);
+
+    await held.getByRole('button', { name: /^approve/ }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([expect.stringMatching(new RegExp(`^run ${server.heldRunId} was not approved: run \`${server.heldRunId}\` .+`))]);
+    expect(await held.count()).toBe(0);
+    await page.getByRole('button', { name: /^leave unlinked account PR-2024/ }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringMatching(/^account PR-2024 in payroll-legacy was not left unlinked: .+/));
+    expect(await matches.count()).toBe(0);
+    expect((await page.locator('main').textContent()) ?? '').not.toContain('[object Object]');
+    expect(errors).toEqual([]);
+  });
 });

@@ -92,6 +92,20 @@ describe.skipIf(!available)('API tokens in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a token revoked elsewhere meanwhile as revoked, with the refusal on its row', async () => {
+    const made = (await (await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'dashboards' }) })).json()) as { id: string };
+    await openTokens();
+    await expect.poll(() => row('dashboards').textContent()).toMatch(/active/);
+    // Another admin revokes it while this page still lists it as active.
+    expect((await fetch(`${server.url}/v1/tokens/${made.id}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` } })).status).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row('dashboards').getByRole('button', { name: 'revoke dashboards' }).click();
+    await expect.poll(() => row('dashboards').getByRole('alert').textContent()).toMatch(/^not revoked: .+/);
+    expect(await row('dashboards').locator('.badge').textContent()).toMatch(/^revoked /);
+    expect(await row('dashboards').getByRole('button').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('tells a read session the screen is for admins, with no form and no error', async () => {
     await page.getByRole('button', { name: 'sign out' }).click();
     // Signing out loads the page afresh: its sign-in form, before going anywhere else.
