@@ -95,7 +95,7 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     const matches = page.getByRole('table', { name: 'matches waiting for a decision' });
     await expect.poll(() => matches.textContent()).toContain('PR-2024');
     // Another admin, elsewhere, decides both while this page still shows them.
-    expect((await call(`/v1/runs/${server.heldRunId}/approve`)).status).toBe(200);
+    expect((await call(`/v1/runs/${server.heldRunId}/reject`)).status).toBe(200);
     const [item] = ((await (await call('/v1/connectors/import-items')).json()) as { items: { id: string; externalId: string }[] }).items.filter((i) => i.externalId === 'PR-2024');
     expect((await call(`/v1/connectors/import-items/${item!.id}/reject`)).status).toBe(200);
 
@@ -106,6 +106,21 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringMatching(/^account PR-2024 in payroll-legacy was not left unlinked: .+/));
     expect(await matches.count()).toBe(0);
     expect((await page.locator('main').textContent()) ?? '').not.toContain('[object Object]');
+    expect(errors).toEqual([]);
+  });
+
+  it("says a lifecycle change was refused because the user changed meanwhile, and shows the user's status now", async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/users/e1002`);
+    const lifecycle = page.getByRole('group', { name: 'lifecycle' });
+    await lifecycle.getByRole('button', { name: 'suspend' }).waitFor();
+    expect(await page.locator('main h1 .badge').textContent()).toBe('active');
+    // Another admin suspends the user while this page shows them active.
+    expect((await fetch(`${server.url}/v1/users/e1002/lifecycle/suspend`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` } })).status).toBe(200);
+    await lifecycle.getByRole('button', { name: 'suspend' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^could not change the status: cannot suspend a user who is `SUSPENDED`/);
+    await expect.poll(() => page.locator('main h1 .badge').textContent()).toBe('suspended');
+    await expect.poll(() => lifecycle.getByRole('button', { name: 'unsuspend' }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
   });
 });
