@@ -2,7 +2,8 @@
 // id range go through the reconcile service (edge/services/reconcile.ts) — planned against the
 // active rules and their observed state, written as one run with its outbox actions in one
 // batch. The run id derives from the reconciliation and the shard, so a redelivered message
-// finds its run and does nothing twice. A run that is not held has its actions handed to the
+// finds its run and does nothing twice; a shard whose plan would change nothing writes no run
+// (every hour, most would be empty). A run that is not held has its actions handed to the
 // dispatch queue at once; the cron's outbox sweep catches anything missed.
 import { and, asc, gte, lt } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
@@ -20,7 +21,7 @@ export interface ShardOutcome {
   users: number;
   actions: number;
   status?: string;
-  /** Why nothing was planned: an empty shard, no active rule set, its run already written. */
+  /** Why no run was written: an empty shard, no active rule set, its run already written, nothing to write. */
   skipped?: string;
 }
 
@@ -35,12 +36,13 @@ export async function reconcileShard(runtime: Runtime, message: ReconcileMessage
   if (await getRun(runtime.db, runId)) return { ...outcome, skipped: 'run already written' };
   let result: Awaited<ReturnType<typeof reconcile>>;
   try {
-    result = await reconcile(runtime, { asOf: message.asOf, users: rows.map(toUser), runId }, { at: runtime.now(), actor: `reconcile:${message.trigger}` });
+    result = await reconcile(runtime, { asOf: message.asOf, users: rows.map(toUser), runId, unlessIdle: true }, { at: runtime.now(), actor: `reconcile:${message.trigger}` });
   } catch (error) {
     // Nothing a retry would change: no rules to plan with, or a concurrent delivery wrote the run.
     if (error instanceof ApiError && (error.code === 'no_active_rule_set' || error.status === 409)) return { ...outcome, skipped: error.message };
     throw error;
   }
+  if (result.run === null) return { ...outcome, skipped: 'nothing to write' };
   if (result.run.status === 'planned' && result.queued > 0 && runtime.enqueue) {
     for (const m of dispatchMessages(result.plan.actions.map((a) => a.id))) await runtime.enqueue('dispatch', m);
   }

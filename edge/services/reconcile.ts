@@ -5,7 +5,7 @@
 import type { Plan, User } from '../../engine/types.ts';
 import type { WriteContext } from '../db/index.ts';
 import type { Run } from '../db/repos/index.ts';
-import { createRun, observedState } from '../db/repos/index.ts';
+import { createRun, nothingToWrite, observedState } from '../db/repos/index.ts';
 import { ApiError, unwrap } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { countActions, heldReasons, loadRuleSet, planUsers } from './engine.ts';
@@ -27,9 +27,24 @@ export interface ReconcileOptions {
   users?: readonly User[];
   /** The run's id; default a new one. A queued shard derives it from its message. */
   runId?: string;
+  /**
+   * Write no run when it would change nothing: no action to queue or retire, nothing held,
+   * refused or diagnosed. For the hourly shards, which otherwise wrote a run per 500 identities
+   * every hour, nearly all empty. A run asked for by an admin, an import or a start is written.
+   */
+  unlessIdle?: boolean;
 }
 
-export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx: WriteContext): Promise<ReconcileResult> {
+/** What `reconcile` answers when `unlessIdle` found nothing to write: the plan, and no run. */
+export interface IdleReconcile {
+  run: null;
+  plan: Plan;
+  queued: 0;
+}
+
+export async function reconcile(runtime: Runtime, options: ReconcileOptions & { unlessIdle?: false }, ctx: WriteContext): Promise<ReconcileResult>;
+export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx: WriteContext): Promise<ReconcileResult | IdleReconcile>;
+export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx: WriteContext): Promise<ReconcileResult | IdleReconcile> {
   const { db } = runtime;
   const ruleSet = await loadRuleSet(db);
   if (!ruleSet) throw new ApiError(409, 'no_active_rule_set', 'no rule set is active: load or upload one and activate it');
@@ -40,6 +55,9 @@ export async function reconcile(runtime: Runtime, options: ReconcileOptions, ctx
   const observed = await withReadHealth(db, stored);
   const { plan } = await planUsers(db, ruleSet, users, asOf, observed);
   const reasons = heldReasons(plan);
+  if (options.unlessIdle && reasons.length === 0 && plan.diagnostics.length === 0 && (plan.refused?.length ?? 0) === 0 && (await nothingToWrite(db, users.map((u) => u.id), plan.actions.map((a) => a.id)))) {
+    return { run: null, plan, queued: 0 };
+  }
   const summary = { users: users.length, actions: countActions(plan), diagnostics: plan.diagnostics.length, refused: plan.refused?.length ?? 0 };
   const { run, queued } = unwrap(
     await createRun(db, { id: options.runId ?? runtime.newId(), kind: 'reconcile', status: reasons.length > 0 ? 'held' : 'planned', ruleSetVersion: plan.version, asOf: plan.asOf, summary, heldReasons: reasons, plannedUsers: users.map((u) => u.id) }, plan.actions, ctx),

@@ -13,10 +13,12 @@ import { createIdentity } from '../../edge/db/repos/identities.ts';
 import { listManualTasks } from '../../edge/db/repos/manual-tasks.ts';
 import { saveRuleSet } from '../../edge/db/repos/rule-sets.ts';
 import { createRun } from '../../edge/db/repos/runs.ts';
-import { outbox, runs } from '../../edge/db/schema.ts';
+import { identities, outbox, runs } from '../../edge/db/schema.ts';
 import worker from '../../edge/entry/workers.ts';
 import { workersRuntime } from '../../edge/entry/workers-runtime.ts';
 import { consumeBatch, queueHandlers } from '../../edge/queues/consumer.ts';
+import { reconcileShards } from '../../edge/queues/producer.ts';
+import { reconcileShard } from '../../edge/queues/reconcile.ts';
 import type { Runtime } from '../../edge/runtime.ts';
 
 const ctx = { at: '2025-01-01T09:00:00.000Z', actor: 'test' };
@@ -86,6 +88,26 @@ describe('queues in workerd', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await lockerTasks()).toEqual(['p1', 'p3', 'p5']);
     expect(await runtime.db.select().from(runs).where(sql`${runs.id} like 'cron-2025-01-02T10:00:00.000Z.%'`)).toHaveLength(3);
+
+    // An hour later nothing changed: no shard writes a run (each wrote an empty one every hour).
+    const hour = async (asOf: string) => {
+      const shards = await reconcileShards(runtime.db, { reconcileId: `cron-${asOf}`, asOf, trigger: 'cron' }, 2);
+      const outcomes = [];
+      for (const shard of shards) outcomes.push(await reconcileShard(runtime, shard));
+      return outcomes;
+    };
+    const idle = await hour('2025-01-02T11:00:00.000Z');
+    expect(idle.map((o) => [o.users, o.skipped])).toEqual([
+      [2, 'nothing to write'],
+      [2, 'nothing to write'],
+      [1, 'nothing to write'],
+    ]);
+    expect(await runtime.db.select().from(runs).where(sql`${runs.id} like 'cron-2025-01-02T11:%'`)).toEqual([]);
+    // p2 moves to Engineering: only the shard holding p2 has something to write.
+    await runtime.db.update(identities).set({ profile: { department: 'Engineering' }, version: 2 }).where(eq(identities.id, 'p2'));
+    const changed = await hour('2025-01-02T12:00:00.000Z');
+    expect(changed.map((o) => o.skipped ?? o.status)).toEqual(['planned', 'nothing to write', 'nothing to write']);
+    expect((await runtime.db.select({ id: runs.id }).from(runs).where(sql`${runs.id} like 'cron-2025-01-02T12:%'`)).map((r) => r.id)).toEqual(['cron-2025-01-02T12:00:00.000Z.0']);
   });
 
   it('acks a message it cannot read (unknown kind, malformed body) and retries one whose handler fails', async () => {
