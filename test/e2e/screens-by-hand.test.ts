@@ -123,4 +123,22 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     await expect.poll(() => lifecycle.getByRole('button', { name: 'unsuspend' }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('keeps the keyboard in the content when a link opens a user from the list, and when it goes back', async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/users`);
+    const link = page.getByRole('table', { name: 'users' }).getByRole('link', { name: 'Ada Lovelace' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^Ada Lovelace/ }).waitFor();
+    await expect.poll(focused).toMatch(/^main#main/);
+    await page.getByRole('link', { name: '← all users' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await expect.poll(focused).toMatch(/^main#main/);
+    // The next Tab goes on inside the screen, not back to the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement))).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
