@@ -141,4 +141,20 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement))).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('keeps the keyboard in the condition builder when a condition is removed with its ✕', async () => {
+    const { page, server } = suite;
+    await page.goto(`${server.url}/ui/#/rules`);
+    await page.getByRole('button', { name: /assignments\/engineering\.yaml/ }).click();
+    const builder = page.locator('.builder');
+    await builder.getByRole('button', { name: 'add condition' }).first().click();
+    const leaves = builder.getByRole('group', { name: /^condition \d+$/ });
+    const before = await leaves.count();
+    await builder.getByRole('button', { name: `remove condition ${before}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => leaves.count()).toBe(before - 1);
+    await expect.poll(focused).toBe('button#: add condition');
+    await page.getByRole('button', { name: 'discard changes' }).click();
+    expect(errors).toEqual([]);
+  });
 });
