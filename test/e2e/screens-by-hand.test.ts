@@ -157,4 +157,19 @@ describe.skipIf(!available)('screens worked by hand, in Chromium', () => {
     await page.getByRole('button', { name: 'discard changes' }).click();
     expect(errors).toEqual([]);
   });
+
+  it('keeps the keyboard in the content when the button pressed goes away with what it acted on', async () => {
+    const { page, server } = suite;
+    const made = (await (await fetch(`${server.url}/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'wallboard' }) })).json()) as { id: string };
+    expect(made.id).toBeTruthy();
+    await page.goto(`${server.url}/ui/#/tokens`);
+    await page.reload();
+    const revoke = page.getByRole('button', { name: 'revoke wallboard' });
+    await revoke.focus();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.keyboard.press('Enter');
+    await expect.poll(() => revoke.count()).toBe(0);
+    await expect.poll(focused).toMatch(/^main#main/);
+    expect(errors).toEqual([]);
+  });
 });
