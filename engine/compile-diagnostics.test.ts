@@ -62,6 +62,12 @@ const cases: Case[] = [
     expected: { code: 'rule.invalid-type', line: 4, path: ['jit', 'issuers', 0, 'audience'] },
     says: 'must be a string or a list, got number `42`',
   },
+  {
+    name: 'a document nested thousands deep (zod would overflow the stack)',
+    files: [{ path: 'rules/deep.json', text: `{"kind":"group","id":"deep","when":${'{"not":'.repeat(5000)}{"fact":"a","operator":"equal","value":1}${'}'.repeat(5000)}}` }],
+    expected: { code: 'rule.invalid-value', file: 'rules/deep.json', line: 1, ruleId: 'deep' },
+    says: 'nests more than 64 levels deep',
+  },
   { name: 'an id that is not a slug', files: [yaml('rules/apps/slack.yaml', 'kind: app', 'id: Slack_Workspace', 'connector: scim')], expected: { code: 'rule.invalid-id', line: 2, ruleId: 'Slack_Workspace' }, says: '`Slack_Workspace`' },
   {
     name: 'an unknown operator',

@@ -1,6 +1,7 @@
 // Request and response schemas, written once: zod-openapi validates request bodies from them
 // and generates /openapi.json from them. Bodies reject unknown keys (typos are errors).
 import { z } from '@hono/zod-openapi';
+import { nestedDeeperThan } from '../../engine/compile/issues.ts';
 import { USER_STATUSES } from '../../engine/types.ts';
 import { MAX_LIMIT } from '../db/repos/cursor.ts';
 import { MAX_LOGIN_LENGTH, loginProblem } from '../import/validate.ts';
@@ -9,7 +10,16 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string().openapi({ example: 'not_found' }), message: z.string(), details: z.unknown().optional() }) })
   .openapi('Error');
 
-export const JsonValue: z.ZodType<unknown> = z.unknown();
+/** Deeper than any profile attribute or connector setting needs (a REST body template included). */
+export const MAX_JSON_DEPTH = 32;
+/**
+ * Any JSON value nested at most MAX_JSON_DEPTH levels: deeper ones are refused here, naming the
+ * field, before code that walks values recursively (JSON.stringify, secret sealing, zod's own
+ * recursive schemas) overflows the stack and answers 500.
+ */
+export const JsonValue: z.ZodType<unknown> = z.unknown().superRefine((value, ctx) => {
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_JSON_DEPTH} levels deep` });
+});
 export const Profile = z.record(z.string(), JsonValue).openapi({ example: { department: 'Engineering', firstName: 'Ann' } });
 const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._@:-]+$/, 'use letters, digits and . _ @ : -');
 /** A login people type and apps receive: the one rule HR files and JIT claims follow too (`loginProblem`). */

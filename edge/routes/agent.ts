@@ -9,7 +9,7 @@ import { getApp } from '../db/repos/apps.ts';
 import { writeContext } from '../http/env.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newRouter } from '../http/router.ts';
-import { IdParam, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
+import { IdParam, JsonValue, errorResponses, json, jsonBody } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { delegatedLogin } from '../agent/server/delegated.ts';
 import type { PushedRead } from '../agent/server/import.ts';
@@ -20,7 +20,8 @@ import { noConnection } from '../services/defined.ts';
 
 const tags = ['agent'];
 const security = [{ bearer: [] }];
-const jsonValue = z.unknown();
+// Bounded in depth: an entry nested thousands deep overflowed the stack storing it (a 500).
+const jsonValue = JsonValue;
 const status = z.enum(['active', 'suspended', 'deactivated']);
 
 const ResultSchema = z

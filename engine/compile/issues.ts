@@ -22,6 +22,22 @@ export function valueAt(value: unknown, path: DocPath): unknown {
   return node;
 }
 
+/**
+ * The path of the first node nested deeper than `max` levels in `value`, or undefined. Iterative:
+ * it must not overflow the stack on the value it exists to refuse (zod's recursive schemas and
+ * JSON.stringify do, on a few thousand levels).
+ */
+export function nestedDeeperThan(value: unknown, max: number): DocPath | undefined {
+  const stack: [unknown, DocPath][] = [[value, []]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, path] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (path.length >= max) return path;
+    for (const [key, child] of Object.entries(node)) stack.push([child, [...path, Array.isArray(node) ? Number(key) : key]]);
+  }
+  return undefined;
+}
+
 /** A value as a message shows it: a long string by its start and length, so a refusal never echoes a megabyte back. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

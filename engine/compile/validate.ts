@@ -4,9 +4,12 @@ import { error } from '../diagnostics.ts';
 import type { RawDocument } from '../parse.ts';
 import { ruleKind, ruleKinds } from '../rules/registry.ts';
 import type { Diagnostic } from '../types.ts';
-import { describeValue, issuesToDiagnostics, valueAt } from './issues.ts';
+import { describeValue, formatPath, issuesToDiagnostics, nestedDeeperThan, valueAt } from './issues.ts';
 import type { Candidate, StageOutput } from './model.ts';
 import { where } from './model.ts';
+
+/** Deeper than any rule needs (a condition tree of 60 levels is unreadable); beyond it a document is refused whole. */
+export const MAX_DOCUMENT_DEPTH = 64;
 
 export function validateDocuments(documents: RawDocument[]): StageOutput<Candidate[]> {
   const candidates: Candidate[] = [];
@@ -35,6 +38,13 @@ function validateDocument(document: RawDocument): StageOutput<Candidate | undefi
     return { value: undefined, diagnostics: [error('rule.unknown-kind', `unknown kind \`${String(record.kind)}\`; expected one of ${known}`, where(document, ['kind'], id))] };
   }
 
+  // zod walks the document recursively: thousands of nested `not`s would overflow the stack.
+  const tooDeep = nestedDeeperThan(value, MAX_DOCUMENT_DEPTH);
+  if (tooDeep) {
+    // The document's own line: finding the node's would parse the text again, as deep as it is.
+    const at = { file: document.file, line: document.line, path: tooDeep, ...(id === undefined ? {} : { ruleId: id }) };
+    return { value: undefined, diagnostics: [error('rule.invalid-value', `\`${formatPath(tooDeep.slice(0, 3))}…\` nests more than ${MAX_DOCUMENT_DEPTH} levels deep`, at)] };
+  }
   const parsed = definition.schema.safeParse(value);
   const candidate: Candidate = { definition, document, ...(id === undefined ? {} : { id }) };
   if (parsed.success) return { value: { ...candidate, rule: definition.normalise(parsed.data) }, diagnostics: [] };

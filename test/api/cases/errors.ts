@@ -81,6 +81,32 @@ export function errorCases(makeRuntime: MakeRuntime): void {
     expect(status.body.error.message).toMatch(/^`status`: must be one of `STAGED`, .* \(got `x{80}…` \(200000 characters\)\)$/);
   });
 
+  it('refuses a value nested thousands deep, naming the field, instead of overflowing the stack (500)', async () => {
+    const t = await setup(makeRuntime);
+    const before = await countRows(t.runtime.db);
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const user = await t.call('POST', '/v1/users', { raw: `{"login":"ann","profile":{"x":${deep}}}` });
+    expect(user.status).toBe(400);
+    expect(user.body.error).toMatchObject({ code: 'invalid_body', message: '`profile.x`: nested more than 32 levels deep' });
+    const app = await t.call('POST', '/v1/apps', { raw: `{"id":"crm","name":"CRM","connector":"rest","config":{"baseUrl":"https://crm.example.com","actions":{"account.create":{"method":"POST","path":"/u","body":${deep}}}}}` });
+    expect(app.status).toBe(400);
+    expect(app.body.error.message).toBe('`config.actions`: nested more than 32 levels deep');
+    const nots = `${'{"not":'.repeat(5000)}{"fact":"a","operator":"equal","value":1}${'}'.repeat(5000)}`;
+    const rules = await t.call('POST', '/v1/rule-sets', { body: { files: [{ path: 'deep.json', text: `{"kind":"group","id":"deep","when":${nots}}` }] } });
+    expect(rules.status).toBe(422);
+    expect(rules.body.error.details.diagnostics).toEqual([expect.objectContaining({ code: 'rule.invalid-value', file: 'deep.json', line: 1, ruleId: 'deep', message: '`when.not.not…` nests more than 64 levels deep' })]);
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('POST', '/v1/apps', { body: { id: 'dir', name: 'Directory', connector: 'ldap' } })).status).toBe(201);
+    const withApp = await countRows(t.runtime.db);
+    const pushed = await t.call('POST', '/v1/agent/imports?app=dir', { token: t.tokens.agent, raw: `{"mode":"full","ok":true,"accounts":[{"externalId":"e1","active":true,"attributes":{"x":${deep}}}]}` });
+    expect(pushed.status).toBe(400);
+    expect(pushed.body.error.message).toBe('`accounts.0.attributes.x`: nested more than 32 levels deep');
+    const login = await t.call('POST', '/v1/agent/logins/l1?app=dir', { token: t.tokens.agent, raw: `{"ok":true,"entry":{"x":${deep}}}` });
+    expect(login.status).toBe(400);
+    expect(await countRows(t.runtime.db)).toEqual(withApp);
+    expect(t.logs.filter((l) => l.includes('unhandled error'))).toEqual([]);
+  });
+
   it('refuses a body over the limit with 413 before storing anything', async () => {
     const t = await setup(makeRuntime);
     const big = { ...engineer(1), profile: { blob: 'x'.repeat(1024 * 1024 + 10) } };
