@@ -126,7 +126,8 @@ function garbage(p: Parameter): string[] {
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (type === 'integer' || type === 'number') return ['-1', 'abc', '1.5', '1e400'];
   if (schema.format === 'date-time') return ['yesterday', '2025-13-45T00:00:00Z'];
-  return [];
+  // A bounded string one character too long, and empty where it may not be.
+  return [...(schema.maxLength !== undefined ? ['x'.repeat(schema.maxLength + 1)] : []), ...(schema.minLength ? [''] : [])];
 }
 
 /** The JSON types a schema takes, or undefined when it takes any value. */
