@@ -38,7 +38,7 @@ const q = (params: Record<string, string | undefined>): string => {
 
 export const listUsersPage = (params: Record<string, string | undefined>) => api<Page<UserRow>>(`/v1/users${q({ limit: '50', ...params })}`);
 export const getUser = (id: string) => api<UserRow>(`/v1/users/${encodeURIComponent(id)}`);
-export const lifecycle = (id: string, operation: string) => api<{ user: UserRow | null; run: { id: string; status: string; heldReasons: string[] } | null; actions: { type: string; appId?: string }[] }>(`/v1/users/${encodeURIComponent(id)}/lifecycle/${operation}`, { method: 'POST' });
+export const lifecycle = (id: string, operation: string) => api<{ user: UserRow | null; run: { id: string; status: string; heldReasons: string[] } | null; actions: { type: string; appId?: string }[]; applied: boolean }>(`/v1/users/${encodeURIComponent(id)}/lifecycle/${operation}`, { method: 'POST' });
 /** An action provision-now planned or delivered: its outcome, why it was planned, and why it still waits (if it does). */
 export interface ProvisionedRow extends OutboxRow { why: string; waiting?: string }
 /** Provisions one user now: plans them and delivers what waits for them, in the request. */
