@@ -6,11 +6,13 @@
 // `Server-Timing: engine;dur=…` reports the time spent in evaluate + plan.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { withoutUnions } from '../../engine/compile/issues.ts';
 import { jitIssuerSchema } from '../../engine/rules/jit-settings.ts';
 import type { JitIssuer } from '../../engine/rules/jit-settings.ts';
 import type { AppEnv } from '../http/env.ts';
 import { writeContext } from '../http/env.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import { problemOf } from '../http/issues.ts';
 import { newRouter } from '../http/router.ts';
 import { bindingOf, unbind } from '../jit/bindings.ts';
 import { jitLogin } from '../jit/login.ts';
@@ -81,9 +83,10 @@ export function envIssuers(env: Record<string, string | undefined> | undefined =
   }
   const parsed = z.array(jitIssuerSchema).safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    // Unions resolved (`audience` is a string or a list): zod's own refusal reads "Invalid input".
+    const issue = withoutUnions(parsed.error.issues, json)[0];
     const at = (issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new Error(`ROSTER_JIT_ISSUERS${at}: ${issue?.message ?? 'not a list of issuers'}`);
+    throw new Error(`ROSTER_JIT_ISSUERS${at}: ${issue ? problemOf(issue, json).message : 'not a list of issuers'}`);
   }
   return parsed.data;
 }

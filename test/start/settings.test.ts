@@ -60,6 +60,7 @@ describe('npm start settings', () => {
     ['a seal key of the wrong length', { PORT: '0', ROSTER_SEAL_KEY: 'c2hvcnQ=' }, /^roster could not start: ROSTER_SEAL_KEY: a seal key is 32 bytes in base64, got 5 bytes$/],
     ['JIT issuers that are not JSON', { PORT: '0', ROSTER_JIT_ISSUERS: '{bad' }, /^roster could not start: ROSTER_JIT_ISSUERS is not JSON: /],
     ['a JIT issuer without its keys', { PORT: '0', ROSTER_JIT_ISSUERS: '[{"issuer":"https://login.example","audience":"roster"}]' }, /^roster could not start: ROSTER_JIT_ISSUERS\[0\]\.jwksUri: /],
+    ['a JIT issuer whose audience is neither a string nor a list', { PORT: '0', ROSTER_JIT_ISSUERS: '[{"issuer":"https://login.example","jwksUri":"https://login.example/jwks","audience":42}]' }, /^roster could not start: ROSTER_JIT_ISSUERS\[0\]\.audience: expected string or array, got number `42`$/],
     ['a JIT issuer whose keys come over plain http', { PORT: '0', ROSTER_JIT_ISSUERS: '[{"issuer":"https://login.example","jwksUri":"http://login.example/jwks","audience":"roster"}]' }, /^roster could not start: ROSTER_JIT_ISSUERS\[0\]\.jwksUri: jwksUri `http:\/\/login\.example\/jwks` is not https/],
   ];
   for (const [name, env, message] of cases) {
