@@ -151,7 +151,10 @@ function noTypeFits(branches: PlainIssue[][], input: unknown): PlainIssue[] | un
 
 /** A value of none of `types` (or absent), said with what it must be; zod's own reads `received NaN` for `?limit=abc`. */
 export function notOfType(types: readonly string[], value: unknown): string {
-  return value === undefined ? `missing: expected ${types.join(' or ')}` : `expected ${types.join(' or ')}, got ${describeValue(value)}`;
+  if (value === undefined) return `missing: expected ${types.join(' or ')}`;
+  // JSON's 1e400 reads as Infinity: a number, but not one any field takes.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `expected a finite ${types.join(' or ')}, got ${describeValue(value)}`;
+  return `expected ${types.join(' or ')}, got ${describeValue(value)}`;
 }
 
 const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
