@@ -30,12 +30,14 @@ describe('logins', () => {
   });
 
   it('names each problem, and none for a login with inner spaces and punctuation', () => {
-    expect(['', ' ann', 'ann\u00a0', 'an\nn', 'a'.repeat(201), "Ann Marie.O'Neil"].map(loginProblem)).toEqual([
+    expect(['', ' ann', 'ann\u00a0', 'an\nn', 'a'.repeat(201), 'an\ud800n', "Ann Marie.O'Neil", 'ann\u{1f600}'].map(loginProblem)).toEqual([
       'is empty',
       'starts or ends with a space, which no login may',
       'starts or ends with a space, which no login may',
       'has control or invisible characters, which no login may have',
       'is 201 characters long: a login has at most 200',
+      'has half of a UTF-16 surrogate pair (not a character), which no login may have',
+      undefined,
       undefined,
     ]);
   });

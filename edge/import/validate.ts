@@ -23,6 +23,8 @@ export function loginProblem(login: string): string | undefined {
   if (login === '') return 'is empty';
   if (login.length > MAX_LOGIN_LENGTH) return `is ${login.length} characters long: a login has at most ${MAX_LOGIN_LENGTH}`;
   if (UNPRINTABLE.test(login)) return 'has control or invisible characters, which no login may have';
+  // Half a UTF-16 pair is no character: stored, it came back as U+FFFD, another login than the one sent.
+  if (/\p{Cs}/u.test(login)) return 'has half of a UTF-16 surrogate pair (not a character), which no login may have';
   // Trimmed, ` ada` would be ada (someone else's identity); kept, it would pass for her in every list.
   if (login.trim() !== login) return 'starts or ends with a space, which no login may';
   return undefined;

@@ -4,6 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { nestedDeeperThan } from '../../engine/compile/issues.ts';
 import { USER_STATUSES } from '../../engine/types.ts';
 import { MAX_LIMIT } from '../db/repos/cursor.ts';
+import { reservedKey } from '../import/parse.ts';
 import { MAX_LOGIN_LENGTH, loginProblem } from '../import/validate.ts';
 
 export const ErrorSchema = z
@@ -20,7 +21,19 @@ export const MAX_JSON_DEPTH = 32;
 export const JsonValue: z.ZodType<unknown> = z.unknown().superRefine((value, ctx) => {
   if (nestedDeeperThan(value, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_JSON_DEPTH} levels deep` });
 });
-export const Profile = z.record(z.string(), JsonValue).openapi({ example: { department: 'Engineering', firstName: 'Ann' } });
+/**
+ * Profile attributes. Checked before the record is read, which drops a `__proto__` key without a
+ * word (the value was lost): it, `constructor` and `prototype` are refused, as HR files refuse them.
+ */
+export const Profile = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    // Too deep for a walk: JsonValue refuses it, naming the field.
+    const reserved = nestedDeeperThan(value, MAX_JSON_DEPTH) ? undefined : reservedKey(value);
+    if (reserved !== undefined) ctx.addIssue({ code: 'custom', path: reserved.split('.'), message: 'is a reserved name: `__proto__`, `prototype` and `constructor` are not attributes' });
+  })
+  .pipe(z.record(z.string(), JsonValue))
+  .openapi({ type: 'object', additionalProperties: {}, example: { department: 'Engineering', firstName: 'Ann' } });
 const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._@:-]+$/, 'use letters, digits and . _ @ : -');
 /** A login people type and apps receive: the one rule HR files and JIT claims follow too (`loginProblem`). */
 const Login = z
@@ -74,7 +87,7 @@ export const UserPatchSchema = z
   .strictObject({
     login: Login.optional(),
     email: z.email().nullable().optional(),
-    profile: z.record(z.string(), JsonValue).optional().openapi({ description: 'merged into the profile as admin edits; a `null` value removes the admin\'s value. An attribute a higher source holds (HR, the directory) is refused with 409 `attribute_mastered`' }),
+    profile: Profile.optional().openapi({ description: 'merged into the profile as admin edits; a `null` value removes the admin\'s value. An attribute a higher source holds (HR, the directory) is refused with 409 `attribute_mastered`' }),
     version: z.number().int().min(1).optional().openapi({ description: 'the version you read (or send `If-Match`)' }),
   })
   .openapi('UserPatch');

@@ -26,7 +26,8 @@ export function adminProfileEdit(current: Pick<Identity, 'profile' | 'sources'> 
   const mastered: Mastered[] = [];
   for (const [attribute, value] of Object.entries(edit)) {
     const ranked = sourcesFor(sources, attribute);
-    const winner = before.effective[attribute];
+    // Own keys only: `constructor` is no attribute, whatever Object.prototype says.
+    const winner = Object.hasOwn(before.effective, attribute) ? before.effective[attribute] : undefined;
     if (!ranked.includes(ADMIN_SOURCE)) mastered.push({ attribute, source: winner?.source ?? null });
     else if (winner && ranked.indexOf(winner.source) < ranked.indexOf(ADMIN_SOURCE)) {
       if (value === null || !sameValue(value, winner.value)) mastered.push({ attribute, source: winner.source });

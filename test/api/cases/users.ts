@@ -124,14 +124,32 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect(recased.body).toMatchObject({ login: 'ENG3', version: 2 });
   });
 
+  it('refuses reserved attribute names in a profile, naming them, where a record dropped `__proto__` without a word', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: { id: 'u1', login: 'u1', profile: { nickname: 'U' } } });
+    const before = await countRows(t.runtime.db);
+    for (const [method, path, raw] of [
+      ['POST', '/v1/users', '{"login":"u2","profile":{"__proto__":{"admin":true},"nickname":"x"}}'],
+      ['PATCH', '/v1/users/u1', '{"profile":{"__proto__":{"admin":true}}}'],
+      ['PATCH', '/v1/users/u1', '{"profile":{"constructor":"x"}}'],
+      ['PATCH', '/v1/users/u1', '{"profile":{"address":{"prototype":"x"}}}'],
+    ] as const) {
+      const res = await t.call(method, path, { raw });
+      expect(res.status, raw).toBe(400);
+      expect(res.body.error.message, raw).toMatch(/^`profile\.(__proto__|constructor|address\.prototype)`: is a reserved name/);
+    }
+    expect(await countRows(t.runtime.db)).toEqual(before);
+    expect((await t.call('GET', '/v1/users/u1')).body.profile).toEqual({ nickname: 'U' });
+  });
+
   it('refuses a blank login, or one with a space at either end or a control character, naming the field', async () => {
     const t = await setup(makeRuntime);
     await t.call('POST', '/v1/users', { body: engineer(1) });
     const before = await countRows(t.runtime.db);
-    for (const login of ['   ', ' eng2', 'eng2 ', 'eng\t2', 'eng\n2']) {
+    for (const login of ['   ', ' eng2', 'eng2 ', 'eng\t2', 'eng\n2', 'eng\ud8002']) {
       const created = await t.call('POST', '/v1/users', { body: { ...engineer(2), login } });
       expect(created.status).toBe(400);
-      expect(created.body.error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/^`login`: (is empty|starts or ends with a space|has control or invisible characters)/) });
+      expect(created.body.error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/^`login`: (is empty|starts or ends with a space|has control or invisible characters|has half of a UTF-16 surrogate pair)/) });
       const patched = await t.call('PATCH', '/v1/users/u1', { body: { login } });
       expect(patched.status).toBe(400);
       expect(patched.body.error.details[0].path).toBe('login');
