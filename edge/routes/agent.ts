@@ -35,7 +35,7 @@ const ResultSchema = z
     z.object({ ok: z.literal(false), error: z.string().max(2000), retryable: z.boolean(), ldapCode: z.number().int().optional(), unreachable: z.boolean().optional() }),
   ])
   .openapi('AgentResult');
-const AppQuery = z.object({ app: z.string().min(1) });
+const AppQuery = z.object({ app: z.string().min(1).max(200) });
 
 const pull = createRoute({
   method: 'get', path: '/actions', tags, security, summary: 'long poll: claim due actions of a directory app (and pending delegated logins)',

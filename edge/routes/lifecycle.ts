@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeContext } from '../http/env.ts';
 import { newRouter } from '../http/router.ts';
-import { ActionSchema, RunRefSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
+import { ActionSchema, IdParam, RunRefSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { LIFECYCLE_OPERATION_NAMES, applyLifecycle } from '../services/lifecycle.ts';
 import { runRef } from './runs.ts';
@@ -24,7 +24,7 @@ const route = createRoute({
   tags: ['users'],
   security: [{ bearer: [] }],
   summary: 'activate, suspend, unsuspend, deactivate, reactivate or delete a user',
-  request: { params: z.object({ id: z.string().min(1), operation: z.enum(LIFECYCLE_OPERATION_NAMES) }) },
+  request: { params: IdParam.extend({ operation: z.enum(LIFECYCLE_OPERATION_NAMES) }) },
   responses: { 200: json(LifecycleResponse), ...errorResponses(400, 404, 409) },
 });
 

@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeContext } from '../http/env.ts';
 import { newRouter } from '../http/router.ts';
-import { RunRefSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
+import { IdParam, RunRefSchema, UserSchema, errorResponses, json } from '../openapi/schemas.ts';
 import type { Runtime } from '../runtime.ts';
 import { outboxBody } from '../services/outbox-query.ts';
 import { provisionNow } from '../services/provision-now.ts';
@@ -40,7 +40,7 @@ const route = createRoute({
   tags: ['users'],
   security: [{ bearer: [] }],
   summary: 'provision one user now: plan them and deliver what waits for them, answering with each action\'s outcome',
-  request: { params: z.object({ id: z.string().min(1) }) },
+  request: { params: IdParam },
   responses: { 200: json(Provisioned), ...errorResponses(404, 409) },
 });
 
