@@ -12,7 +12,7 @@ import type { Runtime } from '../runtime.ts';
 import { compileFiles, countActions, heldReasons, loadRuleSet, planUsers } from '../services/engine.ts';
 import { allUsers, usersByIds } from '../services/users.ts';
 
-// `status` is checked in `users`' refinement: inside the union an enum's refusal reads only "invalid input".
+// `status` is checked in `users`' refinement, which says which user and what was sent.
 const Profile = z.looseObject({ id: z.string().min(1), status: z.string().optional().openapi({ enum: [...USER_STATUSES] }) }).openapi({ description: 'a user profile (not stored)' });
 const SimulateBody = z
   .strictObject({
