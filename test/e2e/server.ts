@@ -97,6 +97,11 @@ if (peer) await seedDelivery(runtime, peer, ctx);
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${info.port}`, token, readToken, heldRunId })}\n`);
 });
-const stop = () => server.close(() => process.exit(0));
+// Stopped as a crash would stop it: keep-alive connections a browser holds, or keeps sending on
+// (a page read in a loop), would otherwise keep the process up, and a test waiting for it hangs.
+const stop = () => {
+  server.close(() => process.exit(0));
+  if ('closeAllConnections' in server) server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

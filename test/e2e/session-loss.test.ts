@@ -79,6 +79,10 @@ describe.skipIf(!available)('losing the session or the server mid-task, in Chrom
     const { page, revoke } = await ownSession('hr clerk');
     await page.goto(`${server.url}/ui/#/import`);
     await page.getByLabel('worker file (CSV or JSON)').setInputFiles({ name: 'late.csv', mimeType: 'text/csv', buffer: Buffer.from('id,firstName,lastName,email\nn951,Lea,Moss,lea.moss@acme.example\n') });
+    // Revoked only once the screen has read what it shows: a read still on its way would meet
+    // the 401 first and sign out before the upload is tried (a slow machine did).
+    await page.getByRole('button', { name: 'import', exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
     await revoke();
     await page.getByRole('button', { name: 'import', exact: true }).click();
     // The sign-in screen, as any other call answered 401 gives, telling what did not happen.
