@@ -19,8 +19,21 @@ export const MAX_JSON_DEPTH = 32;
  * recursive schemas) overflows the stack and answers 500.
  */
 export const JsonValue: z.ZodType<unknown> = z.unknown().superRefine((value, ctx) => {
-  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_JSON_DEPTH} levels deep` });
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_JSON_DEPTH} levels deep` });
+  const infinite = nonFiniteAt(value);
+  if (infinite) ctx.addIssue({ code: 'custom', path: infinite, message: 'is a number too large to store (JSON would keep it as null)' });
 });
+
+/** Where `value` holds a number beyond a double's range: JSON parses `1e400` as Infinity and writes it back as null. */
+function nonFiniteAt(value: unknown): (string | number)[] | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, path] = next;
+    if (typeof node === 'number' && !Number.isFinite(node)) return path;
+    if (node !== null && typeof node === 'object') for (const [key, child] of Object.entries(node)) stack.push([child, [...path, Array.isArray(node) ? Number(key) : key]]);
+  }
+  return undefined;
+}
 /**
  * Profile attributes. Checked before the record is read, which drops a `__proto__` key without a
  * word (the value was lost): it, `constructor` and `prototype` are refused, as HR files refuse them.

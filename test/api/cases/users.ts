@@ -142,6 +142,20 @@ export function userCases(makeRuntime: MakeRuntime): void {
     expect((await t.call('GET', '/v1/users/u1')).body.profile).toEqual({ nickname: 'U' });
   });
 
+  it('refuses a profile number beyond what JSON can store, naming it, where 1e400 was stored as null', async () => {
+    const t = await setup(makeRuntime);
+    await t.call('POST', '/v1/users', { body: { id: 'u1', login: 'u1', profile: { salary: 1 } } });
+    for (const [raw, path] of [
+      ['{"profile":{"salary":1e400}}', 'profile.salary'],
+      ['{"profile":{"pay":{"bands":[1,-1e999]}}}', 'profile.pay.bands.1'],
+    ] as const) {
+      const res = await t.call('PATCH', '/v1/users/u1', { raw });
+      expect(res.status, raw).toBe(400);
+      expect(res.body.error.message, raw).toBe(`\`${path}\`: is a number too large to store (JSON would keep it as null)`);
+    }
+    expect((await t.call('GET', '/v1/users/u1')).body.profile).toEqual({ salary: 1 });
+  });
+
   it('refuses a blank login, or one with a space at either end or a control character, naming the field', async () => {
     const t = await setup(makeRuntime);
     await t.call('POST', '/v1/users', { body: engineer(1) });
