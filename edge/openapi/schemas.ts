@@ -1,7 +1,7 @@
 // Request and response schemas, written once: zod-openapi validates request bodies from them
 // and generates /openapi.json from them. Bodies reject unknown keys (typos are errors).
 import { z } from '@hono/zod-openapi';
-import { nestedDeeperThan } from '../../engine/compile/issues.ts';
+import { findPath, nestedDeeperThan } from '../../engine/compile/issues.ts';
 import { USER_STATUSES } from '../../engine/types.ts';
 import { MAX_LIMIT } from '../db/repos/cursor.ts';
 import { reservedKey } from '../import/parse.ts';
@@ -20,20 +20,10 @@ export const MAX_JSON_DEPTH = 32;
  */
 export const JsonValue: z.ZodType<unknown> = z.unknown().superRefine((value, ctx) => {
   if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_JSON_DEPTH} levels deep` });
-  const infinite = nonFiniteAt(value);
+  // JSON parses `1e400` as Infinity and writes it back as null: the value would be lost.
+  const infinite = findPath(value, (node) => typeof node === 'number' && !Number.isFinite(node));
   if (infinite) ctx.addIssue({ code: 'custom', path: infinite, message: 'is a number too large to store (JSON would keep it as null)' });
 });
-
-/** Where `value` holds a number beyond a double's range: JSON parses `1e400` as Infinity and writes it back as null. */
-function nonFiniteAt(value: unknown): (string | number)[] | undefined {
-  const stack: [unknown, (string | number)[]][] = [[value, []]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [node, path] = next;
-    if (typeof node === 'number' && !Number.isFinite(node)) return path;
-    if (node !== null && typeof node === 'object') for (const [key, child] of Object.entries(node)) stack.push([child, [...path, Array.isArray(node) ? Number(key) : key]]);
-  }
-  return undefined;
-}
 /**
  * Profile attributes. Checked before the record is read, which drops a `__proto__` key without a
  * word (the value was lost): it, `constructor` and `prototype` are refused, as HR files refuse them.

@@ -10,7 +10,7 @@ import { isConstraintError } from '../db/index.ts';
 import type { Identity, Run } from '../db/repos/index.ts';
 import { getIdentity } from '../db/repos/index.ts';
 import { DELETED, heldRunOf, statusChangeInserts } from '../db/repos/run-status-changes.ts';
-import { identities, memberships, runStatusChanges } from '../db/schema.ts';
+import { identities, runStatusChanges } from '../db/schema.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { countActions, heldReasons, loadRuleSet, planUsers, toUser } from './engine.ts';
@@ -72,7 +72,8 @@ export async function applyLifecycle(runtime: Runtime, id: string, operation: Li
       .update(identities)
       .set(waits ? { version: sql`CASE WHEN ${unchanged} THEN ${current.version} ELSE NULL END` } : { status: rule.to, version: sql`CASE WHEN ${unchanged} THEN ${next.version} ELSE NULL END`, updatedAt: ctx.at })
       .where(eq(identities.id, id)),
-    ...(deleting && !waits ? [db.delete(identities).where(eq(identities.id, id)), db.delete(memberships).where(eq(memberships.userId, id))] : []),
+    // Its memberships, binding and SCIM row go with it (the identity delete triggers, migrations 0008-0009).
+    ...(deleting && !waits ? [db.delete(identities).where(eq(identities.id, id))] : []),
     ...(run ? runStatements(db, run, actions, ctx.at, [id]) : []),
     ...(run && waits ? statusChangeInserts(db, [{ runId: run.id, userId: id, fromStatus: current.status, toStatus: deleting ? DELETED : rule.to }]) : []),
   ];

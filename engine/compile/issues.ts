@@ -23,19 +23,23 @@ export function valueAt(value: unknown, path: DocPath): unknown {
 }
 
 /**
- * The path of the first node nested deeper than `max` levels in `value`, or undefined. Iterative:
- * it must not overflow the stack on the value it exists to refuse (zod's recursive schemas and
- * JSON.stringify do, on a few thousand levels).
+ * The path of the first node of `value` that `found` picks (what is under it is not visited), or
+ * undefined. Iterative: it must not overflow the stack on the values it exists to refuse (zod's
+ * recursive schemas and JSON.stringify do, on a few thousand levels).
  */
-export function nestedDeeperThan(value: unknown, max: number): DocPath | undefined {
+export function findPath(value: unknown, found: (node: unknown, path: DocPath) => boolean): DocPath | undefined {
   const stack: [unknown, DocPath][] = [[value, []]];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [node, path] = next;
-    if (node === null || typeof node !== 'object') continue;
-    if (path.length >= max) return path;
-    for (const [key, child] of Object.entries(node)) stack.push([child, [...path, Array.isArray(node) ? Number(key) : key]]);
+    if (found(node, path)) return path;
+    if (node !== null && typeof node === 'object') for (const [key, child] of Object.entries(node)) stack.push([child, [...path, Array.isArray(node) ? Number(key) : key]]);
   }
   return undefined;
+}
+
+/** The path of the first node nested deeper than `max` levels in `value`, or undefined. */
+export function nestedDeeperThan(value: unknown, max: number): DocPath | undefined {
+  return findPath(value, (node, path) => node !== null && typeof node === 'object' && path.length >= max);
 }
 
 /** A value as a message shows it: a long string by its start and length, so a refusal never echoes a megabyte back. */

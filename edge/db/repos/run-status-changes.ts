@@ -6,7 +6,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AuditEvent } from '../../audit/chain.ts';
 import type { Db, Statement, WriteContext } from '../index.ts';
 import { chunkRows, paramLimit } from '../index.ts';
-import { identities, memberships, runStatusChanges } from '../schema.ts';
+import { identities, runStatusChanges } from '../schema.ts';
 
 export type RunStatusChange = typeof runStatusChanges.$inferSelect;
 
@@ -63,7 +63,6 @@ export function decideStatusChanges(db: Db, runId: string, changes: readonly (Ru
   // Users whose change is a delete (or not), still in the status the change starts from.
   const users = (deletes: boolean) => db.select({ id: runStatusChanges.userId }).from(runStatusChanges).where(and(eq(runStatusChanges.runId, runId), deletes ? eq(runStatusChanges.toStatus, DELETED) : ne(runStatusChanges.toStatus, DELETED)));
   const unchanged = sql`${identities.status} = ${column(runStatusChanges.fromStatus)}`;
-  const deleted = db.select({ id: identities.id }).from(identities).where(and(inArray(identities.id, users(true)), unchanged));
   const statements = (): Statement[] => [
     ...(decision === 'approve'
       ? [
@@ -71,9 +70,8 @@ export function decideStatusChanges(db: Db, runId: string, changes: readonly (Ru
             .update(identities)
             .set({ status: column(runStatusChanges.toStatus), version: sql`${identities.version} + 1`, updatedAt: ctx.at })
             .where(and(inArray(identities.id, users(false)), unchanged)),
-          // Memberships first: their condition reads the identity the next statement removes.
-          db.delete(memberships).where(inArray(memberships.userId, deleted)),
-          db.delete(identities).where(inArray(identities.id, deleted)),
+          // Their memberships, bindings and SCIM rows go with them (the identity delete triggers).
+          db.delete(identities).where(and(inArray(identities.id, users(true)), unchanged)),
         ]
       : []),
     db.delete(runStatusChanges).where(eq(runStatusChanges.runId, runId)),

@@ -170,7 +170,7 @@ async function passwordChange(db: Db, deps: PasswordDeps, identity: Identity, pa
   return { columns, events, statements: (): Statement[] => (run ? runStatements(db, run, actions, ctx.at) : []) };
 }
 
-/** Deletes a user: its accounts are planned as deprovisioned, then the identity, its memberships and SCIM row go. */
+/** Deletes a user: its accounts are planned as deprovisioned, then the identity goes (its memberships and SCIM row with it). */
 export async function deleteUser(db: Db, view: UserView, ctx: WriteContext, newId: () => string): Promise<void> {
   const gone: Identity = { ...view.identity, status: 'DEPROVISIONED' };
   const planned = await planWrite(db, [gone], ctx, newId);
@@ -178,8 +178,7 @@ export async function deleteUser(db: Db, view: UserView, ctx: WriteContext, newI
   const event = { ...ctx, type: 'identity.delete', subject: id, data: { via: 'scim', login: view.identity.login, ...(planned.runId ? { runId: planned.runId } : {}) } as JsonObject };
   await writeWithAudit(db, [event, ...planned.events], () => [
     ...planned.statements,
-    db.delete(memberships).where(eq(memberships.userId, id)),
-    db.delete(scimResources).where(and(eq(scimResources.resourceType, 'User'), eq(scimResources.id, id))),
+    // Its memberships, SCIM row and binding go with it (the identity delete triggers).
     db.delete(identities).where(eq(identities.id, id)),
   ]);
 }
